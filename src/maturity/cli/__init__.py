@@ -1,0 +1,41 @@
+"""The `maturity` command line. Thin: parse arguments, call maturity.api, print.
+
+Heavy modules (pydantic models, yaml, weasyprint, openpyxl) are imported inside the
+commands so that ``maturity --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from maturity import __version__
+
+app = typer.Typer(
+    name="maturity",
+    help="轻工业中小企业数字化成熟度自评估（依据《轻工业数字化转型实施方案》，L1–L7+ 为本工具自定义等级，非官方评定）。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"maturity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+) -> None:
+    """轻工业中小企业数字化成熟度自评估。"""
+
+
+from maturity.cli import core  # noqa: E402,F401  (registers commands)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,124 @@
+"""Core commands: validate, score, explain, questionnaires, schema."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from maturity.cli import app
+from maturity.console import err, out, user_errors
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+ANSWERS_ARG = typer.Argument(..., help="答卷文件（YAML 或 JSON），例如 examples/furniture-example.yaml。",
+                             show_default=False)
+
+
+@app.command()
+@user_errors
+def validate(
+    paths: list[Path] = typer.Argument(None, help="要校验的问卷、评分规则、对照表或答卷文件；不给则校验全部内置数据。",
+                                       show_default=False),
+) -> None:
+    """校验问卷、评分规则和答卷（含交叉引用），一次列出全部问题及其 文件:行:列。"""
+    from maturity import api
+    from maturity.console import issues_table
+    from maturity.errors import DataValidationError
+
+    targets = list(paths) if paths else api.default_validation_targets()
+    issues, kinds = api.validate_paths(targets)
+    errors = [i for i in issues if i.severity == "error"]
+    warnings = [i for i in issues if i.severity != "error"]
+    names = {"questionnaire": "问卷", "rules": "评分规则", "crosswalk": "对照表", "catalog": "方案目录",
+             "answers": "答卷", "?": "无法读取"}
+    bad = {i.file for i in errors}
+    for p, kind in kinds:
+        mark = "[red]✗[/]" if str(p) in bad else "[green]✓[/]"
+        out.print(f"{mark} {p}（{names.get(kind, kind)}）")
+    if warnings:
+        err.print(issues_table(warnings, title=f"[yellow]提示[/]：{len(warnings)} 条"))
+    if errors:
+        raise DataValidationError(errors)
+    out.print(f"[green]全部通过[/]：{len(kinds)} 个文件。")
+
+
+@app.command()
+@user_errors
+def score(
+    answers: Path = ANSWERS_ARG,
+    format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"),
+) -> None:
+    """给一份答卷评分：成熟度等级、综合得分和各维度得分。"""
+    from maturity import api
+    from maturity.cli import views
+
+    loaded = api.load_answers(answers)
+    result = api.assess(loaded)
+    extras = views.extras_for(loaded, result)
+    if format is Format.json:
+        payload = result.model_dump(mode="json")
+        payload.update({k: v.model_dump(mode="json") if hasattr(v, "model_dump") else v for k, v in extras.items()})
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    views.warn_incomplete(loaded.warnings)
+    views.show_summary(result, extras)
+
+
+@app.command()
+@user_errors
+def explain(answers: Path = ANSWERS_ARG) -> None:
+    """解释评级：逐题得分与贡献、每道门槛是否通过，以及升到下一级还缺什么。"""
+    from maturity import api
+    from maturity.cli import views
+
+    loaded = api.load_answers(answers)
+    result = api.assess(loaded)
+    views.warn_incomplete(loaded.warnings)
+    views.show_explain(result)
+
+
+@app.command()
+@user_errors
+def questionnaires() -> None:
+    """列出内置问卷及其版本。"""
+    from rich.table import Table
+
+    from maturity import api
+
+    table = Table(title="内置问卷", title_justify="left")
+    for col in ("编号", "版本", "名称", "计分题数", "文件"):
+        table.add_column(col)
+    for b in api.list_bundled():
+        table.add_row(b.id, b.version, b.title, str(b.questions), str(b.path))
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def schema(
+    kind: str = typer.Argument("all", help="questionnaire、rules、answers、crosswalk、assessment 或 all。"),
+    output: Path = typer.Option(None, "--output", "-o", help="写入文件而不是打印。"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
+) -> None:
+    """输出三类文件（及评分结果）的 JSON Schema，供 YAML 编辑器做补全和校验。"""
+    from maturity import api
+    from maturity.errors import InputError
+    from maturity.yamlio import atomic_write_text
+
+    schemas = api.json_schemas()
+    if kind != "all" and kind not in schemas:
+        raise InputError(f"未知的文件类型 {kind}；可选：all、{'、'.join(schemas)}")
+    data = schemas if kind == "all" else schemas[kind]
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output:
+        atomic_write_text(output, text + "\n", force=force)
+        err.print(f"已写入 {output}")
+    else:
+        out.print_json(text)

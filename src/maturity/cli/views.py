@@ -1,0 +1,144 @@
+"""Terminal views of an Assessment (rich). No logic beyond presentation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from maturity.console import err, out
+
+BAR_WIDTH = 24
+_STATUS = {"answered": "", "na": "不适用", "unanswered": "未答", "hidden": "未涉及", "not_applicable": "不适用本行业",
+           "unscored": "不计分"}
+
+
+def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
+    if score is None:
+        return Text("—", style="dim")
+    filled = round(score / 100 * width)
+    style = "green" if score >= 60 else "yellow" if score >= 30 else "red"
+    return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
+
+
+def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
+    """Extra sections that later features attach to `score` (plan, national grade)."""
+    return {}
+
+
+def warn_incomplete(warnings: list) -> None:
+    missing = [w for w in warnings if "未作答" in w.message]
+    if missing:
+        err.print(f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
+                  f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。")
+
+
+def header(result: Any) -> Panel:
+    e = result.enterprise
+    lines = Text()
+    lines.append(f"{e.name}\n", style="bold")
+    lines.append(f"{e.sub_sector_name}（{e.industry_type_name}）")
+    if e.size_name:
+        lines.append(f" · {e.size_name}")
+    if e.region:
+        lines.append(f" · {e.region}")
+    lines.append("\n\n")
+    lines.append("成熟度等级  ", style="dim")
+    lines.append(f" {result.level.label} {result.level.name} ", style="bold white on blue")
+    lines.append(f"    {result.score_label}  ", style="dim")
+    lines.append(f"{result.score:g}", style="bold")
+    lines.append(" / 100")
+    if result.band_level.rank > result.level.rank:
+        lines.append(f"\n按分数可达 {result.band_level.label}，但未通过该级门槛，详见 maturity explain。", style="yellow")
+    lines.append(f"\n问卷：{result.questionnaire_title} {result.questionnaire_version}", style="dim")
+    return Panel(lines, title="评估结果", title_align="left", expand=False)
+
+
+def dimension_table(result: Any) -> Table:
+    table = Table(title="各维度", title_justify="left", expand=False)
+    table.add_column("维度")
+    table.add_column("得分", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("等级")
+    table.add_column("作答", justify="right", style="dim")
+    for d in result.dimensions:
+        if d.total == 0:
+            continue
+        name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+        table.add_row(name, "—" if d.score is None else f"{d.score:g}", bar(d.score),
+                      d.level.label if d.level else "—", f"{d.answered}/{d.total}")
+    return table
+
+
+def blockers_panel(result: Any) -> Panel | None:
+    if result.next_level is None:
+        return Panel("已达到本问卷的最高等级。", title="下一等级", title_align="left", expand=False)
+    body = Text()
+    for b in result.blockers:
+        body.append("✗ ", style="red")
+        body.append(b.text + "\n", style="bold" if b.kind == "gate" else "")
+        for m in b.missing[:6]:
+            body.append(f"    · {m}\n")
+        if len(b.missing) > 6:
+            body.append(f"    · …… 另有 {len(b.missing) - 6} 项\n", style="dim")
+    if not result.blockers:
+        body.append("无阻碍。")
+    return Panel(body.rstrip() if len(body) else body,
+                 title=f"升到 {result.next_level.label} {result.next_level.name} 还缺什么", title_align="left",
+                 expand=False)
+
+
+def show_summary(result: Any, extras: dict[str, Any]) -> None:
+    out.print(header(result))
+    out.print(dimension_table(result))
+    panel = blockers_panel(result)
+    if panel:
+        out.print(panel)
+    for render in extras.get("_views", []):
+        render()
+    out.print(Text(result.scheme_note, style="dim"))
+
+
+def show_explain(result: Any) -> None:
+    out.print(header(result))
+    dims = {d.id: d for d in result.dimensions}
+    for did, d in dims.items():
+        qs = [x for x in result.questions if x.dimension == did]
+        if not qs:
+            continue
+        table = Table(title=f"{d.name}：{'—' if d.score is None else f'{d.score:g} 分'}"
+                            f"{'，' + d.level.label if d.level else ''}",
+                      title_justify="left", expand=True)
+        table.add_column("题号", no_wrap=True, style="cyan")
+        table.add_column("题目", ratio=3, overflow="fold")
+        table.add_column("回答", ratio=3, overflow="fold")
+        table.add_column("得分", justify="right", no_wrap=True)
+        table.add_column("贡献/满分", justify="right", no_wrap=True)
+        for x in qs:
+            status = _STATUS.get(x.status, x.status)
+            answer = x.answer_text or status
+            if x.status == "na" and x.justification:
+                answer = f"不适用：{x.justification}"
+            if x.note:
+                answer += f"（备注：{x.note}）"
+            score = "—" if x.score is None else f"{x.score:g}"
+            contrib = "—" if x.max_contribution == 0 else f"{x.contribution:.2f}/{x.max_contribution:.2f}"
+            table.add_row(x.id, x.text, answer, score, contrib)
+        out.print(table)
+    gates = Table(title="等级门槛", title_justify="left", expand=True)
+    gates.add_column("等级", no_wrap=True)
+    gates.add_column("门槛", ratio=2, overflow="fold")
+    gates.add_column("结果", no_wrap=True)
+    gates.add_column("未满足的条件", ratio=3, overflow="fold")
+    from maturity.conditions_eval import failing_leaves
+
+    for g in result.gates:
+        gates.add_row(g.level, g.title, "[green]通过[/]" if g.passed else "[red]未通过[/]",
+                      "\n".join(failing_leaves(g.detail)))
+    out.print(gates)
+    panel = blockers_panel(result)
+    if panel:
+        out.print(panel)
+    out.print(Text(result.scheme_note, style="dim"))

@@ -1,0 +1,214 @@
+"""Evaluate the condition language against a scored state, with a Chinese explanation.
+
+Pure functions; no I/O. ``State`` is built by :mod:`maturity.scoring`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from maturity.answering import _fmt_num, answer_text
+from maturity.models.conditions import (
+    AllCond,
+    AnyCond,
+    CountCond,
+    DimensionCond,
+    DimensionPredicate,
+    NotCond,
+    QuestionCond,
+    QuestionPredicate,
+    ScoreCond,
+)
+from maturity.models.questionnaire import Questionnaire
+from maturity.models.results import ConditionResult
+
+
+@dataclass
+class State:
+    """What conditions can look at. Dimension entries may be absent during skip-logic evaluation."""
+
+    questionnaire: Questionnaire
+    opt_pos: dict[str, dict[str, int]]
+    level_rank: dict[str, int]
+    level_label: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=dict)
+    q_scores: dict[str, float | None] = field(default_factory=dict)
+    dim_scores: dict[str, float | None] = field(default_factory=dict)
+    dim_levels: dict[str, str | None] = field(default_factory=dict)
+    score: float | None = None
+    score_label: str = "综合得分"
+
+
+def short(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _qname(state: State, qid: str) -> str:
+    q = state.questionnaire.question_map.get(qid)
+    return f"{qid}「{short(q.text)}」" if q else qid
+
+
+def _question_test(state: State, qid: str, pred: QuestionPredicate) -> tuple[bool, str]:
+    """(holds, description of requirement and actual answer) for one question."""
+    q = state.questionnaire.question_map[qid]
+    status = state.status.get(qid, "unanswered")
+    value = state.values.get(qid)
+    score = state.q_scores.get(qid)
+    if status in ("na", "not_applicable"):
+        return True, "不适用，视为满足"
+    actual = answer_text(state.questionnaire, q, value) if value is not None else "未作答"
+    if status == "hidden":
+        actual = "未涉及（前置条件不满足）"
+    if pred.at_least is not None:
+        pos = state.opt_pos[qid]
+        need = pos.get(pred.at_least, 10**6)
+        label = answer_text(state.questionnaire, q, pred.at_least)
+        ok = value is not None and pos.get(value, -1) >= need
+        return ok, f"要求不低于“{label}”，当前：{actual}"
+    if pred.in_ is not None:
+        labels = "、".join(f"“{answer_text(state.questionnaire, q, v)}”" for v in pred.in_)
+        ok = value is not None and value in pred.in_
+        return ok, f"为 {labels} 之一；当前：{actual}"
+    if pred.includes is not None:
+        labels = "、".join(f"“{answer_text(state.questionnaire, q, v)}”" for v in pred.includes)
+        ok = isinstance(value, list) and all(v in value for v in pred.includes)
+        return ok, f"包含 {labels}；当前：{actual}"
+    if pred.score_at_least is not None:
+        s = score or 0.0
+        return s >= pred.score_at_least, f"本题得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {_fmt_num(round(s, 1))}"
+    if pred.value_at_least is not None:
+        ok = isinstance(value, float) and value >= pred.value_at_least
+        return ok, f"≥ {_fmt_num(pred.value_at_least)}{q.unit}；当前：{actual}"
+    assert pred.answered is not None
+    is_answered = status == "answered"
+    return is_answered == pred.answered, ("已作答" if pred.answered else "未作答") + f"；当前：{actual}"
+
+
+def _dimension_test(state: State, did: str, pred: DimensionPredicate) -> tuple[bool, str]:
+    level = state.dim_levels.get(did)
+    score = state.dim_scores.get(did)
+    if pred.level_at_least is not None:
+        need = state.level_rank[pred.level_at_least]
+        ok = level is not None and state.level_rank[level] >= need
+        cur = state.level_label.get(level, "无") if level else "无得分"
+        return ok, f"≥ {state.level_label[pred.level_at_least]}；当前 {cur}"
+    assert pred.score_at_least is not None
+    ok = score is not None and score >= pred.score_at_least
+    cur = _fmt_num(round(score, 1)) if score is not None else "无得分"
+    return ok, f"得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {cur}"
+
+
+def evaluate(cond: Any, state: State) -> ConditionResult:
+    if isinstance(cond, AllCond):
+        kids = [evaluate(c, state) for c in cond.all]
+        ok = all(k.passed for k in kids)
+        return ConditionResult.model_construct(passed=ok, text="同时满足以下全部条件", children=kids)
+    if isinstance(cond, AnyCond):
+        kids = [evaluate(c, state) for c in cond.any]
+        ok = any(k.passed for k in kids)
+        return ConditionResult.model_construct(passed=ok, text="满足以下任一条件", children=kids)
+    if isinstance(cond, NotCond):
+        kid = evaluate(cond.not_, state)
+        return ConditionResult.model_construct(passed=not kid.passed, text="不应满足以下条件", children=[kid])
+    if isinstance(cond, QuestionCond):
+        ok, desc = _question_test(state, cond.question, cond)
+        return ConditionResult.model_construct(passed=ok, text=f"{_qname(state, cond.question)}：{desc}",
+                                               children=[])
+    if isinstance(cond, DimensionCond):
+        ok, desc = _dimension_test(state, cond.dimension, cond)
+        name = state.questionnaire.dimension_map[cond.dimension].name
+        return ConditionResult.model_construct(passed=ok, text=f"{name}：{desc}", children=[])
+    if isinstance(cond, ScoreCond):
+        s = state.score or 0.0
+        ok = s >= cond.score_at_least
+        return ConditionResult.model_construct(
+            passed=ok, text=f"{state.score_label} ≥ {_fmt_num(cond.score_at_least)}；当前 {_fmt_num(s)}", children=[])
+    if isinstance(cond, CountCond):
+        return _count(cond, state)
+    raise TypeError(f"unknown condition {cond!r}")  # a bug: models admit no other shape
+
+
+def _count(cond: CountCond, state: State) -> ConditionResult:
+    spec = cond.count
+    pred = spec.predicate()
+    q = state.questionnaire
+    hits: list[str] = []
+    misses: list[str] = []
+    if spec.questions is not None:
+        for qid in select_questions(q, spec.questions):
+            if state.status.get(qid) in ("na", "not_applicable"):
+                continue
+            ok, _ = _question_test(state, qid, pred)  # type: ignore[arg-type]
+            (hits if ok else misses).append(short(q.question_map[qid].text, 12) + f"（{qid}）")
+        what = _selector_text(spec.questions, "题目")
+        need = _pred_text(state, pred)
+    else:
+        assert spec.dimensions is not None
+        for did in select_dimensions(q, spec.dimensions):
+            ok, _ = _dimension_test(state, did, pred)  # type: ignore[arg-type]
+            (hits if ok else misses).append(q.dimension_map[did].name)
+        what = _selector_text(spec.dimensions, "维度")
+        need = _pred_text(state, pred)
+    passed = len(hits) >= spec.at_least
+    text = f"{what}中{need}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
+    if hits:
+        text += f"（已达到：{'、'.join(hits)}）"
+    if not passed and misses:
+        text += f"；未达到：{'、'.join(misses)}"
+    return ConditionResult.model_construct(passed=passed, text=text, children=[])
+
+
+def _selector_text(sel: Any, noun: str) -> str:
+    if sel.kind == "scenario":
+        return "典型场景"
+    if sel.kind == "foundation":
+        return "基础维度"
+    if sel.tag == "scene":
+        return "业务场景"
+    if sel.tag == "binding":
+        return "约束性场景"
+    if sel.ids is not None:
+        return f"指定{noun}（{'、'.join(sel.ids)}）"
+    return f"{noun}（{sel.tag or sel.kind}）"
+
+
+def _pred_text(state: State, pred: Any) -> str:
+    if getattr(pred, "level_at_least", None) is not None:
+        return f"达到 {state.level_label[pred.level_at_least]} 及以上"
+    if getattr(pred, "at_least", None) is not None:
+        return f"达到“{pred.at_least}”档及以上"
+    if getattr(pred, "score_at_least", None) is not None:
+        return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
+    if getattr(pred, "value_at_least", None) is not None:
+        return f"数值 ≥ {_fmt_num(pred.value_at_least)}"
+    return "满足条件"
+
+
+def select_questions(q: Questionnaire, sel: Any) -> list[str]:
+    if sel.ids is not None:
+        return list(sel.ids)
+    if sel.tag is not None:
+        return [x.id for x in q.questions if sel.tag in x.tags]
+    return [x.id for x in q.questions if x.kind == sel.kind]
+
+
+def select_dimensions(q: Questionnaire, sel: Any) -> list[str]:
+    if sel.ids is not None:
+        return list(sel.ids)
+    if sel.kind is not None:
+        return [d.id for d in q.dimensions if d.kind == sel.kind]
+    return []
+
+
+def failing_leaves(res: ConditionResult) -> list[str]:
+    """The innermost unmet requirements, for "what is missing" lists."""
+    if res.passed:
+        return []
+    if not res.children:
+        return [res.text]
+    out: list[str] = []
+    for kid in res.children:
+        out.extend(failing_leaves(kid))
+    return out or [res.text]

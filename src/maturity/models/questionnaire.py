@@ -1,0 +1,182 @@
+"""The questionnaire: level scheme, dimensions, reusable scales and questions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from maturity.models.base import Id, SemVer, StrictModel, Text
+from maturity.models.conditions import Condition
+
+IndustryType = Literal["discrete", "process"]
+QuestionKind = Literal["single", "multi", "number", "yesno", "text"]
+
+INDUSTRY_TYPE_NAMES = {"discrete": "离散型", "process": "流程型"}
+
+
+class Source(StrictModel):
+    """A named document the content is drawn from."""
+
+    id: Id
+    title: Text
+    issuer: str = ""
+    ref: str = Field("", description="文号或标准号，如 工信部联消费〔2025〕57号")
+    year: int | None = None
+    url: str = ""
+    note: str = ""
+
+
+class Level(StrictModel):
+    id: Id
+    rank: int = Field(ge=0)
+    name: Text
+    label: Text = Field(description="短标签，如 L3")
+    description: Text
+    signs: list[str] = Field(default_factory=list, description="可观察的典型特征")
+    aligned_with: str = Field("", description="与公开等级体系的大致对应关系")
+
+
+class Dimension(StrictModel):
+    id: Id
+    name: Text
+    kind: Literal["scenario", "foundation", "group"] = "scenario"
+    description: str = ""
+    source: Id | None = None
+
+
+class SubSector(StrictModel):
+    id: Id
+    name: Text
+    industry_type: IndustryType
+
+
+class SizeBand(StrictModel):
+    id: Id
+    name: Text
+
+
+class Option(StrictModel):
+    value: str = Field(min_length=1, max_length=40)
+    label: Text
+    score: float = Field(ge=0, le=100, description="得分，占该题满分的百分比")
+    exclusive: bool = Field(False, description="多选题中的互斥项（如“都没有”）")
+    help: str = ""
+
+
+class Band(StrictModel):
+    """A numeric band: values up to ``max`` (inclusive) fall in it, after the previous band."""
+
+    max: float
+    score: float = Field(ge=0, le=100)
+    label: str = ""
+
+
+class Applicability(StrictModel):
+    industry_types: list[IndustryType] | None = None
+    sub_sectors: list[Id] | None = None
+
+
+class Question(StrictModel):
+    id: Id
+    dimension: Id
+    kind: QuestionKind
+    text: Text
+    help: str = ""
+    source: Id
+    basis: str = Field("", description="出处中的具体条款或要点")
+    scale: Id | None = None
+    options: list[Option] | None = None
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    bands: list[Band] | None = None
+    required: bool = True
+    allow_na: bool = False
+    applies_to: Applicability | None = None
+    show_if: Condition | None = None
+    tags: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        k = self.kind
+        if k in ("single", "multi") and (self.scale is None) == (self.options is None):
+            raise ValueError(f"{k} 题须且只能给出 scale 或 options 之一")
+        if k not in ("single", "multi") and (self.scale or self.options):
+            raise ValueError(f"{k} 题不能有 scale / options")
+        if k == "number":
+            if not self.bands:
+                raise ValueError("number 题须给出 bands（数值分档及得分）")
+            maxes = [b.max for b in self.bands]
+            if maxes != sorted(maxes) or len(set(maxes)) != len(maxes):
+                raise ValueError("bands 的 max 须严格递增")
+            if self.min is not None and self.max is not None and self.min > self.max:
+                raise ValueError("min 不能大于 max")
+        elif self.bands is not None:
+            raise ValueError(f"{k} 题不能有 bands")
+        return self
+
+    @property
+    def scored(self) -> bool:
+        return self.kind != "text"
+
+
+YES_NO = [Option(value="yes", label="是", score=100), Option(value="no", label="否", score=0)]
+
+
+class Migration(StrictModel):
+    """How answers given against an older version map onto this one."""
+
+    from_version: SemVer
+    rename: dict[str, str] = Field(default_factory=dict)
+    drop: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class Questionnaire(StrictModel):
+    id: Id
+    version: SemVer
+    title: Text
+    locale: str = "zh-CN"
+    description: str = ""
+    scheme_note: Text = Field(description="等级体系的性质说明（例如：本工具自定义，非官方评定）")
+    sources: list[Source] = Field(min_length=1)
+    levels: list[Level] = Field(min_length=2)
+    dimensions: list[Dimension] = Field(min_length=1)
+    sub_sectors: list[SubSector] = Field(default_factory=list)
+    size_bands: list[SizeBand] = Field(default_factory=list)
+    scales: dict[Id, list[Option]] = Field(default_factory=dict)
+    questions: list[Question] = Field(min_length=1)
+    migrations: list[Migration] = Field(default_factory=list)
+
+    # ---- lookups (cheap; built on demand) -------------------------------------------------
+    def question(self, qid: str) -> Question:
+        return self.question_map[qid]
+
+    @property
+    def question_map(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @property
+    def dimension_map(self) -> dict[str, Dimension]:
+        return {d.id: d for d in self.dimensions}
+
+    @property
+    def level_map(self) -> dict[str, Level]:
+        return {lv.id: lv for lv in self.levels}
+
+    @property
+    def sub_sector_map(self) -> dict[str, SubSector]:
+        return {s.id: s for s in self.sub_sectors}
+
+    def options_of(self, q: Question) -> list[Option]:
+        if q.kind == "yesno":
+            return YES_NO
+        if q.options is not None:
+            return q.options
+        if q.scale is not None:
+            return self.scales.get(q.scale, [])
+        return []
+
+    def levels_sorted(self) -> list[Level]:
+        return sorted(self.levels, key=lambda lv: lv.rank)

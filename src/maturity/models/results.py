@@ -1,0 +1,119 @@
+"""The Assessment: everything the engine concludes from one answers file.
+
+Its JSON form (``maturity score --format json``) is a documented, stable schema:
+fields are only ever added, and ``schema_version`` changes if one is removed or
+changes meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicable", "unscored"]
+
+
+class ResultModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelRef(ResultModel):
+    id: str
+    rank: int
+    name: str
+    label: str
+
+
+class QuestionResult(ResultModel):
+    id: str
+    dimension: str
+    text: str
+    kind: str
+    status: QuestionStatus
+    answer: str | float | list[str] | None = Field(None, description="规范化后的答案取值")
+    answer_text: str = Field("", description="答案的中文表述")
+    score: float | None = Field(None, description="本题得分（0–100）；不计分时为 null")
+    weight: float = 0
+    contribution: float = Field(0, description="对总分的贡献（分）")
+    max_contribution: float = Field(0, description="本题满分时对总分的贡献（分）")
+    note: str = ""
+    justification: str = ""
+
+
+class DimensionResult(ResultModel):
+    id: str
+    name: str
+    kind: str
+    score: float | None = Field(None, description="维度得分（0–100）；无计分题时为 null")
+    level: LevelRef | None = None
+    weight: float = 0
+    answered: int = 0
+    total: int = 0
+
+
+class ConditionResult(ResultModel):
+    passed: bool
+    text: str = Field(description="条件的中文表述及实际情况")
+    children: list[ConditionResult] = Field(default_factory=list)
+
+
+class GateResult(ResultModel):
+    id: str
+    level: str
+    title: str
+    passed: bool
+    explain: str = ""
+    detail: ConditionResult
+
+
+class Blocker(ResultModel):
+    """One thing that stands between the enterprise and the next level."""
+
+    kind: Literal["score", "gate"]
+    text: str
+    gate: str | None = None
+    missing: list[str] = Field(default_factory=list, description="未满足的具体条件")
+
+
+class Profile(ResultModel):
+    name: str
+    sub_sector: str
+    sub_sector_name: str
+    industry_type: str
+    industry_type_name: str
+    size: str | None = None
+    size_name: str = ""
+    region: str = ""
+    credit_code: str | None = None
+    assessor: str = ""
+
+
+class Assessment(ResultModel):
+    schema_version: int = SCHEMA_VERSION
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_title: str
+    rules_id: str
+    rules_version: str
+    scheme_note: str
+    enterprise: Profile
+    score: float
+    score_label: str = "综合得分"
+    level: LevelRef
+    band_level: LevelRef = Field(description="仅按分数档位可达到的等级（门槛之前）")
+    next_level: LevelRef | None = None
+    dimensions: list[DimensionResult]
+    questions: list[QuestionResult]
+    gates: list[GateResult]
+    blockers: list[Blocker] = Field(default_factory=list, description="达到下一等级还缺什么")
+    answered: int = 0
+    applicable: int = 0
+
+    def dimension(self, did: str) -> DimensionResult:
+        for d in self.dimensions:
+            if d.id == did:
+                return d
+        raise KeyError(did)

@@ -1,0 +1,250 @@
+"""The scoring engine: a pure, deterministic function from (questionnaire, rules, answers) to an Assessment.
+
+``Scheme`` compiles a questionnaire + rules pair once (indexes, weights per industry
+type) so that batch scoring pays that cost once. ``score()`` is the one-call form.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from maturity.answering import Normalized, answer_text, normalize_answers, option_score
+from maturity.conditions_eval import State, evaluate, failing_leaves
+from maturity.errors import DataValidationError, Issue
+from maturity.models.answers import AnswersFile
+from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
+from maturity.models.results import (
+    Assessment,
+    Blocker,
+    DimensionResult,
+    GateResult,
+    LevelRef,
+    Profile,
+    QuestionResult,
+)
+from maturity.models.rules import LevelBand, Rules
+
+_EPS = 1e-9
+
+
+class Scheme:
+    """A questionnaire and its rules, compiled for scoring many answer sets."""
+
+    def __init__(self, questionnaire: Questionnaire, rules: Rules) -> None:
+        self.questionnaire = questionnaire
+        self.rules = rules
+        q = questionnaire
+        self.qmap = q.question_map
+        self.dmap = q.dimension_map
+        self.levels = q.levels_sorted()
+        self.level_rank = {lv.id: lv.rank for lv in self.levels}
+        self.level_label = {lv.id: lv.label for lv in self.levels}
+        self.level_ref = {
+            lv.id: LevelRef.model_construct(id=lv.id, rank=lv.rank, name=lv.name, label=lv.label)
+            for lv in self.levels
+        }
+        self.opt_pos = {
+            x.id: {o.value: i for i, o in enumerate(q.options_of(x))} for x in q.questions
+        }
+        self.sub_sectors = q.sub_sector_map
+        self.sizes = {s.id: s.name for s in q.size_bands}
+        self.gates_by_level: dict[str, list] = {}
+        for g in rules.gates:
+            self.gates_by_level.setdefault(g.level, []).append(g)
+
+    @cached_property
+    def _weights(self) -> dict[str | None, tuple[dict[str, float], dict[str, float]]]:
+        w = self.rules.weights
+        out: dict[str | None, tuple[dict[str, float], dict[str, float]]] = {}
+        for itype in (None, "discrete", "process"):
+            dims = {d.id: w.dimensions.get(d.id, 1.0) for d in self.questionnaire.dimensions}
+            qs = {x.id: w.questions.get(x.id, 1.0) for x in self.questionnaire.questions}
+            override = w.by_industry_type.get(itype) if itype else None
+            if override:
+                dims.update(override.dimensions)
+                qs.update(override.questions)
+            out[itype] = (dims, qs)
+        return out
+
+    def weights(self, industry_type: str | None) -> tuple[dict[str, float], dict[str, float]]:
+        return self._weights.get(industry_type, self._weights[None])
+
+    # ------------------------------------------------------------------------------------
+    def normalize(self, answers: AnswersFile) -> dict[str, Normalized]:
+        norm, problems = normalize_answers(self.questionnaire, answers.answers)
+        if problems:
+            raise DataValidationError(
+                [Issue("<answers>", msg, field=".".join(map(str, loc)), value=str(inp)) for loc, msg, inp in problems]
+            )
+        return norm
+
+    def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
+        """Score one answers file (already checked against this questionnaire version)."""
+        if normalized is None:
+            normalized = self.normalize(answers)
+        q = self.questionnaire
+        rules = self.rules
+        ent = answers.enterprise
+        sub = self.sub_sectors.get(ent.sub_sector)
+        itype = sub.industry_type if sub else None
+        dim_w, q_w = self.weights(itype)
+
+        state = State(q, self.opt_pos, self.level_rank, self.level_label, score_label=rules.score_label)
+        statuses: dict[str, str] = state.status
+        values: dict[str, Any] = state.values
+        q_scores: dict[str, float | None] = state.q_scores
+        for x in q.questions:
+            ans = normalized.get(x.id)
+            status = _status(x, ans, itype, ent.sub_sector, state)
+            statuses[x.id] = status
+            values[x.id] = ans.value if (ans is not None and status in ("answered", "unscored")) else None
+            if not x.scored:
+                q_scores[x.id] = None
+            elif status == "answered":
+                q_scores[x.id] = option_score(q, x, ans.value)  # type: ignore[union-attr]
+            elif status in ("unanswered", "hidden"):
+                q_scores[x.id] = 0.0
+            else:
+                q_scores[x.id] = None
+
+        # dimension scores: weighted mean over counted questions
+        sums: dict[str, list[float]] = {d.id: [0.0, 0.0] for d in q.dimensions}
+        answered_n: dict[str, int] = dict.fromkeys(sums, 0)
+        total_n: dict[str, int] = dict.fromkeys(sums, 0)
+        for x in q.questions:
+            st = statuses[x.id]
+            if st != "not_applicable" and x.scored:
+                total_n[x.dimension] += 1
+                if st in ("answered", "na"):
+                    answered_n[x.dimension] += 1
+            s = q_scores[x.id]
+            w = q_w[x.id]
+            if s is None or w <= 0:
+                continue
+            acc = sums[x.dimension]
+            acc[0] += w * s
+            acc[1] += w
+        decimals = rules.score_decimals
+        dim_scores: dict[str, float | None] = {}
+        for did, (num, den) in sums.items():
+            dim_scores[did] = round(num / den + _EPS, decimals) if den > 0 else None
+        active = {did: dim_w[did] for did, s in dim_scores.items() if s is not None and dim_w[did] > 0}
+        total_w = sum(active.values())
+        raw_score = sum(active[d] * sums[d][0] / sums[d][1] for d in active) / total_w if total_w else 0.0
+        score = round(raw_score + _EPS, decimals)
+        state.score = score
+        state.dim_scores = dim_scores
+        state.dim_levels = {
+            did: (_band(rules.dimension_bands, s) if s is not None and rules.dimension_bands else None)
+            for did, s in dim_scores.items()
+        }
+
+        # gates and the level climb
+        gate_results: list[GateResult] = []
+        passed_by_level: dict[str, bool] = {}
+        for g in rules.gates:
+            res = evaluate(g.when, state)
+            gate_results.append(GateResult.model_construct(
+                id=g.id, level=g.level, title=g.title, passed=res.passed, explain=g.explain, detail=res))
+            passed_by_level[g.level] = passed_by_level.get(g.level, True) and res.passed
+        band_id = _band(rules.level_bands, score)
+        band_rank = self.level_rank[band_id]
+        level = self.levels[0]
+        next_level = None
+        for lv in self.levels[1:]:
+            if lv.rank <= band_rank and passed_by_level.get(lv.id, True):
+                level = lv
+                continue
+            next_level = lv
+            break
+
+        blockers: list[Blocker] = []
+        if next_level is not None:
+            need = _min_score(rules.level_bands, next_level.id, self.level_rank)
+            if need is not None and score + _EPS < need:
+                blockers.append(Blocker.model_construct(
+                    kind="score", gate=None, missing=[],
+                    text=f"{rules.score_label}需达到 {need:g}（当前 {score:g}，差 {need - score:.{decimals}f}）"))
+            for g, res in zip(rules.gates, gate_results, strict=True):
+                if g.level == next_level.id and not res.passed:
+                    blockers.append(Blocker.model_construct(
+                        kind="gate", gate=g.id, text=g.title, missing=failing_leaves(res.detail)))
+
+        # per-question results with contributions to the overall score
+        q_results: list[QuestionResult] = []
+        for x in q.questions:
+            st = statuses[x.id]
+            ans = normalized.get(x.id)
+            s = q_scores[x.id]
+            w = q_w[x.id] if x.scored else 0.0
+            den = sums[x.dimension][1]
+            share = (active.get(x.dimension, 0.0) / total_w * w / den) if (total_w and den and s is not None) else 0.0
+            value = ans.value if (ans is not None and st in ("answered", "unscored")) else None
+            q_results.append(QuestionResult.model_construct(
+                id=x.id, dimension=x.dimension, text=x.text, kind=x.kind, status=st,
+                answer=value, answer_text=answer_text(q, x, value) if value is not None else "",
+                score=s, weight=w, contribution=round(share * (s or 0.0), 3), max_contribution=round(share * 100, 3),
+                note=ans.note if ans else "", justification=ans.justification if ans else ""))
+
+        dims = [
+            DimensionResult.model_construct(
+                id=d.id, name=d.name, kind=d.kind, score=dim_scores[d.id],
+                level=self.level_ref[state.dim_levels[d.id]] if state.dim_levels[d.id] else None,
+                weight=dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
+            for d in q.dimensions
+        ]
+        size_name = self.sizes.get(ent.size or "", "")
+        profile = Profile.model_construct(
+            name=ent.name, sub_sector=ent.sub_sector, sub_sector_name=sub.name if sub else ent.sub_sector,
+            industry_type=itype or "", industry_type_name=INDUSTRY_TYPE_NAMES.get(itype or "", ""),
+            size=ent.size, size_name=size_name, region=ent.region, credit_code=ent.credit_code,
+            assessor=ent.assessor)
+        applicable = sum(1 for x in q.questions if x.scored and statuses[x.id] not in ("not_applicable", "hidden"))
+        answered = sum(1 for x in q.questions if x.scored and statuses[x.id] in ("answered", "na"))
+        return Assessment.model_construct(
+            schema_version=1, questionnaire_id=q.id, questionnaire_version=q.version,
+            questionnaire_title=q.title, rules_id=rules.id, rules_version=rules.version,
+            scheme_note=q.scheme_note, enterprise=profile, score=score, score_label=rules.score_label,
+            level=self.level_ref[level.id], band_level=self.level_ref[band_id],
+            next_level=self.level_ref[next_level.id] if next_level else None,
+            dimensions=dims, questions=q_results, gates=gate_results, blockers=blockers,
+            answered=answered, applicable=applicable)
+
+
+def _status(x: Question, ans: Normalized | None, itype: str | None, sub_sector: str, state: State) -> str:
+    app = x.applies_to
+    if app is not None:
+        if app.industry_types is not None and itype not in app.industry_types:
+            return "not_applicable"
+        if app.sub_sectors is not None and sub_sector not in app.sub_sectors:
+            return "not_applicable"
+    if x.show_if is not None and not evaluate(x.show_if, state).passed:
+        return "hidden"
+    if ans is not None and ans.na:
+        return "na"
+    if ans is None or ans.value is None:
+        return "unanswered" if x.scored else "unscored"
+    return "answered" if x.scored else "unscored"
+
+
+def _band(bands: list[LevelBand], score: float) -> str:
+    chosen = bands[0].level
+    for b in bands:
+        if score + _EPS >= b.min_score:
+            chosen = b.level
+    return chosen
+
+
+def _min_score(bands: list[LevelBand], level_id: str, rank: dict[str, int]) -> float | None:
+    """Lowest score whose band is at or above ``level_id``."""
+    target = rank[level_id]
+    for b in bands:
+        if rank[b.level] >= target:
+            return b.min_score
+    return None
+
+
+def score(questionnaire: Questionnaire, rules: Rules, answers: AnswersFile) -> Assessment:
+    """Score one answers file: the pure one-call form of :class:`Scheme`."""
+    return Scheme(questionnaire, rules).assess(answers)

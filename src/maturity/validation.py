@@ -1,0 +1,108 @@
+"""Turn pydantic validation errors into located, Chinese :class:`Issue` objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from maturity.errors import Issue
+from maturity.yamlio import Loaded
+
+_MESSAGES: dict[str, str] = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段（是否拼写错误？）",
+    "string_type": "应为文本",
+    "string_too_short": "不能为空",
+    "string_too_long": "文本过长（最多 {max_length} 个字符）",
+    "string_pattern_mismatch": "格式不符（应匹配 {pattern}）",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为键值映射",
+    "model_type": "应为键值映射",
+    "model_attributes_type": "应为键值映射",
+    "literal_error": "取值应为 {expected} 之一",
+    "greater_than_equal": "应 ≥ {ge}",
+    "less_than_equal": "应 ≤ {le}",
+    "greater_than": "应 > {gt}",
+    "less_than": "应 < {lt}",
+    "too_short": "至少需要 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "datetime_type": "应为日期时间（如 2026-11-20T09:30:00+08:00）",
+    "datetime_parsing": "应为日期时间（如 2026-11-20T09:30:00+08:00）",
+    "datetime_from_date_parsing": "应为日期时间（如 2026-11-20T09:30:00+08:00）",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    etype = err["type"]
+    if etype == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"])).removeprefix("Value error, ")
+    if etype == "condition_shape":
+        return err["msg"]
+    template = _MESSAGES.get(etype)
+    if template is None:
+        return err["msg"]
+    try:
+        return template.format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    # Drop pydantic's union/discriminator tags (e.g. 'all', 'function-after[...]') that are not data keys.
+    out = []
+    for part in loc:
+        if isinstance(part, str) and (part.startswith("function-") or part in
+                                      ("str", "float", "bool", "list[str]", "none", "int")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        text = repr(value)
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple] = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(tuple(err["loc"]))
+        # Discriminated conditions repeat their tag in loc (…, 'when', 'all', 'all', 0): collapse doubles.
+        dedup: list = []
+        for part in loc:
+            if dedup and dedup[-1] == part and isinstance(part, str):
+                continue
+            dedup.append(part)
+        loc = tuple(dedup)
+        line, col = loaded.locate(loc)
+        field = ".".join(str(p) for p in loc) or "(整个文件)"
+        message = _message(err)
+        key = (field, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        value = "" if err["type"] == "missing" else _short(err.get("input", ""))
+        issues.append(Issue(str(loaded.path), message, line=line, col=col, field=field, value=value))
+    return issues
+
+
+def validate_model(model: type[BaseModel], loaded: Loaded) -> tuple[Any, list[Issue]]:
+    if not isinstance(loaded.data, dict):
+        kind = "空文件" if loaded.data is None else f"{type(loaded.data).__name__}"
+        return None, [Issue(str(loaded.path), f"文件内容应为键值映射（YAML mapping），实际为{kind}", line=1, col=1)]
+    try:
+        return model.model_validate(loaded.data), []
+    except ValidationError as exc:
+        return None, issues_from(exc, loaded)

@@ -1,0 +1,202 @@
+"""Safe YAML/JSON loading that remembers where every value came from.
+
+``load(path)`` returns the plain data plus a map from a data path (tuple of
+keys and list indexes, as pydantic reports it in ``loc``) to ``(line, col)``,
+both 1-based. Only ``yaml.SafeLoader`` is ever used; duplicate keys, Python
+tags and undecodable bytes are user errors with a position.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from maturity.errors import DataValidationError, InputError, Issue
+
+MAX_BYTES = 10 * 1024 * 1024
+Marks = dict[tuple, tuple[int, int]]
+
+
+@dataclass
+class Loaded:
+    """Data read from one file, with the positions of its values."""
+
+    path: Path
+    data: Any
+    marks: Marks = field(default_factory=dict)
+
+    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+        """Best position for a pydantic ``loc``: the deepest path that has a mark."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.marks:
+                return self.marks[loc]
+            loc = loc[:-1]
+        return self.marks.get((), (None, None))
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (BOM tolerated) or raise a clear InputError."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except OSError as e:
+        raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
+    if path.is_dir():
+        raise InputError(f"需要文件，却是一个文件夹：{path}")
+    if size > MAX_BYTES:
+        raise InputError(
+            f"文件过大：{path}（{size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
+            hint="问卷、规则和答卷文件通常只有几十 KB，请确认选对了文件。",
+        )
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" in raw[:8192]:
+        raise InputError(f"不是文本文件（含二进制内容）：{path}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataValidationError(
+            [Issue(str(path), "文件不是 UTF-8 编码，请用 UTF-8 保存", line=line,
+                   value=repr(raw[e.start : e.start + 4]))]
+        ) from None
+
+
+def load(path: str | Path) -> Loaded:
+    """Load a YAML or JSON file with positions. Raises DataValidationError on syntax errors."""
+    path = Path(path)
+    text = read_text(path)
+    if path.suffix.lower() == ".json":
+        return _load_json(path, text)
+    return _load_yaml(path, text)
+
+
+def loads(text: str, name: str = "<string>") -> Loaded:
+    return _load_yaml(Path(name), text)
+
+
+def _load_json(path: Path, text: str) -> Loaded:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataValidationError(
+            [Issue(str(path), f"JSON 语法错误：{e.msg}", line=e.lineno, col=e.colno)]
+        ) from None
+    marks: Marks = {}
+    try:  # JSON is (almost always) YAML; reuse the YAML composer for positions.
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _collect_marks(node, (), marks, path, [])
+    except yaml.YAMLError:
+        pass
+    return Loaded(path, data, marks)
+
+
+def _load_yaml(path: Path, text: str) -> Loaded:
+    if "\t" in text:
+        # YAML forbids tabs for indentation; PyYAML's message is cryptic, so say it plainly.
+        for n, line in enumerate(text.splitlines(), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                raise DataValidationError(
+                    [Issue(str(path), "YAML 缩进不能使用制表符（Tab），请改用空格", line=n, col=len(line) - len(stripped) + 1)]
+                )
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        issues: list[Issue] = []
+        marks: Marks = {}
+        if node is not None:
+            _collect_marks(node, (), marks, path, issues)
+        if issues:
+            raise DataValidationError(issues)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = e.problem or e.context or "语法错误"
+        if "could not determine a constructor" in str(problem):
+            problem = f"不允许的 YAML 标签（出于安全考虑只接受普通数据）：{problem.split('tag')[-1].strip()}"
+        raise DataValidationError(
+            [Issue(str(path), f"YAML 语法错误：{problem}",
+                   line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None)]
+        ) from None
+    except yaml.YAMLError as e:
+        raise DataValidationError([Issue(str(path), f"YAML 读取失败：{e}")]) from None
+    finally:
+        loader.dispose()
+    return Loaded(path, data, marks)
+
+
+def _collect_marks(node: yaml.Node, path: tuple, marks: Marks, file: Path, issues: list[Issue]) -> None:
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = _scalar_key(key_node)
+            pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in seen:
+                issues.append(
+                    Issue(str(file), f"重复的键“{key}”（第 {seen[key]} 行已出现），后一个会覆盖前一个",
+                          line=pos[0], col=pos[1], field=".".join(map(str, path + (key,))))
+                )
+            else:
+                seen[key] = pos[0]
+            marks[path + (key,)] = pos
+            _collect_marks(value_node, path + (key,), marks, file, issues)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _collect_marks(item, path + (i,), marks, file, issues)
+
+
+def _scalar_key(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":int"):
+            try:
+                return int(node.value)
+            except ValueError:
+                return node.value
+        return node.value
+    return f"<{node.id}>"
+
+
+def atomic_write_text(path: Path, text: str, *, force: bool = True) -> None:
+    """Write ``text`` to ``path`` via a temp file + rename, so readers never see half a file."""
+    atomic_write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True) -> None:
+    from maturity.errors import OutputExistsError
+
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
