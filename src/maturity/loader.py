@@ -158,7 +158,7 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
         if ranks != sorted(ranks) or len(set(ranks)) != len(ranks):
             add(_issue(loaded, (name,), "档位的等级须随分数严格升高", [b.level for b in bands]))
     top_band = max((levels[b.level].rank for b in r.level_bands if b.level in levels), default=0)
-    for i, lv in enumerate(q.levels):
+    for lv in q.levels:
         if lv.rank > top_band:
             add(_issue(loaded, ("level_bands",), f"等级 {lv.id} 不可达：没有任何分数档位能到达它", lv.id))
     for i, g in enumerate(r.gates):
