@@ -1,0 +1,62 @@
+"""Shared fixtures: the bundled example, a CLI runner, and a scratch-file builder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from maturity.cli import app
+from maturity.resources import data_root, example_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner):
+    """Invoke the CLI in-process: cli("score", path) -> click Result (exit_code, stdout, stderr)."""
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def example() -> Path:
+    return example_path()
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "example.yaml"
+    shutil.copy(example_path(), dst)
+    return dst
+
+
+@pytest.fixture
+def data() -> Path:
+    return data_root()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write("name.yaml", text) -> Path, for building inputs inside a test."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
+        return p
+
+    return _write
