@@ -15,7 +15,7 @@ from maturity.answering import Normalized
 from maturity.errors import DataValidationError, InputError, Issue
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import Questionnaire
-from maturity.models.results import Assessment
+from maturity.models.results import Assessment, NationalGrade, PendingItem, SceneLevel
 from maturity.resources import data_dir
 from maturity.scoring import Scheme
 from maturity.validation import validate_model
@@ -104,6 +104,54 @@ def assess(answers: LoadedAnswers) -> Assessment:
 
 def assess_file(path: str | Path) -> Assessment:
     return assess(load_answers(path))
+
+
+# ---- national grade (another scheme from the same answers) ---------------------------------
+def crosswalk_path(source_id: str, target_id: str) -> Path:
+    return data_dir("scoring_rules") / f"{source_id}--{target_id}.crosswalk.yaml"
+
+
+@cache
+def _crosswalk(source_id: str, target_id: str):
+    path = crosswalk_path(source_id, target_id)
+    if not path.is_file():
+        raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
+    cw, issues = loader.check_crosswalk(load(path), scheme(source_id).questionnaire, scheme(target_id).questionnaire)
+    loader._raise(issues)
+    return cw
+
+
+def national_grade(la: LoadedAnswers, target_id: str = "miit-2024",
+                   result: Assessment | None = None) -> NationalGrade:
+    """Grade the enterprise under ``target_id``: directly if answered on it, else estimated via the crosswalk."""
+    from maturity.crosswalk import derive
+
+    if result is None:
+        result = assess(la)
+    source_id = la.scheme.questionnaire.id
+    if source_id == target_id:
+        return _grade(la.scheme, result, estimated=False, pending=[], note="")
+    cw = _crosswalk(source_id, target_id)
+    target = scheme(target_id)
+    derived = derive(cw, la.scheme, result, target.questionnaire, la.answers)
+    target_result = target.assess(derived.answers)
+    pending = [PendingItem(id=qid, text=target.questionnaire.question(qid).text) for qid in derived.pending]
+    return _grade(target, target_result, estimated=True, pending=pending, note=cw.note)
+
+
+def _grade(sch: Scheme, result: Assessment, *, estimated: bool, pending: list, note: str) -> NationalGrade:
+    q = sch.questionnaire
+    scenes = []
+    for x in result.questions:
+        question = q.question(x.id)
+        if "scene" in question.tags:
+            scenes.append(SceneLevel(id=x.id, name=question.text, level=x.answer if isinstance(x.answer, str) else None,
+                                     level_text=x.answer_text, binding="binding" in question.tags))
+    breakdown = [d for d in result.dimensions if d.weight > 0]
+    return NationalGrade(
+        scheme_id=q.id, scheme_version=q.version, scheme_title=q.title, estimated=estimated, grade=result.level,
+        score=result.score, score_label=result.score_label, breakdown=breakdown, scenes=scenes,
+        blockers=result.blockers, pending=pending, note=note or q.scheme_note)
 
 
 # ---- validate -----------------------------------------------------------------------------

@@ -70,6 +70,20 @@ class Scheme:
     def weights(self, industry_type: str | None) -> tuple[dict[str, float], dict[str, float]]:
         return self._weights.get(industry_type, self._weights[None])
 
+    def state_of(self, result: Assessment) -> State:
+        """Rebuild the condition-evaluation state of a finished Assessment (for triggers and crosswalks)."""
+        state = State(self.questionnaire, self.opt_pos, self.level_rank, self.level_label,
+                      score_label=self.rules.score_label)
+        for x in result.questions:
+            state.status[x.id] = x.status
+            state.values[x.id] = x.answer
+            state.q_scores[x.id] = x.score
+        for d in result.dimensions:
+            state.dim_scores[d.id] = d.score
+            state.dim_levels[d.id] = d.level.id if d.level else None
+        state.score = result.score
+        return state
+
     # ------------------------------------------------------------------------------------
     def normalize(self, answers: AnswersFile) -> dict[str, Normalized]:
         norm, problems = normalize_answers(self.questionnaire, answers.answers)

@@ -54,17 +54,28 @@ def validate(
 def score(
     answers: Path = ANSWERS_ARG,
     format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"),
+    scheme: str = typer.Option(None, "--scheme", help="按另一评价体系评级，如 miit-2024（全国中小企业数字化水平评测指标 2024）。"),
 ) -> None:
-    """给一份答卷评分：成熟度等级、综合得分和各维度得分。"""
+    """给一份答卷评分：成熟度等级、综合得分和各维度得分（另附全国评测等级估算）。"""
     from maturity import api
     from maturity.cli import views
 
     loaded = api.load_answers(answers)
     result = api.assess(loaded)
+    if scheme and scheme != loaded.scheme.questionnaire.id:
+        grade = api.national_grade(loaded, scheme, result)
+        if format is Format.json:
+            out.print_json(grade.model_dump_json())
+        else:
+            out.print(views.header(result))
+            out.print(views.grade_panel(grade))
+        return
     extras = views.extras_for(loaded, result)
     if format is Format.json:
         payload = result.model_dump(mode="json")
-        payload.update({k: v.model_dump(mode="json") if hasattr(v, "model_dump") else v for k, v in extras.items()})
+        for key, value in extras.items():
+            if not key.startswith("_"):
+                payload[key] = value.model_dump(mode="json") if hasattr(value, "model_dump") else value
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
     views.warn_incomplete(loaded.warnings)

@@ -24,8 +24,53 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
 
 
 def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
-    """Extra sections that later features attach to `score` (plan, national grade)."""
-    return {}
+    """Extra sections attached to `score`: model objects by key, and `_views` callables that print them."""
+    extras: dict[str, Any] = {"_views": []}
+    grade = national_grade_or_none(loaded, result)
+    if grade is not None:
+        extras["national_grade"] = grade
+        extras["_views"].append(lambda: out.print(grade_panel(grade, brief=True)))
+    return extras
+
+
+def national_grade_or_none(loaded: Any, result: Any) -> Any:
+    from maturity import api
+
+    qid = loaded.scheme.questionnaire.id
+    if qid == "miit-2024" or not api.crosswalk_path(qid, "miit-2024").is_file():
+        return None
+    return api.national_grade(loaded, "miit-2024", result)
+
+
+def grade_panel(grade: Any, brief: bool = False) -> Panel:
+    body = Text()
+    body.append(f" {grade.grade.name}（{grade.grade.label}） ", style="bold white on dark_green")
+    body.append(f"   {grade.score_label} {grade.score:g} / 100\n")
+    body.append("得分构成：" + "；".join(f"{d.name} {(d.score or 0) * d.weight / 100:.2f}/{d.weight:g}"
+                                         for d in grade.breakdown) + "\n")
+    reached = [s for s in grade.scenes if s.level not in (None, "0")]
+    binding = [s for s in reached if s.binding]
+    body.append(f"业务场景：已评级 {len(reached)}/{len(grade.scenes)} 个（约束性 {len(binding)} 个）\n")
+    if not brief:
+        for s in grade.scenes:
+            star = "★" if s.binding else "  "
+            level = s.level_text if s.level is not None else "[yellow]待补充[/]"
+            body.append_text(Text.from_markup(f"  {star}{s.name}：{level}\n"))
+    for b in grade.blockers:
+        body.append("✗ ", style="red")
+        body.append(b.text + "\n")
+        if not brief:
+            for m in b.missing[:6]:
+                body.append(f"    · {m}\n")
+    if grade.pending:
+        body.append(f"待补充 {len(grade.pending)} 项（按 0 分/未达到计，补充后可能更高）：", style="yellow")
+        body.append("、".join(p.id for p in grade.pending) + "\n", style="yellow")
+    if brief:
+        body.append(f"详情：maturity score 答卷 --scheme {grade.scheme_id}\n", style="dim")
+    title = "全国中小企业数字化水平评测（2024）" + ("估算" if grade.estimated else "")
+    body.append(("由本问卷答案按对照表推算，仅供参考，不是官方评定。" if grade.estimated else "自评结果，不是官方评定。"),
+                style="dim")
+    return Panel(body, title=title, title_align="left", expand=False)
 
 
 def warn_incomplete(warnings: list) -> None:

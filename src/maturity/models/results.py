@@ -117,3 +117,33 @@ class Assessment(ResultModel):
             if d.id == did:
                 return d
         raise KeyError(did)
+
+
+class SceneLevel(ResultModel):
+    id: str
+    name: str
+    level: str | None = Field(None, description="场景等级取值（如 \"0\"–\"4\"）；待补充时为 null")
+    level_text: str = ""
+    binding: bool = False
+
+
+class PendingItem(ResultModel):
+    id: str
+    text: str
+
+
+class NationalGrade(ResultModel):
+    """The same enterprise graded under another scheme (e.g. MIIT 2024), directly or through a crosswalk."""
+
+    scheme_id: str
+    scheme_version: str
+    scheme_title: str
+    estimated: bool = Field(description="true：由本问卷答案经对照表推算，仅供参考")
+    grade: LevelRef
+    score: float
+    score_label: str
+    breakdown: list[DimensionResult]
+    scenes: list[SceneLevel]
+    blockers: list[Blocker]
+    pending: list[PendingItem] = Field(default_factory=list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）")
+    note: str = ""
