@@ -39,11 +39,21 @@ def scenes(scheme: Scheme) -> tuple[list[str], list[str]]:
 
 # Every scored item at its maximum: 100 points.
 FULL = {
-    "B1": ["B", "C", "D", "E"], "B2": 100, "B3": 100,
-    "B4": list("BCDEFGHIJKLMNO"), "B5": "E",
-    "B6": ["B", "C", "D", "E"], "B7": ["B", "C", "D", "E"],
-    "M1": "F", "M2": ["B", "C", "D", "E"], "M3": ["B", "C", "D", "E", "F"], "M4": 100,
-    "R1": "C", "R2": "C", "R3": "C", "R4": "C",
+    "B1": ["B", "C", "D", "E"],
+    "B2": 100,
+    "B3": 100,
+    "B4": list("BCDEFGHIJKLMNO"),
+    "B5": "E",
+    "B6": ["B", "C", "D", "E"],
+    "B7": ["B", "C", "D", "E"],
+    "M1": "F",
+    "M2": ["B", "C", "D", "E"],
+    "M3": ["B", "C", "D", "E", "F"],
+    "M4": 100,
+    "R1": "C",
+    "R2": "C",
+    "R3": "C",
+    "R4": "C",
 }
 
 # 40 points of 基础 without B4 (B1 8 + B2 6 + B3 6 + B5 10 + B6 5 + B7 5), plus M1 7.5 and M3 7.5.
@@ -56,12 +66,14 @@ SCORE_60_0 = {**_BASE_55, "R1": "B", "R3": "B"}
 
 def assess(scheme: Scheme, scored: dict, scene_levels: dict[str, str]):
     q = scheme.questionnaire
-    answers = AnswersFile.model_validate({
-        "questionnaire": q.id,
-        "questionnaire_version": q.version,
-        "enterprise": {"name": "测试企业", "sub_sector": q.sub_sectors[0].id},
-        "answers": {**scored, **scene_levels},
-    })
+    answers = AnswersFile.model_validate(
+        {
+            "questionnaire": q.id,
+            "questionnaire_version": q.version,
+            "enterprise": {"name": "测试企业", "sub_sector": q.sub_sectors[0].id},
+            "answers": {**scored, **scene_levels},
+        }
+    )
     return scheme.assess(answers)
 
 
@@ -70,23 +82,26 @@ def levels(ids: list[str], level: str) -> dict[str, str]:
 
 
 # ---- the score is the official points sum -----------------------------------------------------
-@pytest.mark.parametrize(("answers", "points"), [
-    (FULL, 100.0),
-    ({}, 0.0),
-    ({"B4": ["O"]}, 0.9),                      # 人力资源 is the one 0.9-point area
-    ({"B4": ["B", "O"]}, 1.6),
-    ({"B2": 10}, 0.0),                         # [0, 10%] is closed: 10% still scores 0
-    ({"B2": 10.5}, 1.5),                       # (10%, 20%]
-    ({"B3": 60}, 4.5),                         # 60% is still band D
-    ({"B3": 60.5}, 6.0),
-    ({"M4": 20}, 1.88),                        # 1.875 shown with 2 decimals
-    ({"M1": "E"}, 6.0),
-    ({"M1": "F"}, 7.5),
-    ({"M3": ["B", "C"]}, 3.0),
-    ({"R1": "A", "R2": "B", "R3": "C", "R4": "B"}, 0 + 3.5 + 3 + 1.5),
-    (SCORE_59_9, 59.9),
-    (SCORE_60_0, 60.0),
-])
+@pytest.mark.parametrize(
+    ("answers", "points"),
+    [
+        (FULL, 100.0),
+        ({}, 0.0),
+        ({"B4": ["O"]}, 0.9),  # 人力资源 is the one 0.9-point area
+        ({"B4": ["B", "O"]}, 1.6),
+        ({"B2": 10}, 0.0),  # [0, 10%] is closed: 10% still scores 0
+        ({"B2": 10.5}, 1.5),  # (10%, 20%]
+        ({"B3": 60}, 4.5),  # 60% is still band D
+        ({"B3": 60.5}, 6.0),
+        ({"M4": 20}, 1.88),  # 1.875 shown with 2 decimals
+        ({"M1": "E"}, 6.0),
+        ({"M1": "F"}, 7.5),
+        ({"M3": ["B", "C"]}, 3.0),
+        ({"R1": "A", "R2": "B", "R3": "C", "R4": "B"}, 0 + 3.5 + 3 + 1.5),
+        (SCORE_59_9, 59.9),
+        (SCORE_60_0, 60.0),
+    ],
+)
 def test_score_equals_points(scheme, answers, points):
     assert assess(scheme, answers, {}).score == pytest.approx(points, abs=1e-9)
 
@@ -133,7 +148,7 @@ def test_seven_vs_eight_scenes_at_level_3(scheme, scenes):
 def test_four_vs_five_binding_scenes_at_level_3(scheme, scenes):
     binding, guiding = scenes
     rest = levels(binding + guiding, "2")
-    four = {**rest, **levels(binding[:4] + guiding, "3")}   # 10 scenes at 3, only 4 binding
+    four = {**rest, **levels(binding[:4] + guiding, "3")}  # 10 scenes at 3, only 4 binding
     five = {**rest, **levels(binding[:5] + guiding, "3")}
     r4 = assess(scheme, FULL, four)
     r5 = assess(scheme, FULL, five)
@@ -146,7 +161,7 @@ def test_high_score_with_too_few_level_4_scenes_stays_lower(scheme, scenes):
     binding, guiding = scenes
     all3 = levels(binding + guiding, "3")
     nine = {**all3, **levels(binding[:6] + guiding[:3], "4")}
-    ten_few_binding = {**all3, **levels(binding[:5] + guiding, "4")}    # 11 at 4, 5 binding
+    ten_few_binding = {**all3, **levels(binding[:5] + guiding, "4")}  # 11 at 4, 5 binding
     ten = {**all3, **levels(binding[:6] + guiding[:4], "4")}
     assert assess(scheme, FULL, all3).level.id == "G3"
     assert assess(scheme, FULL, nine).level.id == "G3"
@@ -158,7 +173,7 @@ def test_high_score_with_too_few_level_4_scenes_stays_lower(scheme, scenes):
 def test_high_score_falls_to_grade_2_when_level_3_scenes_are_short(scheme, scenes):
     """Fact sheet example: score 85 with 7 scenes at ≥3, 6+ at ≥2 incl. 3 binding → 二级."""
     binding, guiding = scenes
-    answers = {**FULL, "R3": "A", "R4": "A", "M4": 60}   # 100 - 3 - 3 - 1.875 = 92.125
+    answers = {**FULL, "R3": "A", "R4": "A", "M4": 60}  # 100 - 3 - 3 - 1.875 = 92.125
     result = assess(scheme, answers, {**levels(binding + guiding, "2"), **levels(binding[:7], "3")})
     assert result.score >= 80
     assert result.band_level.id == "G4"
@@ -175,7 +190,7 @@ def test_grade_1_and_2_need_the_same_scene_counts(scheme, scenes):
 
 # ---- 无等级 -------------------------------------------------------------------------------------
 def test_no_grade_when_scenes_missing(scheme, scenes):
-    binding, guiding = scenes
+    binding, _guiding = scenes
     unanswered = assess(scheme, FULL, {})
     assert (unanswered.score, unanswered.band_level.id, unanswered.level.id) == (100.0, "G4", "G0")
     assert unanswered.level.label == "未达一级"
@@ -205,8 +220,9 @@ def test_validate_accepts_miit_files(cli):
 
 
 def test_validate_rejects_a_broken_gate(cli, write):
-    broken = R_PATH.read_text(encoding="utf-8").replace("tag: binding}, where: {at_least: \"3\"}",
-                                                         "tag: binding}, where: {at_least: \"5\"}", 1)
+    broken = R_PATH.read_text(encoding="utf-8").replace(
+        'tag: binding}, where: {at_least: "3"}', 'tag: binding}, where: {at_least: "5"}', 1
+    )
     assert broken != R_PATH.read_text(encoding="utf-8")
     path = write("miit-2024.rules.yaml", broken)
     result = cli("validate", Q_PATH, path)
