@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from maturity.errors import DataValidationError, Issue, MaturityError
@@ -21,23 +20,34 @@ err = Console(stderr=True, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def issues_table(issues: list[Issue], title: str = "") -> Table:
-    table = Table(title=title or None, show_lines=False, expand=False, title_justify="left")
-    table.add_column("位置", style="cyan", no_wrap=True)
-    table.add_column("字段", style="magenta", overflow="fold")
-    table.add_column("取值", overflow="fold", max_width=24)
-    table.add_column("问题", overflow="fold")
+def _rel(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return rel if not rel.startswith("..") else path
+
+
+def print_issues(issues: list[Issue], console: Console | None = None) -> None:
+    """One issue per entry, compiler style: `file:line:col  field = value` then the problem, indented."""
+    console = console or err
     for i in issues:
-        problem = Text(i.message, style="yellow" if i.severity == "warning" else "")
-        if i.severity == "warning":
-            problem = Text("提示：" + i.message, style="yellow")
-        table.add_row(i.location, i.field, Text(i.value), problem)
-    return table
+        where = Text(_rel(i.location) if i.line is None else f"{_rel(i.file)}:{i.line}" + (
+            f":{i.col}" if i.col is not None else ""), style="bold cyan")
+        if i.field:
+            where.append(f"  {i.field}", style="magenta")
+        if i.value:
+            where.append(f" = {i.value}")
+        console.print(where, soft_wrap=True)
+        label = "提示：" if i.severity == "warning" else ""
+        console.print(Text(f"    {label}{i.message}", style="yellow" if i.severity == "warning" else "red"),
+                      soft_wrap=True)
 
 
 def show_error(e: MaturityError) -> None:
     if isinstance(e, DataValidationError):
-        err.print(issues_table(e.issues, title=f"[bold red]{e.title}[/]：{e.message}"))
+        print_issues(e.issues)
+        err.print(Text(f"{e.title}：{e.message}", style="bold red"))
         if e.hint:
             err.print(e.hint)
         return

@@ -29,7 +29,7 @@ def validate(
 ) -> None:
     """校验问卷、评分规则和答卷（含交叉引用），一次列出全部问题及其 文件:行:列。"""
     from maturity import api
-    from maturity.console import issues_table
+    from maturity.console import print_issues
     from maturity.errors import DataValidationError
 
     targets = list(paths) if paths else api.default_validation_targets()
@@ -43,7 +43,7 @@ def validate(
         mark = "[red]✗[/]" if str(p) in bad else "[green]✓[/]"
         out.print(f"{mark} {p}（{names.get(kind, kind)}）")
     if warnings:
-        err.print(issues_table(warnings, title=f"[yellow]提示[/]：{len(warnings)} 条"))
+        print_issues(warnings)
     if errors:
         raise DataValidationError(errors)
     out.print(f"[green]全部通过[/]：{len(kinds)} 个文件。")

@@ -130,7 +130,8 @@ def blockers_panel(result: Any) -> Panel | None:
             body.append(f"    · …… 另有 {len(b.missing) - 6} 项\n", style="dim")
     if not result.blockers:
         body.append("无阻碍。")
-    return Panel(body.rstrip() if len(body) else body,
+    body.rstrip()
+    return Panel(body,
                  title=f"升到 {result.next_level.label} {result.next_level.name} 还缺什么", title_align="left",
                  expand=False)
 

@@ -20,21 +20,21 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from maturity.models.base import Id, SemVer, StrictModel
+from maturity.models.base import ContentModel, Id, SemVer
 from maturity.models.conditions import Condition
 
 
-class CrosswalkEnd(StrictModel):
+class CrosswalkEnd(ContentModel):
     questionnaire: Id
     version: SemVer
 
 
-class Case(StrictModel):
+class Case(ContentModel):
     value: str
     when: Condition
 
 
-class Mapping(StrictModel):
+class Mapping(ContentModel):
     copy_: Id | None = Field(None, alias="copy")
     values: dict[str, str] | None = Field(None, description="copy 时的选项取值对照")
     cases: list[Case] | None = None
@@ -51,7 +51,7 @@ class Mapping(StrictModel):
         return self
 
 
-class Crosswalk(StrictModel):
+class Crosswalk(ContentModel):
     id: Id
     version: SemVer
     title: str

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from maturity.models.base import Id, SemVer, StrictModel, Text
+from maturity.models.base import ContentModel, Id, SemVer, Text
 from maturity.models.conditions import Condition
 
 IndustryType = Literal["discrete", "process"]
@@ -15,7 +15,7 @@ QuestionKind = Literal["single", "multi", "number", "yesno", "text"]
 INDUSTRY_TYPE_NAMES = {"discrete": "离散型", "process": "流程型"}
 
 
-class Source(StrictModel):
+class Source(ContentModel):
     """A named document the content is drawn from."""
 
     id: Id
@@ -27,7 +27,7 @@ class Source(StrictModel):
     note: str = ""
 
 
-class Level(StrictModel):
+class Level(ContentModel):
     id: Id
     rank: int = Field(ge=0)
     name: Text
@@ -37,7 +37,7 @@ class Level(StrictModel):
     aligned_with: str = Field("", description="与公开等级体系的大致对应关系")
 
 
-class Dimension(StrictModel):
+class Dimension(ContentModel):
     id: Id
     name: Text
     kind: Literal["scenario", "foundation", "group"] = "scenario"
@@ -45,18 +45,18 @@ class Dimension(StrictModel):
     source: Id | None = None
 
 
-class SubSector(StrictModel):
+class SubSector(ContentModel):
     id: Id
     name: Text
     industry_type: IndustryType
 
 
-class SizeBand(StrictModel):
+class SizeBand(ContentModel):
     id: Id
     name: Text
 
 
-class Option(StrictModel):
+class Option(ContentModel):
     value: str = Field(min_length=1, max_length=40)
     label: Text
     score: float = Field(ge=0, le=100, description="得分，占该题满分的百分比")
@@ -64,7 +64,7 @@ class Option(StrictModel):
     help: str = ""
 
 
-class Band(StrictModel):
+class Band(ContentModel):
     """A numeric band: values up to ``max`` (inclusive) fall in it, after the previous band."""
 
     max: float
@@ -72,12 +72,12 @@ class Band(StrictModel):
     label: str = ""
 
 
-class Applicability(StrictModel):
+class Applicability(ContentModel):
     industry_types: list[IndustryType] | None = None
     sub_sectors: list[Id] | None = None
 
 
-class Question(StrictModel):
+class Question(ContentModel):
     id: Id
     dimension: Id
     kind: QuestionKind
@@ -124,7 +124,7 @@ class Question(StrictModel):
 YES_NO = [Option(value="yes", label="是", score=100), Option(value="no", label="否", score=0)]
 
 
-class Migration(StrictModel):
+class Migration(ContentModel):
     """How answers given against an older version map onto this one."""
 
     from_version: SemVer
@@ -133,7 +133,7 @@ class Migration(StrictModel):
     note: str = ""
 
 
-class Questionnaire(StrictModel):
+class Questionnaire(ContentModel):
     id: Id
     version: SemVer
     title: Text

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from maturity.models.base import Id, SemVer, StrictModel, Text
+from maturity.models.base import ContentModel, Id, SemVer, Text
 from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType
 
 
-class WeightSet(StrictModel):
+class WeightSet(ContentModel):
     dimensions: dict[Id, float] = Field(default_factory=dict)
     questions: dict[Id, float] = Field(default_factory=dict)
 
@@ -28,12 +28,12 @@ class Weights(WeightSet):
     by_industry_type: dict[IndustryType, WeightSet] = Field(default_factory=dict)
 
 
-class LevelBand(StrictModel):
+class LevelBand(ContentModel):
     level: Id
     min_score: float = Field(ge=0, le=100)
 
 
-class Gate(StrictModel):
+class Gate(ContentModel):
     id: Id
     level: Id = Field(description="达到该等级所需满足的门槛")
     title: Text
@@ -42,7 +42,7 @@ class Gate(StrictModel):
     source: Id | None = None
 
 
-class Rules(StrictModel):
+class Rules(ContentModel):
     id: Id
     version: SemVer
     questionnaire: Id

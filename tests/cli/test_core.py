@@ -1,0 +1,145 @@
+"""validate / score / explain / questionnaires / schema, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+BAD_QUESTIONNAIRE = """\
+id: bad
+version: 1.0.0
+title: 有错的问卷
+scheme_note: 测试
+sources:
+  - {id: s1, title: 来源}
+levels:
+  - {id: L1, rank: 1, name: 一, label: L1, description: 一}
+  - {id: L2, rank: 2, name: 二, label: L2, description: 二}
+dimensions:
+  - {id: d1, name: 维度, kind: scenario, source: nowhere}
+questions:
+  - {id: Q1, dimension: d9, kind: single, text: 题一, source: s1,
+     options: [{value: a, label: 甲, score: 100}, {value: b, label: 乙, score: 0}]}
+  - {id: Q2, dimension: d1, kind: single, text: 题二, source: s2,
+     options: [{value: a, label: 甲, score: 0}]}
+  - {id: Q3, dimension: d1, kind: yesno, text: 题三, source: s1, show_if: {question: Q7, at_least: a}}
+"""
+
+
+def test_validate_bundled_data_passes(cli):
+    r = cli("validate")
+    assert r.exit_code == 0, r.output
+    assert "全部通过" in r.output
+
+
+def test_validate_lists_every_mistake_with_lines(cli, write):
+    p = write("bad.yaml", BAD_QUESTIONNAIRE)
+    r = cli("validate", p)
+    assert r.exit_code == 1
+    text = r.stderr
+    # five independent mistakes, each located at its own line
+    for line, fragment in [(11, "nowhere"), (13, "d9"), (14, "从低到高"), (15, "s2"), (17, "Q7")]:
+        assert f"bad.yaml:{line}:" in text, (line, text)
+        assert fragment in text
+    assert "Traceback" not in r.output
+
+
+def test_validate_rules_cross_references(cli, write, data):
+    rules = yaml.safe_load((data / "scoring_rules" / "light-industry.rules.yaml").read_text(encoding="utf-8"))
+    rules["gates"][0]["when"] = {"all": [{"question": "NOPE-01", "at_least": "a"},
+                                         {"count": {"dimensions": {"kind": "scenario"},
+                                                    "where": {"level_at_least": "L3"}, "at_least": 99}}]}
+    rules["weights"]["dimensions"]["ghost"] = 3
+    p = write("rules.yaml", yaml.safe_dump(rules, allow_unicode=True, sort_keys=False))
+    r = cli("validate", p)
+    assert r.exit_code == 1
+    assert "未知题目 NOPE-01" in r.stderr
+    assert "永远无法满足" in r.stderr
+    assert "未知维度 ghost" in r.stderr
+
+
+def test_validate_answers_file_reports_all_bad_answers(cli, example, write):
+    doc = yaml.safe_load(example.read_text(encoding="utf-8"))
+    qids = list(doc["answers"])
+    doc["answers"]["NOT-A-QUESTION"] = "a"
+    doc["enterprise"]["sub_sector"] = "spaceships"
+    doc["enterprise"]["credit_code"] = "91360700MA35XXXXX0"
+    p = write("answers.yaml", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    r = cli("validate", p)
+    assert r.exit_code == 1
+    assert "统一社会信用代码" in r.stderr
+    assert qids  # sanity: the example has answers
+
+
+def test_score_json_is_stable_and_records_the_questionnaire(cli, example):
+    r = cli("score", example, "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["schema_version"] == 1
+    assert doc["questionnaire_id"] == "light-industry"
+    assert doc["questionnaire_version"]
+    assert doc["level"]["id"] in {"L1", "L2", "L3", "L4", "L5", "L6", "L7P"}
+    assert 0 <= doc["score"] <= 100
+    scenarios = [d for d in doc["dimensions"] if d["kind"] == "scenario"]
+    assert {d["name"] for d in scenarios} == {"数字化研发设计", "柔性化生产制造", "数字化质量检测",
+                                              "供应链协同管理", "数字化营销服务"}
+    assert all(d["score"] is not None for d in scenarios)
+
+
+def test_score_table_shows_level_and_bars(cli, example):
+    r = cli("score", example)
+    assert r.exit_code == 0
+    assert "成熟度等级" in r.stdout and "█" in r.stdout
+
+
+def test_explain_names_the_blocking_gates(cli, example):
+    r = cli("explain", example)
+    assert r.exit_code == 0
+    doc = json.loads(cli("score", example, "--format", "json").stdout)
+    blocking = [b for b in doc["blockers"] if b["kind"] == "gate"]
+    assert blocking, "the example is meant to be held back by a gate"
+    for b in blocking:
+        assert b["text"] in r.stdout
+    assert "还缺什么" in r.stdout
+
+
+def test_user_mistakes_get_a_message_not_a_traceback(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "maturity", "score", str(tmp_path / "missing.yaml")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "找不到文件" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_wrong_questionnaire_version_is_refused_clearly(cli, example, write):
+    doc = yaml.safe_load(example.read_text(encoding="utf-8"))
+    doc["questionnaire_version"] = "0.9.0"
+    p = write("old.yaml", yaml.safe_dump(doc, allow_unicode=True))
+    r = cli("score", p)
+    assert r.exit_code == 1
+    assert "0.9.0" in r.stderr and "版本" in r.stderr
+
+
+def test_questionnaires_lists_bundled(cli):
+    r = cli("questionnaires")
+    assert r.exit_code == 0
+    assert "light-industry" in r.stdout and "miit-2024" in r.stdout
+
+
+@pytest.mark.parametrize("kind", ["questionnaire", "rules", "answers"])
+def test_schema_is_json_schema(cli, kind):
+    r = cli("schema", kind)
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["type"] == "object" and "properties" in doc
+
+
+def test_help_does_not_import_heavy_modules():
+    code = ("import sys; from maturity.cli import app; "
+            "heavy = [m for m in ('weasyprint', 'openpyxl', 'pydantic', 'yaml') if m in sys.modules]; print(heavy)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
