@@ -121,7 +121,7 @@ class Question(ContentModel):
         return self.kind != "text"
 
 
-YES_NO = [Option(value="yes", label="是", score=100), Option(value="no", label="否", score=0)]
+YES_NO = [Option(value="no", label="否", score=0), Option(value="yes", label="是", score=100)]  # worst -> best
 
 
 class Migration(ContentModel):
