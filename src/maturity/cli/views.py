@@ -30,6 +30,9 @@ def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
     if grade is not None:
         extras["national_grade"] = grade
         extras["_views"].append(lambda: out.print(grade_panel(grade, brief=True)))
+    from maturity.cli.plan import plan_extras
+
+    plan_extras(loaded, result, extras)
     return extras
 
 

@@ -1,0 +1,447 @@
+"""小快轻准 recommendations and the 梯次 upgrade roadmap: a pure function of an Assessment.
+
+Selection: a catalog solution is recommended when it applies to the enterprise's industry
+type, its ``trigger`` holds on the assessed state, the dimension has not already reached
+the solution's ``lifts_to`` level, and at least one of its ``improves`` answers would be
+better than the current answer. Anything else counts as already in place.
+
+Ordering: each candidate is scored alone (its ``improves`` applied to the current answers
+and re-scored with the same rules): level gain, next-level gates it makes pass, failing
+gate conditions it closes, then the weakness of its dimension, then the score gain.
+Prerequisites inherit the priority of what depends on them, and the order is topological.
+
+Horizons: in that order, each solution goes to the earliest horizon with room where it can
+start after its scheduled prerequisites finish and finish before the horizon ends, whose
+projected starting state satisfies its ``requires``, and (with a budget) whose upper cost
+still fits. The level after each horizon is projected honestly: the answers the scheduled
+solutions declare are applied cumulatively and the enterprise is re-scored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from maturity.conditions_eval import State, evaluate, failing_leaves, short
+from maturity.models.answers import Answer, AnswersFile, Enterprise
+from maturity.models.catalog import (
+    Catalog,
+    HorizonPlan,
+    Impact,
+    LeftOut,
+    Plan,
+    PlanItem,
+    PolicyRef,
+    Range,
+    Reason,
+    Solution,
+)
+from maturity.models.conditions import (
+    AllCond,
+    AnyCond,
+    CountCond,
+    DimensionCond,
+    NotCond,
+    QuestionCond,
+    ScoreCond,
+)
+from maturity.models.questionnaire import Question, Questionnaire
+from maturity.models.results import Assessment
+from maturity.scoring import Scheme
+
+METHOD = (
+    "等级预测方法：把计划内各方案声明的“落地后可如实改选的答案”（improves）按阶段累加到当前答卷上"
+    "（只采用比现有答案更好的），再用同一套评分规则和等级门槛重新评分。预测反映方案全部落地并真正用起来的情况，"
+    "不是承诺；费用与周期为参考区间，预算按参考费用上限累计核对。"
+)
+
+_EPS = 1e-9
+
+
+# ---- state and answers rebuilt from an Assessment ----------------------------------------------
+def state_from_assessment(scheme: Scheme, a: Assessment) -> State:
+    """The condition-evaluation state of an Assessment (what gates and triggers look at)."""
+    st = State(scheme.questionnaire, scheme.opt_pos, scheme.level_rank, scheme.level_label,
+               score=a.score, score_label=a.score_label)
+    for x in a.questions:
+        st.values[x.id] = x.answer
+        st.status[x.id] = x.status
+        st.q_scores[x.id] = x.score
+    for d in a.dimensions:
+        st.dim_scores[d.id] = d.score
+        st.dim_levels[d.id] = d.level.id if d.level else None
+    return st
+
+
+def answers_from_assessment(a: Assessment) -> AnswersFile:
+    """Canonical answers equivalent to the ones that produced ``a`` (for re-scoring)."""
+    e = a.enterprise
+    ent = Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
+                                     region=e.region, contact="", assessor=e.assessor)
+    answers: dict[str, Answer] = {}
+    for x in a.questions:
+        if x.status == "na":
+            answers[x.id] = Answer.model_construct(value=None, na=True, justification=x.justification or "不适用",
+                                                   note=x.note)
+        elif x.answer is not None:
+            answers[x.id] = Answer.model_construct(value=x.answer, na=False, justification="", note=x.note)
+    return AnswersFile.model_construct(questionnaire=a.questionnaire_id, questionnaire_version=a.questionnaire_version,
+                                       enterprise=ent, created_at=None, updated_at=None, answers=answers)
+
+
+def _rank(q: Questionnaire, x: Question, value: Any) -> tuple[float, int]:
+    """How good a single/yes-no answer is: its score, then its position (yes/no lists yes first)."""
+    for i, o in enumerate(q.options_of(x)):
+        if o.value == value:
+            return (o.score, i)
+    return (-1.0, -1)
+
+
+def _improved_value(q: Questionnaire, x: Question, current: Any, target: Any) -> Any | None:
+    """The better of ``current`` and ``target``, or None when ``target`` adds nothing."""
+    if x.kind in ("single", "yesno"):
+        if current is None or _rank(q, x, target) > _rank(q, x, current):
+            return target
+        return None
+    if x.kind == "multi":
+        opts = q.options_of(x)
+        exclusive = {o.value for o in opts if o.exclusive}
+        cur = [v for v in (current or []) if v not in exclusive]
+        add = [v for v in target if v not in exclusive and v not in cur]
+        if not add:
+            return None
+        order = {o.value: i for i, o in enumerate(opts)}
+        return sorted(cur + add, key=lambda v: order.get(v, 10**6))
+    if x.kind == "number":
+        if current is None or float(target) > float(current) + _EPS:
+            return float(target)
+        return None
+    return None
+
+
+def _canonical(q: Questionnaire, x: Question, value: Any) -> Any:
+    from maturity.answering import normalize
+
+    return normalize(q, x, value)
+
+
+def apply_improvements(q: Questionnaire, answers: AnswersFile, solutions: list[Solution]) -> AnswersFile:
+    """``answers`` with every solution's ``improves`` applied where better (N/A answers stay N/A)."""
+    new = dict(answers.answers)
+    qmap = q.question_map
+    for s in solutions:
+        for qid, raw in s.improves.items():
+            x = qmap[qid]
+            cur = new.get(qid)
+            if cur is not None and cur.na:
+                continue
+            value = _improved_value(q, x, cur.value if cur is not None else None, _canonical(q, x, raw))
+            if value is not None:
+                new[qid] = Answer.model_construct(value=value, na=False, justification="",
+                                                  note=cur.note if cur is not None else "")
+    return answers.model_copy(update={"answers": new})
+
+
+def _adds_something(q: Questionnaire, a: Assessment, s: Solution) -> bool:
+    by_id = {x.id: x for x in a.questions}
+    qmap = q.question_map
+    for qid, raw in s.improves.items():
+        r = by_id.get(qid)
+        if r is None or r.status in ("na", "not_applicable"):
+            continue
+        x = qmap[qid]
+        if _improved_value(q, x, r.answer, _canonical(q, x, raw)) is not None:
+            return True
+    return False
+
+
+def _adds_something_to(q: Questionnaire, answers: AnswersFile, s: Solution) -> bool:
+    """Whether ``s`` would still improve at least one of ``answers`` (N/A answers cannot be improved)."""
+    qmap = q.question_map
+    for qid, raw in s.improves.items():
+        cur = answers.answers.get(qid)
+        if cur is not None and cur.na:
+            continue
+        x = qmap[qid]
+        if _improved_value(q, x, cur.value if cur is not None else None, _canonical(q, x, raw)) is not None:
+            return True
+    return False
+
+
+# ---- reasons ---------------------------------------------------------------------------------
+def reasons_for(cond: Any, state: State) -> list[Reason]:
+    """The leaves that make ``cond`` hold on ``state``, as readable reasons naming the answers."""
+    out: list[Reason] = []
+    _collect(cond, state, False, out)
+    seen: set[str] = set()
+    unique = []
+    for r in out:
+        if r.text not in seen:
+            seen.add(r.text)
+            unique.append(r)
+    return unique
+
+
+def _collect(cond: Any, state: State, negated: bool, out: list[Reason]) -> None:
+    if isinstance(cond, AllCond | AnyCond):
+        kids = cond.all if isinstance(cond, AllCond) else cond.any
+        conj = isinstance(cond, AllCond) != negated  # all, or not-any: every child contributes
+        for k in kids:
+            holds = evaluate(k, state).passed != negated
+            if conj or holds:
+                _collect(k, state, negated, out)
+        return
+    if isinstance(cond, NotCond):
+        _collect(cond.not_, state, not negated, out)
+        return
+    if isinstance(cond, QuestionCond):
+        out.append(Reason(question=cond.question, text=_answer_reason(state, cond.question)))
+        return
+    if isinstance(cond, DimensionCond):
+        d = state.questionnaire.dimension_map[cond.dimension]
+        lv = state.dim_levels.get(cond.dimension)
+        sc = state.dim_scores.get(cond.dimension)
+        cur = f"{state.level_label[lv]}（得分 {sc:g}）" if lv and sc is not None else "无得分"
+        out.append(Reason(dimension=cond.dimension, text=f"{d.name}当前为 {cur}"))
+        return
+    if isinstance(cond, ScoreCond):
+        out.append(Reason(text=f"{state.score_label} {state.score or 0:g}"))
+        return
+    if isinstance(cond, CountCond):
+        out.append(Reason(text=evaluate(cond, state).text))
+
+
+def _answer_reason(state: State, qid: str) -> str:
+    from maturity.answering import answer_text
+
+    q = state.questionnaire
+    x = q.question_map[qid]
+    status = state.status.get(qid, "unanswered")
+    value = state.values.get(qid)
+    if status == "hidden":
+        actual = "未涉及（前置题未选择相应做法）"
+    elif status in ("na", "not_applicable"):
+        actual = "不适用"
+    elif value is None:
+        actual = "未作答"
+    else:
+        actual = f"“{short(answer_text(q, x, value), 40)}”"
+    return f"{short(x.text.rstrip('？?'), 32)}：{actual}（{qid}）"
+
+
+# ---- selection and ordering ------------------------------------------------------------------
+@dataclass
+class Candidate:
+    solution: Solution
+    index: int
+    reasons: list[Reason]
+    impact: Impact
+    key: tuple = ()
+    prereqs: list[str] = field(default_factory=list)  # prerequisites that are candidates themselves
+
+
+def _applies(s: Solution, a: Assessment) -> bool:
+    it = a.enterprise.industry_type
+    if it and it not in s.industry_types:
+        return False
+    return s.sub_sectors is None or a.enterprise.sub_sector in s.sub_sectors
+
+
+def _in_place(scheme: Scheme, a: Assessment, state: State, s: Solution) -> bool:
+    if not evaluate(s.trigger, state).passed:
+        return True
+    lv = state.dim_levels.get(s.dimension)
+    if lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
+        return True
+    return not _adds_something(scheme.questionnaire, a, s)
+
+
+def _impact(scheme: Scheme, base: Assessment, base_answers: AnswersFile, s: Solution) -> Impact:
+    after = scheme.assess(apply_improvements(scheme.questionnaire, base_answers, [s]))
+    gain = round(after.score - base.score, 3)
+    if base.next_level is None:
+        return Impact(addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain)
+    nxt = base.next_level.id
+    before = {g.id: g for g in base.gates if g.level == nxt}
+    now = {g.id: g for g in after.gates if g.level == nxt}
+    opened = [gid for gid, g in before.items() if not g.passed and now[gid].passed]
+    closed = sum(max(0, len(failing_leaves(g.detail)) - len(failing_leaves(now[gid].detail)))
+                 for gid, g in before.items() if not g.passed)
+    score_blocked = any(b.kind == "score" for b in base.blockers)
+    raises = after.level.rank > base.level.rank
+    addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
+    return Impact(addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed,
+                  score_gain=gain)
+
+
+def select(scheme: Scheme, a: Assessment, catalog: Catalog) -> tuple[list[Candidate], set[str]]:
+    """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place."""
+    state = state_from_assessment(scheme, a)
+    cands: list[Candidate] = []
+    in_place: set[str] = set()
+    for i, s in enumerate(catalog.solutions):
+        if not _applies(s, a):
+            continue
+        if _in_place(scheme, a, state, s):
+            in_place.add(s.id)
+            continue
+        cands.append(Candidate(s, i, reasons_for(s.trigger, state), Impact(addresses_next_level=False)))
+    ids = {c.solution.id for c in cands}
+    for c in cands:
+        c.prereqs = [p for p in c.solution.prerequisites if p in ids]
+    return cands, in_place
+
+
+def rank(scheme: Scheme, cands: list[Candidate], at: Assessment, answers: AnswersFile) -> list[Candidate]:
+    """Score each candidate alone against the state ``at`` and return them in topological priority order."""
+    dim_score = {d.id: d.score if d.score is not None else 0.0 for d in at.dimensions}
+    for c in cands:
+        c.impact = _impact(scheme, at, answers, c.solution)
+        c.key = (c.impact.raises_level, len(c.impact.gates), c.impact.gaps_closed, c.impact.addresses_next_level,
+                 -dim_score.get(c.solution.dimension, 0.0), c.impact.score_gain, -c.solution.cost.max, -c.index)
+    _inherit_priority(cands)
+    return _topological(cands)
+
+
+def _inherit_priority(cands: list[Candidate]) -> None:
+    """A prerequisite is as urgent as the most urgent solution waiting for it (transitively)."""
+    by_id = {c.solution.id: c for c in cands}
+    for _ in range(len(cands) + 1):  # bounded: the loader rejects cycles, but never loop forever
+        changed = False
+        for c in cands:
+            for p in c.prereqs:
+                if p in by_id and c.key > by_id[p].key:
+                    by_id[p].key = c.key
+                    changed = True
+        if not changed:
+            return
+
+
+def _topological(cands: list[Candidate]) -> list[Candidate]:
+    ids = {c.solution.id for c in cands}
+    done: set[str] = set()
+    order: list[Candidate] = []
+    remaining = list(cands)
+    while remaining:
+        ready = [c for c in remaining if all(p in done or p not in ids for p in c.prereqs)]
+        if not ready:  # a cycle: the catalog loader rejects these, but never loop forever
+            ready = remaining
+        best = max(ready, key=lambda c: c.key)
+        order.append(best)
+        done.add(best.solution.id)
+        remaining.remove(best)
+    return order
+
+
+# ---- the roadmap -----------------------------------------------------------------------------
+def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | None = None) -> Plan:
+    """The upgrade roadmap for one Assessment (optionally within a budget in 万元).
+
+    Horizon by horizon: the remaining candidates are ranked against the state projected at the
+    start of the horizon (so "the next level" moves as the plan climbs), then placed in that
+    order while the horizon has room, their prerequisites are scheduled (same or earlier
+    horizon, finishing before they start), their ``requires`` holds and the budget allows.
+    """
+    q = scheme.questionnaire
+    base_answers = answers_from_assessment(a)
+    pending, _ = select(scheme, a, catalog)
+    assigned: dict[str, int] = {}
+    start: dict[str, int] = {}
+    finish: dict[str, int] = {}
+    left: list[LeftOut] = []
+    left_ids: set[str] = set()
+    spent = 0.0
+    chosen: list[Solution] = []
+    plans: list[HorizonPlan] = []
+    prev, prev_answers = a, base_answers
+    dims = q.dimension_map
+    last_requires: dict[str, list[str]] = {}
+
+    for h, hz in enumerate(catalog.horizons):
+        prev_state = state_from_assessment(scheme, prev)
+        items: list[Candidate] = []
+        for c in rank(scheme, pending, prev, prev_answers):
+            s = c.solution
+            missing = [p for p in c.prereqs if p in left_ids]
+            if missing:
+                left.append(_left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施"))
+                left_ids.add(s.id)
+                continue
+            if not _adds_something_to(q, prev_answers, s):
+                left.append(_left(s, "covered", "计划中已安排的其他方案已实现本方案的改进内容"))
+                left_ids.add(s.id)
+                continue
+            if any(p not in assigned for p in c.prereqs):
+                continue  # waits for its prerequisite (placed in this horizon later, or in a later one)
+            if budget is not None and spent + s.cost.max > budget + _EPS:
+                left.append(_left(s, "budget", f"参考费用上限 {s.cost.max:g} 万元，加入后将超出预算 {budget:g} 万元"
+                                               f"（已安排 {spent:g} 万元）"))
+                left_ids.add(s.id)
+                continue
+            if len(items) >= hz.max_items:
+                continue
+            st = max([hz.start_weeks, *(finish[p] for p in c.prereqs)])
+            fin = st + math.ceil(s.weeks.max)
+            if fin > hz.end_weeks:
+                continue
+            if s.requires is not None:
+                res = evaluate(s.requires, prev_state)
+                if not res.passed:
+                    last_requires[s.id] = failing_leaves(res)
+                    continue
+            assigned[s.id], start[s.id], finish[s.id] = h, st, fin
+            items.append(c)
+            spent += s.cost.max
+        pending = [c for c in pending if c.solution.id not in assigned and c.solution.id not in left_ids]
+        chosen += [c.solution for c in items]
+        proj_answers = apply_improvements(q, base_answers, chosen) if items else prev_answers
+        proj = scheme.assess(proj_answers) if items else prev
+        prev_dims = {d.id: d for d in prev.dimensions}
+        raised = [f"{dims[d.id].name} {prev_dims[d.id].level.label}→{d.level.label}"  # type: ignore[union-attr]
+                  for d in proj.dimensions
+                  if d.level and prev_dims[d.id].level and d.level.rank > prev_dims[d.id].level.rank]  # type: ignore[union-attr]
+        plans.append(HorizonPlan(
+            id=hz.id, name=hz.name, start_weeks=hz.start_weeks, end_weeks=hz.end_weeks,
+            items=[_item(scheme, c, start[c.solution.id], finish[c.solution.id]) for c in items],
+            cost_min=round(sum(c.solution.cost.min for c in items), 2),
+            cost_max=round(sum(c.solution.cost.max for c in items), 2),
+            projected_level=proj.level, projected_score=proj.score, raised_dimensions=raised))
+        prev, prev_answers = proj, proj_answers
+
+    for c in _topological(pending):
+        s = c.solution
+        missing = [p for p in c.prereqs if p in left_ids]
+        if missing:
+            left.append(_left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施"))
+        elif s.id in last_requires:
+            left.append(_left(s, "requires", "在路线图各阶段开始时仍不具备所需条件：" + "；".join(last_requires[s.id])))
+        else:
+            caps = "、".join(f"{hz.name}最多 {hz.max_items} 项" for hz in catalog.horizons)
+            left.append(_left(s, "capacity", f"路线图各阶段已排满或周期放不下（{caps}），建议完成前几阶段后重新评估再安排"))
+        left_ids.add(s.id)
+
+    used = {p for s in chosen for p in s.policies}
+    policies = [PolicyRef(id=p.id, name=p.name, kind=p.kind, summary=p.summary, amount=p.amount,
+                          eligibility=p.eligibility, region=p.region, source=p.source)
+                for p in catalog.policies if p.id in used]
+    return Plan(
+        catalog_id=catalog.id, catalog_version=catalog.version, note=catalog.note, method=METHOD,
+        current_level=a.level, current_score=a.score, target_level=prev.level, budget=budget,
+        total_cost_min=round(sum(s.cost.min for s in chosen), 2),
+        total_cost_max=round(sum(s.cost.max for s in chosen), 2),
+        horizons=plans, left_out=left, policies=policies)
+
+
+def _left(s: Solution, kind: str, reason: str) -> LeftOut:
+    return LeftOut(id=s.id, title=s.title, kind=kind, reason=reason, cost=s.cost)  # type: ignore[arg-type]
+
+
+def _item(scheme: Scheme, c: Candidate, start: int, finish: int) -> PlanItem:
+    s = c.solution
+    return PlanItem(
+        id=s.id, title=s.title, dimension=s.dimension, dimension_name=scheme.dmap[s.dimension].name,
+        changes=s.changes, lifts_to=scheme.level_ref[s.lifts_to], cost=Range(min=s.cost.min, max=s.cost.max),
+        cost_note=s.cost_note, weeks=Range(min=s.weeks.min, max=s.weeks.max), start_week=start, finish_week=finish,
+        prerequisites=list(s.prerequisites), kpis=list(s.kpis), policies=list(s.policies), source=s.source,
+        because="因为：" + "；".join(r.text for r in c.reasons), reasons=c.reasons, impact=c.impact)
