@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from maturity import loader
+from maturity.crosswalk import derive as derive_answers
 from maturity.models.answers import AnswersFile
 from maturity.scoring import Scheme
+from maturity.yamlio import load
 
 ROOT = Path(__file__).resolve().parent.parent
 Q_PATH = ROOT / "questionnaires" / "miit-2024.yaml"
@@ -227,3 +229,96 @@ def test_validate_rejects_a_broken_gate(cli, write):
     path = write("miit-2024.rules.yaml", broken)
     result = cli("validate", Q_PATH, path)
     assert result.exit_code != 0
+
+
+# ---- the light-industry -> MIIT 2024 crosswalk ---------------------------------------------------
+CW_PATH = ROOT / "scoring_rules" / "light-industry--miit-2024.crosswalk.yaml"
+LI_PATH = ROOT / "questionnaires" / "light-industry.yaml"
+LI_RULES = ROOT / "scoring_rules" / "light-industry.rules.yaml"
+
+
+@pytest.fixture(scope="module")
+def crosswalk():
+    li = loader.load_questionnaire(LI_PATH)
+    cw, issues = loader.check_crosswalk(load(CW_PATH), li, loader.load_questionnaire(Q_PATH))
+    assert cw is not None and not issues
+    return cw, Scheme(li, loader.load_rules(LI_RULES, li))
+
+
+def derive(crosswalk, scheme: Scheme, answers: dict):
+    cw, li = crosswalk
+    src = AnswersFile.model_validate(
+        {
+            "questionnaire": li.questionnaire.id,
+            "questionnaire_version": li.questionnaire.version,
+            "enterprise": {"name": "测试企业", "sub_sector": "furniture"},
+            "answers": answers,
+        }
+    )
+    return derive_answers(cw, li, li.assess(src), scheme.questionnaire, src)
+
+
+def test_crosswalk_maps_every_scored_miit_item(crosswalk, scheme):
+    cw, _ = crosswalk
+    scored = {x.id for x in scheme.questionnaire.questions if x.scored}
+    assert set(cw.map) == scored
+
+
+def test_crosswalk_unanswered_source_is_pending_not_zero(crosswalk, scheme):
+    empty = derive(crosswalk, scheme, {})
+    assert set(empty.pending) == {x.id for x in scheme.questionnaire.questions if x.scored}
+    none = derive(crosswalk, scheme, {"DB-03": ["none"], "DB-04": ["none"]})
+    assert none.answers.answers["B1"].value == ["A"]
+    assert none.answers.answers["B4"].value == ["A"]
+    assert "B1" not in none.pending
+
+
+def test_crosswalk_copies_numbers_and_options(crosswalk, scheme):
+    d = derive(
+        crosswalk,
+        scheme,
+        {
+            "DB-01": 10,
+            "DB-02": 60.5,
+            "MG-04": 3,
+            "DB-04": ["hr", "warehouse"],
+            "MG-01": "benchmark",
+            "GS-05": "worse",
+        },
+    )
+    got = {k: v.value for k, v in d.answers.answers.items()}
+    assert got["B2"] == 10 and got["B3"] == 60.5 and got["M4"] == 3
+    assert sorted(got["B4"]) == ["M", "O"]
+    assert (got["M1"], got["R1"]) == ("F", "A")
+    result = scheme.assess(d.answers)
+    points = {q.id: q.score for q in result.questions}
+    assert (points["B2"], points["B3"], points["M4"]) == (
+        0,
+        100,
+        0,
+    )  # MIIT bands, not the source's finer ones
+
+
+@pytest.mark.parametrize(
+    ("extra", "level"),
+    [
+        ({}, "3"),
+        ({"SC-06": "push", "SC-04": "portal"}, "3"),
+        ({"SC-06": "logistics"}, "4"),
+        ({"SC-04": "vmi"}, "4"),
+    ],
+)
+def test_crosswalk_warehouse_level_4_needs_external_evidence(crosswalk, scheme, extra, level):
+    d = derive(crosswalk, scheme, {"SC-02": "4", **extra})
+    assert d.answers.answers["S12"].value == level
+
+
+def test_crosswalk_carries_the_bundled_example_over(crosswalk, scheme):
+    cw, li = crosswalk
+    src = AnswersFile.model_validate(load(ROOT / "examples" / "furniture-example.yaml").data)
+    d = derive_answers(cw, li, li.assess(src), scheme.questionnaire, src)
+    assert d.pending == []
+    assert d.answers.enterprise.sub_sector == src.enterprise.sub_sector
+    for tid, sid in {"S1": "RD-01", "S7": "QC-01", "S13": "MG-05"}.items():
+        assert d.answers.answers[tid].value == src.answers[sid].value
+    scheme.assess(d.answers)  # the derived answers are valid MIIT answers
