@@ -1,0 +1,187 @@
+"""The interview as data: profile, answers, position, and the navigation rules. No I/O.
+
+Which questions are asked follows the scoring engine exactly: a question is asked when its
+status (``maturity.scoring._status``, the one definition) is neither ``not_applicable``
+(``applies_to`` excludes the enterprise's industry type or sub-sector) nor ``hidden``
+(its ``show_if`` over earlier answers fails). Navigation is by position in that list, which
+is recomputed after every answer because an answer can show or hide later questions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from maturity.answering import AnswerProblem, Normalized, answer_text, normalize, option_score
+from maturity.conditions_eval import State
+from maturity.models.answers import Answer, AnswersFile, Enterprise, clean_text
+from maturity.models.questionnaire import Question, Questionnaire
+from maturity.scoring import _status
+
+ASKED = ("answered", "na", "unanswered", "unscored")
+
+
+def now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+class Session:
+    """One enterprise's interview against one questionnaire version."""
+
+    def __init__(self, questionnaire: Questionnaire, enterprise: Enterprise, *,
+                 answers: dict[str, Answer] | None = None, skipped: set[str] | None = None,
+                 position: str | None = None, created_at: datetime | None = None,
+                 updated_at: datetime | None = None) -> None:
+        self.questionnaire = questionnaire
+        self.enterprise = enterprise
+        self.answers: dict[str, Answer] = dict(answers or {})
+        self.skipped: set[str] = set(skipped or ())
+        self.position = position
+        self.created_at = created_at or now()
+        self.updated_at = updated_at or self.created_at
+        self._qmap = questionnaire.question_map
+        self._opt_pos = {x.id: {o.value: i for i, o in enumerate(questionnaire.options_of(x))}
+                         for x in questionnaire.questions}
+        levels = questionnaire.levels_sorted()
+        self._level_rank = {lv.id: lv.rank for lv in levels}
+        self._level_label = {lv.id: lv.label for lv in levels}
+        sub = questionnaire.sub_sector_map.get(enterprise.sub_sector)
+        self.industry_type = sub.industry_type if sub else None
+
+    @classmethod
+    def from_answers_file(cls, questionnaire: Questionnaire, af: AnswersFile, *,
+                          skipped: set[str] | None = None, position: str | None = None) -> Session:
+        return cls(questionnaire, af.enterprise, answers=dict(af.answers), skipped=skipped, position=position,
+                   created_at=af.created_at, updated_at=af.updated_at)
+
+    # ---- which questions are asked --------------------------------------------------------
+    def question(self, qid: str) -> Question:
+        return self._qmap[qid]
+
+    def statuses(self) -> dict[str, str]:
+        """Status of every question under the current answers, in questionnaire order."""
+        q = self.questionnaire
+        state = State(q, self._opt_pos, self._level_rank, self._level_label)
+        for x in q.questions:
+            ans = self.answers.get(x.id)
+            norm = None
+            if ans is not None:
+                norm = Normalized(None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification)
+            status = _status(x, norm, self.industry_type, self.enterprise.sub_sector, state)
+            state.status[x.id] = status
+            value = norm.value if norm is not None and status in ("answered", "unscored") else None
+            state.values[x.id] = value
+            if x.scored and status == "answered":
+                state.q_scores[x.id] = option_score(q, x, value)
+            elif x.scored and status in ("unanswered", "hidden"):
+                state.q_scores[x.id] = 0.0
+            else:
+                state.q_scores[x.id] = None
+        return dict(state.status)
+
+    def order(self) -> list[str]:
+        """The questions asked of this enterprise, in order."""
+        return [qid for qid, st in self.statuses().items() if st in ASKED]
+
+    def is_answered(self, qid: str) -> bool:
+        ans = self.answers.get(qid)
+        return ans is not None and not ans.is_empty
+
+    def pending(self) -> list[str]:
+        """Asked scored questions without an answer (skipped ones included), in order."""
+        return [qid for qid in self.order() if self.question(qid).scored and not self.is_answered(qid)]
+
+    def progress(self) -> tuple[int, int]:
+        order = [qid for qid in self.order() if self.question(qid).scored]
+        return sum(1 for qid in order if self.is_answered(qid)), len(order)
+
+    # ---- answering ------------------------------------------------------------------------
+    def answer(self, qid: str, raw: Any) -> Answer:
+        """Record an answer given as option values, a number or text; raises AnswerProblem."""
+        q = self.question(qid)
+        if q.kind == "text":
+            text = clean_text(str(raw))
+            ans = Answer(value=text or None)
+        else:
+            ans = Answer(value=normalize(self.questionnaire, q, raw))
+        self._set(qid, ans)
+        return ans
+
+    def answer_na(self, qid: str, justification: str) -> Answer:
+        q = self.question(qid)
+        if not q.allow_na:
+            raise AnswerProblem("本题不能选“不适用”")
+        justification = clean_text(justification)
+        if not justification:
+            raise AnswerProblem("选择“不适用”时须说明理由")
+        ans = Answer(na=True, justification=justification)
+        self._set(qid, ans)
+        return ans
+
+    def _set(self, qid: str, ans: Answer) -> None:
+        old = self.answers.get(qid)
+        if old is not None and old.note and not ans.note:
+            ans = ans.model_copy(update={"note": old.note})
+        self.answers[qid] = ans
+        self.skipped.discard(qid)
+        self.updated_at = now()
+
+    def skip(self, qid: str) -> None:
+        if not self.is_answered(qid):
+            self.skipped.add(qid)
+
+    def answer_text(self, qid: str) -> str:
+        """The current answer as the user reads it ('' when unanswered)."""
+        ans = self.answers.get(qid)
+        if ans is None or ans.is_empty:
+            return ""
+        if ans.na:
+            return f"不适用（{ans.justification}）"
+        return answer_text(self.questionnaire, self.question(qid), ans.value)
+
+    # ---- navigation -----------------------------------------------------------------------
+    def next_after(self, qid: str) -> str | None:
+        """The asked question after ``qid`` in questionnaire order (None at the end)."""
+        asked = set(self.order())
+        ids = [x.id for x in self.questionnaire.questions]
+        return next((x for x in ids[ids.index(qid) + 1:] if x in asked), None)
+
+    def previous(self, qid: str | None) -> str | None:
+        """The asked question before ``qid`` (``None`` = from the end: the last one); None at the start."""
+        asked = set(self.order())
+        ids = [x.id for x in self.questionnaire.questions]
+        before = ids if qid is None else ids[: ids.index(qid)]
+        return next((x for x in reversed(before) if x in asked), None)
+
+    def first_open(self) -> str | None:
+        """Where to continue: the first unanswered question not skipped, else the first skipped one."""
+        pending = self.pending()
+        for qid in pending:
+            if qid not in self.skipped:
+                return qid
+        return pending[0] if pending else None
+
+    def resume_at(self) -> str | None:
+        """The position to continue from after a restart."""
+        if self.position is not None and self.position in self.order():
+            return self.position
+        return self.first_open()
+
+    def number(self, qid: str) -> int:
+        """1-based number of ``qid`` among the asked questions."""
+        return self.order().index(qid) + 1
+
+    # ---- output ---------------------------------------------------------------------------
+    def prune(self) -> list[str]:
+        """Drop answers to questions no longer asked (hidden or outside the profile); returns their ids."""
+        st = self.statuses()
+        dropped = [qid for qid in list(self.answers) if st.get(qid) in ("hidden", "not_applicable")]
+        for qid in dropped:
+            del self.answers[qid]
+        return dropped
+
+    def answers_file(self) -> AnswersFile:
+        q = self.questionnaire
+        ordered = {x.id: self.answers[x.id] for x in q.questions if x.id in self.answers}
+        return AnswersFile(questionnaire=q.id, questionnaire_version=q.version, enterprise=self.enterprise,
+                           created_at=self.created_at, updated_at=self.updated_at, answers=ordered)
