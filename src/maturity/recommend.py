@@ -417,8 +417,9 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
         elif s.id in last_requires:
             left.append(_left(s, "requires", "在路线图各阶段开始时仍不具备所需条件：" + "；".join(last_requires[s.id])))
         else:
-            caps = "、".join(f"{hz.name}最多 {hz.max_items} 项" for hz in catalog.horizons)
-            left.append(_left(s, "capacity", f"路线图各阶段已排满或周期放不下（{caps}），建议完成前几阶段后重新评估再安排"))
+            caps = "/".join(str(hz.max_items) for hz in catalog.horizons)
+            left.append(_left(s, "capacity", f"两年路线图已排满（各阶段最多 {caps} 项）或部署周期放不下，"
+                                             "建议完成前几阶段后重新评估再安排"))
         left_ids.add(s.id)
 
     used = {p for s in chosen for p in s.policies}

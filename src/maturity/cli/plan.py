@@ -146,7 +146,7 @@ def show_plan(p: Any, brief: bool = False) -> None:
         table.add_column("类型", no_wrap=True)
         table.add_column("支持内容", ratio=4, overflow="fold")
         for pol in p.policies:
-            detail = pol.summary
+            detail = pol.summary.rstrip("。")
             if pol.amount:
                 detail += f"；额度：{pol.amount}"
             if pol.eligibility:
