@@ -133,10 +133,9 @@ def answer_text(questionnaire: Questionnaire, q: Question, value: Any) -> str:
     if value is None:
         return ""
     if q.kind in ("single", "yesno"):
-        labels = {o.value: o.label for o in questionnaire.options_of(q)}
-        return labels.get(value, str(value))
+        return questionnaire.option_labels[q.id].get(value, str(value))
     if q.kind == "multi":
-        labels = {o.value: o.label for o in questionnaire.options_of(q)}
+        labels = questionnaire.option_labels[q.id]
         return "；".join(labels.get(v, v) for v in value)
     if q.kind == "number":
         return f"{_fmt_num(value)}{q.unit}"

@@ -39,10 +39,74 @@ class State:
     dim_levels: dict[str, str | None] = field(default_factory=dict)
     score: float | None = None
     score_label: str = "综合得分"
+    na_passes: bool = True  # a gate on an N/A question counts as met; crosswalks set False (no credit)
 
 
 def short(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _question_ok(state: State, qid: str, pred: QuestionPredicate) -> bool:
+    """Whether a question predicate holds (no text: the hot path of scoring)."""
+    status = state.status.get(qid, "unanswered")
+    if status in ("na", "not_applicable"):
+        return state.na_passes
+    value = state.values.get(qid)
+    if pred.at_least is not None:
+        pos = state.opt_pos[qid]
+        return value is not None and pos.get(value, -1) >= pos.get(pred.at_least, 10**6)
+    if pred.in_ is not None:
+        return value is not None and value in pred.in_
+    if pred.includes is not None:
+        return isinstance(value, list) and all(v in value for v in pred.includes)
+    if pred.score_at_least is not None:
+        return (state.q_scores.get(qid) or 0.0) >= pred.score_at_least
+    if pred.value_at_least is not None:
+        return isinstance(value, float) and value >= pred.value_at_least
+    return (status == "answered") == pred.answered
+
+
+def _dimension_ok(state: State, did: str, pred: DimensionPredicate) -> bool:
+    if pred.level_at_least is not None:
+        level = state.dim_levels.get(did)
+        return level is not None and state.level_rank[level] >= state.level_rank[pred.level_at_least]
+    score = state.dim_scores.get(did)
+    return score is not None and score >= pred.score_at_least  # type: ignore[operator]
+
+
+def holds(cond: Any, state: State) -> bool:
+    """Boolean evaluation of a condition; same semantics as :func:`evaluate`, without explanations."""
+    if isinstance(cond, QuestionCond):
+        return _question_ok(state, cond.question, cond)
+    if isinstance(cond, DimensionCond):
+        return _dimension_ok(state, cond.dimension, cond)
+    if isinstance(cond, AllCond):
+        return all(holds(c, state) for c in cond.all)
+    if isinstance(cond, AnyCond):
+        return any(holds(c, state) for c in cond.any)
+    if isinstance(cond, NotCond):
+        return not holds(cond.not_, state)
+    if isinstance(cond, ScoreCond):
+        return (state.score or 0.0) >= cond.score_at_least
+    if isinstance(cond, CountCond):
+        return len(_count_hits(cond, state)[0]) >= cond.count.at_least
+    raise TypeError(f"unknown condition {cond!r}")
+
+
+def _count_hits(cond: CountCond, state: State) -> tuple[list[str], list[str]]:
+    spec = cond.count
+    pred = spec.predicate()
+    hits: list[str] = []
+    misses: list[str] = []
+    if spec.questions is not None:
+        for qid in select_questions(state.questionnaire, spec.questions):
+            if state.status.get(qid) in ("na", "not_applicable"):
+                continue
+            (hits if _question_ok(state, qid, pred) else misses).append(qid)  # type: ignore[arg-type]
+    else:
+        for did in select_dimensions(state.questionnaire, spec.dimensions):
+            (hits if _dimension_ok(state, did, pred) else misses).append(did)  # type: ignore[arg-type]
+    return hits, misses
 
 
 def _qname(state: State, qid: str) -> str:
@@ -53,51 +117,39 @@ def _qname(state: State, qid: str) -> str:
 def _question_test(state: State, qid: str, pred: QuestionPredicate) -> tuple[bool, str]:
     """(holds, description of requirement and actual answer) for one question."""
     q = state.questionnaire.question_map[qid]
+    ok = _question_ok(state, qid, pred)
     status = state.status.get(qid, "unanswered")
-    value = state.values.get(qid)
-    score = state.q_scores.get(qid)
     if status in ("na", "not_applicable"):
-        return True, "不适用，视为满足"
+        return ok, "不适用，视为满足" if ok else "不适用（不予认定）"
+    value = state.values.get(qid)
     actual = answer_text(state.questionnaire, q, value) if value is not None else "未作答"
     if status == "hidden":
         actual = "未涉及（前置条件不满足）"
     if pred.at_least is not None:
-        pos = state.opt_pos[qid]
-        need = pos.get(pred.at_least, 10**6)
-        label = answer_text(state.questionnaire, q, pred.at_least)
-        ok = value is not None and pos.get(value, -1) >= need
-        return ok, f"要求不低于“{label}”，当前：{actual}"
+        return ok, f"要求不低于“{answer_text(state.questionnaire, q, pred.at_least)}”，当前：{actual}"
     if pred.in_ is not None:
         labels = "、".join(f"“{answer_text(state.questionnaire, q, v)}”" for v in pred.in_)
-        ok = value is not None and value in pred.in_
         return ok, f"为 {labels} 之一；当前：{actual}"
     if pred.includes is not None:
         labels = "、".join(f"“{answer_text(state.questionnaire, q, v)}”" for v in pred.includes)
-        ok = isinstance(value, list) and all(v in value for v in pred.includes)
         return ok, f"包含 {labels}；当前：{actual}"
     if pred.score_at_least is not None:
-        s = score or 0.0
-        return s >= pred.score_at_least, f"本题得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {_fmt_num(round(s, 1))}"
+        s = state.q_scores.get(qid) or 0.0
+        return ok, f"本题得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {_fmt_num(round(s, 1))}"
     if pred.value_at_least is not None:
-        ok = isinstance(value, float) and value >= pred.value_at_least
         return ok, f"≥ {_fmt_num(pred.value_at_least)}{q.unit}；当前：{actual}"
-    assert pred.answered is not None
-    is_answered = status == "answered"
-    return is_answered == pred.answered, ("已作答" if pred.answered else "未作答") + f"；当前：{actual}"
+    return ok, ("已作答" if pred.answered else "未作答") + f"；当前：{actual}"
 
 
 def _dimension_test(state: State, did: str, pred: DimensionPredicate) -> tuple[bool, str]:
-    level = state.dim_levels.get(did)
-    score = state.dim_scores.get(did)
+    ok = _dimension_ok(state, did, pred)
     if pred.level_at_least is not None:
-        need = state.level_rank[pred.level_at_least]
-        ok = level is not None and state.level_rank[level] >= need
+        level = state.dim_levels.get(did)
         cur = state.level_label.get(level, "无") if level else "无得分"
         return ok, f"≥ {state.level_label[pred.level_at_least]}；当前 {cur}"
-    assert pred.score_at_least is not None
-    ok = score is not None and score >= pred.score_at_least
+    score = state.dim_scores.get(did)
     cur = _fmt_num(round(score, 1)) if score is not None else "无得分"
-    return ok, f"得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {cur}"
+    return ok, f"得分 ≥ {_fmt_num(pred.score_at_least)}；当前 {cur}"  # type: ignore[arg-type]
 
 
 def evaluate(cond: Any, state: State) -> ConditionResult:
@@ -132,27 +184,23 @@ def evaluate(cond: Any, state: State) -> ConditionResult:
 
 def _count(cond: CountCond, state: State) -> ConditionResult:
     spec = cond.count
-    pred = spec.predicate()
     q = state.questionnaire
-    hits: list[str] = []
-    misses: list[str] = []
+    hit_ids, miss_ids = _count_hits(cond, state)
     if spec.questions is not None:
-        for qid in select_questions(q, spec.questions):
-            if state.status.get(qid) in ("na", "not_applicable"):
-                continue
-            ok, _ = _question_test(state, qid, pred)  # type: ignore[arg-type]
-            (hits if ok else misses).append(short(q.question_map[qid].text, 12) + f"（{qid}）")
+        def name(qid: str) -> str:
+            question = q.question_map[qid]
+            return (question.short or short(question.text, 12)) + f"（{qid}）"
         what = _selector_text(spec.questions, "题目")
-        need = _pred_text(state, pred)
+        first = q.question_map.get(hit_ids[0] if hit_ids else (miss_ids[0] if miss_ids else ""))
     else:
-        assert spec.dimensions is not None
-        for did in select_dimensions(q, spec.dimensions):
-            ok, _ = _dimension_test(state, did, pred)  # type: ignore[arg-type]
-            (hits if ok else misses).append(q.dimension_map[did].name)
+        def name(did: str) -> str:
+            return q.dimension_map[did].name
         what = _selector_text(spec.dimensions, "维度")
-        need = _pred_text(state, pred)
+        first = None
+    hits = [name(x) for x in hit_ids]
+    misses = [name(x) for x in miss_ids]
     passed = len(hits) >= spec.at_least
-    text = f"{what}中{need}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
+    text = f"{what}中{_pred_text(state, spec.predicate(), first)}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
     if hits:
         text += f"（已达到：{'、'.join(hits)}）"
     if not passed and misses:
@@ -174,11 +222,12 @@ def _selector_text(sel: Any, noun: str) -> str:
     return f"{noun}（{sel.tag or sel.kind}）"
 
 
-def _pred_text(state: State, pred: Any) -> str:
+def _pred_text(state: State, pred: Any, question: Any = None) -> str:
     if getattr(pred, "level_at_least", None) is not None:
         return f"达到 {state.level_label[pred.level_at_least]} 及以上"
     if getattr(pred, "at_least", None) is not None:
-        return f"达到“{pred.at_least}”档及以上"
+        label = answer_text(state.questionnaire, question, pred.at_least) if question is not None else pred.at_least
+        return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
     if getattr(pred, "value_at_least", None) is not None:
@@ -186,7 +235,20 @@ def _pred_text(state: State, pred: Any) -> str:
     return "满足条件"
 
 
+_SELECTED: dict[tuple[int, int], tuple[Any, Any, list[str]]] = {}
+
+
 def select_questions(q: Questionnaire, sel: Any) -> list[str]:
+    key = (id(q), id(sel))
+    hit = _SELECTED.get(key)
+    if hit is not None and hit[0] is q and hit[1] is sel:
+        return hit[2]
+    result = _select_questions(q, sel)
+    _SELECTED[key] = (q, sel, result)
+    return result
+
+
+def _select_questions(q: Questionnaire, sel: Any) -> list[str]:
     if sel.ids is not None:
         return list(sel.ids)
     if sel.tag is not None:

@@ -26,6 +26,7 @@ class Derived:
 def derive(cw: Crosswalk, source: Scheme, result: Assessment, target: Questionnaire,
            source_answers: AnswersFile) -> Derived:
     state = source.state_of(result)
+    state.na_passes = False  # an N/A or out-of-profile source answer earns no credit in the target scheme
     out: dict[str, Answer] = {}
     how: dict[str, str] = {}
     for tid, m in cw.map.items():

@@ -7,10 +7,10 @@ type) so that batch scoring pays that cost once. ``score()`` is the one-call for
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import NamedTuple
 
 from maturity.answering import Normalized, answer_text, normalize_answers, option_score
-from maturity.conditions_eval import State, evaluate, failing_leaves
+from maturity.conditions_eval import State, evaluate, failing_leaves, holds
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
@@ -49,6 +49,13 @@ class Scheme:
         }
         self.sub_sectors = q.sub_sector_map
         self.sizes = {s.id: s.name for s in q.size_bands}
+        # per question: (question, scored, option score map or None, industry types, sub-sectors)
+        self._qinfo = [
+            (x, x.scored, {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno") else None,
+             x.applies_to.industry_types if x.applies_to else None,
+             x.applies_to.sub_sectors if x.applies_to else None)
+            for x in q.questions
+        ]
         self.gates_by_level: dict[str, list] = {}
         for g in rules.gates:
             self.gates_by_level.setdefault(g.level, []).append(g)
@@ -93,147 +100,171 @@ class Scheme:
             )
         return norm
 
-    def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
-        """Score one answers file (already checked against this questionnaire version)."""
-        if normalized is None:
-            normalized = self.normalize(answers)
+    def _core(self, answers: AnswersFile, normalized: dict[str, Normalized]) -> _Core:
+        """Statuses, scores, dimension levels and the level climb: everything but the explanations."""
         q = self.questionnaire
         rules = self.rules
         ent = answers.enterprise
         sub = self.sub_sectors.get(ent.sub_sector)
         itype = sub.industry_type if sub else None
         dim_w, q_w = self.weights(itype)
-
         state = State(q, self.opt_pos, self.level_rank, self.level_label, score_label=rules.score_label)
-        statuses: dict[str, str] = state.status
-        values: dict[str, Any] = state.values
-        q_scores: dict[str, float | None] = state.q_scores
-        for x in q.questions:
+        statuses, values, q_scores = state.status, state.values, state.q_scores
+        sums: dict[str, list[float]] = {d.id: [0.0, 0.0] for d in q.dimensions}
+        sub_id = ent.sub_sector
+        for x, scored, score_map, itypes, subs in self._qinfo:
             ans = normalized.get(x.id)
-            status = _status(x, ans, itype, ent.sub_sector, state)
+            if (itypes is not None and itype not in itypes) or (subs is not None and sub_id not in subs):
+                status = "not_applicable"
+            else:
+                status = _status(x, ans, state)
             statuses[x.id] = status
             values[x.id] = ans.value if (ans is not None and status in ("answered", "unscored")) else None
-            if not x.scored:
-                q_scores[x.id] = None
+            if not scored:
+                s = None
             elif status == "answered":
-                q_scores[x.id] = option_score(q, x, ans.value)  # type: ignore[union-attr]
+                s = score_map.get(ans.value, 0.0) if score_map is not None else option_score(q, x, ans.value)  # type: ignore[union-attr]
             elif status in ("unanswered", "hidden"):
-                q_scores[x.id] = 0.0
+                s = 0.0
             else:
-                q_scores[x.id] = None
+                s = None
+            q_scores[x.id] = s
+            w = q_w[x.id]
+            if s is not None and w > 0:
+                acc = sums[x.dimension]
+                acc[0] += w * s
+                acc[1] += w
+        decimals = rules.score_decimals
+        dim_scores = {did: (round(num / den + _EPS, decimals) if den > 0 else None)
+                      for did, (num, den) in sums.items()}
+        active = {did: dim_w[did] for did, s in dim_scores.items() if s is not None and dim_w[did] > 0}
+        total_w = sum(active.values())
+        raw = sum(active[d] * sums[d][0] / sums[d][1] for d in active) / total_w if total_w else 0.0
+        state.score = score = round(raw + _EPS, decimals)
+        state.dim_scores = dim_scores
+        dim_bands = rules.dimension_bands
+        state.dim_levels = {did: (_band(dim_bands, s) if s is not None and dim_bands else None)
+                            for did, s in dim_scores.items()}
+        band_id = _band(rules.level_bands, score)
+        band_rank = self.level_rank[band_id]
+        level = self.levels[0]
+        next_level = None
+        for lv in self.levels[1:]:
+            if lv.rank <= band_rank and all(holds(g.when, state) for g in self.gates_by_level.get(lv.id, ())):
+                level = lv
+                continue
+            next_level = lv
+            break
+        return _Core(state, itype, dim_w, q_w, sums, active, total_w, band_id, level.id,
+                     next_level.id if next_level else None)
 
-        # dimension scores: weighted mean over counted questions
-        sums: dict[str, list[float]] = {d.id: [0.0, 0.0] for d in q.dimensions}
-        answered_n: dict[str, int] = dict.fromkeys(sums, 0)
-        total_n: dict[str, int] = dict.fromkeys(sums, 0)
+    def quick(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> QuickResult:
+        """Score, level and dimension scores only: the fast path for large batches."""
+        if normalized is None:
+            normalized = self.normalize(answers)
+        core = self._core(answers, normalized)
+        return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
+
+    def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
+        """Score one answers file (already checked against this questionnaire version)."""
+        if normalized is None:
+            normalized = self.normalize(answers)
+        q = self.questionnaire
+        rules = self.rules
+        core = self._core(answers, normalized)
+        state = core.state
+        statuses, q_scores, score = state.status, state.q_scores, state.score or 0.0
+        decimals = rules.score_decimals
+
+        gate_results: list[GateResult] = []
+        for g in rules.gates:
+            res = evaluate(g.when, state)
+            gate_results.append(GateResult.model_construct(
+                id=g.id, level=g.level, title=g.title, passed=res.passed, explain=g.explain, detail=res))
+
+        blockers: list[Blocker] = []
+        if core.next_id is not None:
+            need = _min_score(rules.level_bands, core.next_id, self.level_rank)
+            if need is not None and score + _EPS < need:
+                blockers.append(Blocker.model_construct(
+                    kind="score", gate=None, missing=[],
+                    text=f"{rules.score_label}需达到 {need:g}（当前 {score:g}，差 {need - score:.{decimals}f}）"))
+            for g, res in zip(rules.gates, gate_results, strict=True):
+                if g.level == core.next_id and not res.passed:
+                    blockers.append(Blocker.model_construct(
+                        kind="gate", gate=g.id, text=g.title, missing=failing_leaves(res.detail)))
+
+        q_results: list[QuestionResult] = []
+        answered_n: dict[str, int] = {d.id: 0 for d in q.dimensions}
+        total_n: dict[str, int] = dict(answered_n)
         for x in q.questions:
             st = statuses[x.id]
             if st != "not_applicable" and x.scored:
                 total_n[x.dimension] += 1
                 if st in ("answered", "na"):
                     answered_n[x.dimension] += 1
-            s = q_scores[x.id]
-            w = q_w[x.id]
-            if s is None or w <= 0:
-                continue
-            acc = sums[x.dimension]
-            acc[0] += w * s
-            acc[1] += w
-        decimals = rules.score_decimals
-        dim_scores: dict[str, float | None] = {}
-        for did, (num, den) in sums.items():
-            dim_scores[did] = round(num / den + _EPS, decimals) if den > 0 else None
-        active = {did: dim_w[did] for did, s in dim_scores.items() if s is not None and dim_w[did] > 0}
-        total_w = sum(active.values())
-        raw_score = sum(active[d] * sums[d][0] / sums[d][1] for d in active) / total_w if total_w else 0.0
-        score = round(raw_score + _EPS, decimals)
-        state.score = score
-        state.dim_scores = dim_scores
-        state.dim_levels = {
-            did: (_band(rules.dimension_bands, s) if s is not None and rules.dimension_bands else None)
-            for did, s in dim_scores.items()
-        }
-
-        # gates and the level climb
-        gate_results: list[GateResult] = []
-        passed_by_level: dict[str, bool] = {}
-        for g in rules.gates:
-            res = evaluate(g.when, state)
-            gate_results.append(GateResult.model_construct(
-                id=g.id, level=g.level, title=g.title, passed=res.passed, explain=g.explain, detail=res))
-            passed_by_level[g.level] = passed_by_level.get(g.level, True) and res.passed
-        band_id = _band(rules.level_bands, score)
-        band_rank = self.level_rank[band_id]
-        level = self.levels[0]
-        next_level = None
-        for lv in self.levels[1:]:
-            if lv.rank <= band_rank and passed_by_level.get(lv.id, True):
-                level = lv
-                continue
-            next_level = lv
-            break
-
-        blockers: list[Blocker] = []
-        if next_level is not None:
-            need = _min_score(rules.level_bands, next_level.id, self.level_rank)
-            if need is not None and score + _EPS < need:
-                blockers.append(Blocker.model_construct(
-                    kind="score", gate=None, missing=[],
-                    text=f"{rules.score_label}需达到 {need:g}（当前 {score:g}，差 {need - score:.{decimals}f}）"))
-            for g, res in zip(rules.gates, gate_results, strict=True):
-                if g.level == next_level.id and not res.passed:
-                    blockers.append(Blocker.model_construct(
-                        kind="gate", gate=g.id, text=g.title, missing=failing_leaves(res.detail)))
-
-        # per-question results with contributions to the overall score
-        q_results: list[QuestionResult] = []
-        for x in q.questions:
-            st = statuses[x.id]
             ans = normalized.get(x.id)
             s = q_scores[x.id]
-            w = q_w[x.id] if x.scored else 0.0
-            den = sums[x.dimension][1]
-            share = (active.get(x.dimension, 0.0) / total_w * w / den) if (total_w and den and s is not None) else 0.0
-            value = ans.value if (ans is not None and st in ("answered", "unscored")) else None
+            w = core.q_w[x.id] if x.scored else 0.0
+            den = core.sums[x.dimension][1]
+            share = (core.active.get(x.dimension, 0.0) / core.total_w * w / den
+                     if (core.total_w and den and s is not None) else 0.0)
+            value = state.values[x.id]
             q_results.append(QuestionResult.model_construct(
                 id=x.id, dimension=x.dimension, text=x.text, kind=x.kind, status=st,
                 answer=value, answer_text=answer_text(q, x, value) if value is not None else "",
-                score=s, weight=w, contribution=round(share * (s or 0.0), 3), max_contribution=round(share * 100, 3),
+                score=s, weight=w, contribution=round(share * (s or 0.0), 3),
+                max_contribution=round(share * 100, 3),
                 note=ans.note if ans else "", justification=ans.justification if ans else ""))
 
         dims = [
             DimensionResult.model_construct(
-                id=d.id, name=d.name, kind=d.kind, score=dim_scores[d.id],
+                id=d.id, name=d.name, kind=d.kind, score=state.dim_scores[d.id],
                 level=self.level_ref[state.dim_levels[d.id]] if state.dim_levels[d.id] else None,
-                weight=dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
+                weight=core.dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
             for d in q.dimensions
         ]
-        size_name = self.sizes.get(ent.size or "", "")
+        ent = answers.enterprise
+        sub = self.sub_sectors.get(ent.sub_sector)
         profile = Profile.model_construct(
             name=ent.name, sub_sector=ent.sub_sector, sub_sector_name=sub.name if sub else ent.sub_sector,
-            industry_type=itype or "", industry_type_name=INDUSTRY_TYPE_NAMES.get(itype or "", ""),
-            size=ent.size, size_name=size_name, region=ent.region, credit_code=ent.credit_code,
-            assessor=ent.assessor)
-        applicable = sum(1 for x in q.questions if x.scored and statuses[x.id] not in ("not_applicable", "hidden"))
-        answered = sum(1 for x in q.questions if x.scored and statuses[x.id] in ("answered", "na"))
+            industry_type=core.itype or "", industry_type_name=INDUSTRY_TYPE_NAMES.get(core.itype or "", ""),
+            size=ent.size, size_name=self.sizes.get(ent.size or "", ""), region=ent.region,
+            credit_code=ent.credit_code, assessor=ent.assessor)
+        scored = [x for x in q.questions if x.scored]
         return Assessment.model_construct(
             schema_version=1, questionnaire_id=q.id, questionnaire_version=q.version,
             questionnaire_title=q.title, rules_id=rules.id, rules_version=rules.version,
             scheme_note=q.scheme_note, enterprise=profile, score=score, score_label=rules.score_label,
-            level=self.level_ref[level.id], band_level=self.level_ref[band_id],
-            next_level=self.level_ref[next_level.id] if next_level else None,
+            level=self.level_ref[core.level_id], band_level=self.level_ref[core.band_id],
+            next_level=self.level_ref[core.next_id] if core.next_id else None,
             dimensions=dims, questions=q_results, gates=gate_results, blockers=blockers,
-            answered=answered, applicable=applicable)
+            answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
+            applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")))
 
 
-def _status(x: Question, ans: Normalized | None, itype: str | None, sub_sector: str, state: State) -> str:
-    app = x.applies_to
-    if app is not None:
-        if app.industry_types is not None and itype not in app.industry_types:
-            return "not_applicable"
-        if app.sub_sectors is not None and sub_sector not in app.sub_sectors:
-            return "not_applicable"
-    if x.show_if is not None and not evaluate(x.show_if, state).passed:
+class _Core(NamedTuple):
+    state: State
+    itype: str | None
+    dim_w: dict[str, float]
+    q_w: dict[str, float]
+    sums: dict[str, list[float]]
+    active: dict[str, float]
+    total_w: float
+    band_id: str
+    level_id: str
+    next_id: str | None
+
+
+class QuickResult(NamedTuple):
+    score: float
+    level_id: str
+    dimension_scores: dict[str, float | None]
+
+
+def _status(x: Question, ans: Normalized | None, state: State) -> str:
+    """Status of an applicable question: hidden by skip logic, N/A, unanswered or answered."""
+    if x.show_if is not None and not holds(x.show_if, state):
         return "hidden"
     if ans is not None and ans.na:
         return "na"

@@ -26,6 +26,7 @@ No string is ever evaluated: every shape is a model.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -102,9 +103,13 @@ class CountSpec(StrictModel):
         model.model_validate(self.where)
         return self
 
-    def predicate(self) -> QuestionPredicate | DimensionPredicate:
+    @cached_property
+    def _predicate(self) -> QuestionPredicate | DimensionPredicate:
         model = QuestionPredicate if self.questions is not None else DimensionPredicate
         return model.model_validate(self.where)
+
+    def predicate(self) -> QuestionPredicate | DimensionPredicate:
+        return self._predicate
 
 
 class CountCond(StrictModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -82,6 +83,7 @@ class Question(ContentModel):
     dimension: Id
     kind: QuestionKind
     text: Text
+    short: str = Field("", max_length=20, description="简称，用于列表和图表（如 质量管理）")
     help: str = ""
     source: Id
     basis: str = Field("", description="出处中的具体条款或要点")
@@ -149,25 +151,29 @@ class Questionnaire(ContentModel):
     questions: list[Question] = Field(min_length=1)
     migrations: list[Migration] = Field(default_factory=list)
 
-    # ---- lookups (cheap; built on demand) -------------------------------------------------
+    # ---- lookups (built once; the model is frozen) ----------------------------------------
     def question(self, qid: str) -> Question:
         return self.question_map[qid]
 
-    @property
+    @cached_property
     def question_map(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
 
-    @property
+    @cached_property
     def dimension_map(self) -> dict[str, Dimension]:
         return {d.id: d for d in self.dimensions}
 
-    @property
+    @cached_property
     def level_map(self) -> dict[str, Level]:
         return {lv.id: lv for lv in self.levels}
 
-    @property
+    @cached_property
     def sub_sector_map(self) -> dict[str, SubSector]:
         return {s.id: s for s in self.sub_sectors}
+
+    @cached_property
+    def option_labels(self) -> dict[str, dict[str, str]]:
+        return {q.id: {o.value: o.label for o in self.options_of(q)} for q in self.questions}
 
     def options_of(self, q: Question) -> list[Option]:
         if q.kind == "yesno":
