@@ -145,7 +145,7 @@ def _grade(sch: Scheme, result: Assessment, *, estimated: bool, pending: list, n
     for x in result.questions:
         question = q.question(x.id)
         if "scene" in question.tags:
-            scenes.append(SceneLevel(id=x.id, name=question.text, level=x.answer if isinstance(x.answer, str) else None,
+            scenes.append(SceneLevel(id=x.id, name=question.short or question.text, level=x.answer if isinstance(x.answer, str) else None,
                                      level_text=x.answer_text, binding="binding" in question.tags))
     breakdown = [d for d in result.dimensions if d.weight > 0]
     return NationalGrade(

@@ -55,6 +55,7 @@ class SubSector(ContentModel):
 class SizeBand(ContentModel):
     id: Id
     name: Text
+    description: str = Field("", description="划分标准，如 从业人员与营业收入门槛")
 
 
 class Option(ContentModel):
