@@ -1,0 +1,97 @@
+"""The PDF diagnosis report: Assessment -> ReportContext -> HTML (Jinja2) -> PDF (WeasyPrint).
+
+``render_report`` is the one public entry point. Importing this package does not import WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from maturity.errors import OutputExistsError
+from maturity.models.results import Assessment
+
+
+@dataclass
+class ReportResult:
+    pdf: Path | None
+    html: Path | None
+    pages: int
+    size: int
+    refused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_html(
+    assessment: Assessment,
+    *,
+    templates: str | Path | None = None,
+    font: Any = None,
+    standalone: bool = False,
+    **context_kwargs: Any,
+) -> str:
+    """The report HTML only (used by --html, golden tests and the benchmark)."""
+    from maturity.report import html as html_mod
+    from maturity.report.context import build_context
+    from maturity.report.fonts import resolve_font
+    from maturity.report.pdf import stylesheet_text
+
+    paths = html_mod.search_path(Path(templates) if templates else None)
+    choice = resolve_font(font)
+    ctx = build_context(assessment, **context_kwargs)
+    return html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths) if standalone else "")
+
+
+def render_report(
+    assessment: Assessment,
+    out_pdf: str | Path | None,
+    *,
+    html_out: str | Path | None = None,
+    templates: str | Path | None = None,
+    font: Any = None,
+    previous: Assessment | None = None,
+    previous_date: date | datetime | None = None,
+    plan: Any = None,
+    peer: Any = None,
+    grade: Any = None,
+    assessed_on: date | datetime | None = None,
+    force: bool = False,
+) -> ReportResult:
+    """Render the report to ``out_pdf`` (and the HTML to ``html_out``); nothing is written on any error."""
+    from maturity.report import html as html_mod
+    from maturity.report.context import build_context
+    from maturity.report.fonts import check_coverage, compact, resolve_font
+    from maturity.report.pdf import html_to_pdf, stylesheet_text, visible_text
+    from maturity.yamlio import atomic_write_bytes, atomic_write_text
+
+    targets = [Path(p) for p in (out_pdf, html_out) if p is not None]
+    if not force:
+        for t in targets:
+            if t.exists():
+                raise OutputExistsError(t)
+    paths = html_mod.search_path(Path(templates) if templates else None)
+    choice = resolve_font(font)
+    ctx = build_context(assessment, previous=previous, previous_date=previous_date, plan=plan, peer=peer,
+                        grade=grade, assessed_on=assessed_on)
+    html = html_mod.render_html(ctx, paths)
+    text = visible_text(html, paths)
+    check_coverage(text, choice)
+    result = ReportResult(pdf=None, html=None, pages=0, size=0)
+    data = None
+    if out_pdf is not None:
+        pdf = html_to_pdf(html, compact(choice, text), paths, check_fonts=False)
+        data = pdf.data
+        result.pages, result.size, result.refused, result.warnings = pdf.pages, len(pdf.data), pdf.refused, pdf.warnings
+    if html_out is not None:
+        standalone = html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths))
+        atomic_write_text(Path(html_out), standalone, force=force)
+        result.html = Path(html_out)
+    if out_pdf is not None and data is not None:
+        atomic_write_bytes(Path(out_pdf), data, force=force)
+        result.pdf = Path(out_pdf)
+    return result
+
+
+__all__ = ["ReportResult", "build_html", "render_report"]

@@ -1,0 +1,95 @@
+"""Jinja2 rendering of the report HTML.
+
+Autoescape is on and undefined names are errors. The loader searches a user ``--templates`` folder first and
+the bundled ``report_templates/`` second, so a user folder overrides file by file (e.g. only report.css).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from maturity.errors import RenderError
+from maturity.report.fonts import FAMILY, FontChoice
+from maturity.resources import data_dir
+
+MAIN_TEMPLATE = "report.html"
+STYLESHEET = "report.css"
+
+
+def bundled_templates() -> Path:
+    return data_dir("report_templates")
+
+
+def search_path(templates: Path | None) -> tuple[Path, ...]:
+    bundled = bundled_templates().resolve()
+    if templates is None:
+        return (bundled,)
+    user = Path(templates).expanduser().resolve()
+    if not user.is_dir():
+        raise RenderError(f"模板文件夹不存在：{templates}")
+    return (user, bundled) if user != bundled else (bundled,)
+
+
+@cache
+def environment(paths: tuple[Path, ...]) -> Any:
+    import jinja2
+
+    from maturity.report.context import num, zh
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in paths]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["zh"] = zh
+    env.filters["num"] = num
+    env.globals["FONT_FAMILY"] = FAMILY
+    return env
+
+
+def find_file(name: str, paths: tuple[Path, ...]) -> Path:
+    for p in paths:
+        f = p / name
+        if f.is_file():
+            return f
+    raise RenderError(f"模板文件夹中找不到 {name}（查找位置：{'、'.join(str(p) for p in paths)}）")
+
+
+def font_face_css(font: FontChoice) -> str:
+    """@font-face rules binding the ReportCJK family to the chosen files (regular, and bold if any)."""
+    rules = [f'@font-face{{font-family:"{FAMILY}";font-weight:400;font-style:normal;'
+             f'src:url("{font.regular.as_uri()}")}}']
+    bold = font.bold or font.regular
+    rules.append(f'@font-face{{font-family:"{FAMILY}";font-weight:700;font-style:normal;'
+                 f'src:url("{bold.as_uri()}")}}')
+    return "\n".join(rules) + "\n"
+
+
+def render_html(ctx: Any, paths: tuple[Path, ...], *, inline_css: str = "") -> str:
+    """The report HTML. ``inline_css`` (for a standalone --html file) is placed in a <style> element."""
+    import jinja2
+    from markupsafe import Markup
+
+    env = environment(paths)
+    values = {k: getattr(ctx, k) for k in ctx.__dataclass_fields__} if is_dataclass(ctx) else dict(ctx)
+    values["radar_svg"] = Markup(values.get("radar_svg", ""))
+    values["ladder_svg"] = Markup(values.get("ladder_svg", ""))
+    values["inline_css"] = Markup(inline_css)
+    try:
+        return env.get_template(MAIN_TEMPLATE).render(**values)
+    except jinja2.TemplateNotFound as e:
+        raise RenderError(f"找不到模板 {e.name}") from None
+    except jinja2.TemplateSyntaxError as e:
+        raise RenderError(f"模板语法错误：{e.filename}:{e.lineno}：{e.message}") from None
+    except jinja2.UndefinedError as e:
+        raise RenderError(f"模板引用了不存在的数据：{e.message}") from None
+
+
+def context_dict(ctx: Any) -> dict[str, Any]:
+    return asdict(ctx)

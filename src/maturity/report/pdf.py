@@ -1,0 +1,216 @@
+"""HTML -> PDF with WeasyPrint, safely and fast.
+
+- ``weasyprint`` is imported lazily (it costs 0.5–0.9 s), so the CLI starts fast.
+- One FontConfiguration and the parsed stylesheets are cached per process and reused across reports.
+- The URL fetcher serves only files inside the template folder(s) and the font files: no network, no other
+  ``file://`` path. Refused URLs are recorded.
+- ``.notdef`` warnings (a glyph missing from every font) become a RenderError; no PDF is written then.
+- Output is written atomically (temp file + rename) and never overwrites without ``force``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from maturity.errors import RenderError
+from maturity.report.fonts import FontChoice, check_coverage
+from maturity.report.html import STYLESHEET, find_file, font_face_css
+
+_LOCK = threading.Lock()
+_FONT_CONFIGS: dict[tuple[Path, ...], Any] = {}
+_CSS: dict[tuple, list[Any]] = {}
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint
+    except OSError as e:  # missing Pango / GObject shared libraries
+        raise RenderError(
+            f"无法加载 PDF 引擎 WeasyPrint 所需的系统库：{e}",
+            hint="Debian/Ubuntu：sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0；"
+                 "macOS：brew install pango；Windows：安装 GTK3 运行库或使用 WSL。可运行 maturity doctor 检查。",
+        ) from None
+    return weasyprint
+
+
+# ---- URL fetcher ------------------------------------------------------------------------------
+def _within(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def make_fetcher(roots: tuple[Path, ...], files: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URLFetcher limited to ``roots`` (folders) and ``files``; everything else is refused."""
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(r.resolve() for r in roots)
+    allowed_files = frozenset(f.resolve() for f in files)
+
+    class SafeFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def _local(self, url: str) -> Path | None:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return None
+            p = Path(unquote(parts.path)).resolve()
+            if p in allowed_files:
+                return p
+            for root in roots:
+                if _within(p, root):
+                    if p.is_file():
+                        return p
+                    # a relative URL resolved against the user folder may name a bundled file
+                    rel = p.relative_to(root)
+                    for other in roots:
+                        cand = (other / rel).resolve()
+                        if _within(cand, other) and cand.is_file():
+                            return cand
+                    return p
+            return None
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            local = self._local(url) if scheme == "file" else None
+            if local is None:
+                self.refused.append(url)
+                raise ValueError(f"refused by maturity report: {url}")
+            return super().fetch(local.as_uri(), headers)
+
+    return SafeFetcher()
+
+
+# ---- .notdef / warnings capture ---------------------------------------------------------------
+@dataclass
+class _Capture(logging.Handler):
+    notdef: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+        except Exception:  # a broken log call must not break rendering
+            return
+        if ".notdef" in msg:
+            if len(record.args or ()) >= 1:
+                self.notdef.append(str(record.args[0]))  # type: ignore[index]
+            else:
+                self.notdef.append(msg)
+        else:
+            self.messages.append(msg)
+
+    __hash__ = logging.Handler.__hash__
+
+
+# ---- cached engine state -----------------------------------------------------------------------
+def font_config(font: FontChoice) -> Any:
+    with _LOCK:
+        cfg = _FONT_CONFIGS.get(font.files)
+        if cfg is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            cfg = FontConfiguration()
+            _FONT_CONFIGS[font.files] = cfg
+        return cfg
+
+
+def stylesheets(font: FontChoice, paths: tuple[Path, ...]) -> list[Any]:
+    """[font-face CSS, report.css] parsed once per (font, stylesheet file and mtime) and reused."""
+    wp = _weasyprint()
+    css_file = find_file(STYLESHEET, paths)
+    st = css_file.stat()
+    key = (font.files, paths, css_file, st.st_mtime_ns, st.st_size)
+    with _LOCK:
+        cached = _CSS.get(key)
+    if cached is not None:
+        return cached
+    cfg = font_config(font)
+    fetcher = make_fetcher(paths, font.files)
+    capture = _Capture()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(capture)
+    try:
+        sheets = [
+            wp.CSS(string=font_face_css(font), font_config=cfg, url_fetcher=fetcher),
+            wp.CSS(filename=str(css_file), font_config=cfg, url_fetcher=fetcher, base_url=css_file.parent.as_uri() + "/"),
+        ]
+    finally:
+        logger.removeHandler(capture)
+    with _LOCK:
+        _CSS[key] = sheets
+    return sheets
+
+
+def stylesheet_text(font: FontChoice, paths: tuple[Path, ...]) -> str:
+    """The CSS for a standalone --html file: the @font-face rules plus report.css."""
+    return font_face_css(font) + find_file(STYLESHEET, paths).read_text(encoding="utf-8")
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    refused: list[str]
+    warnings: list[str]
+
+
+def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_fonts: bool = True) -> PdfResult:
+    """Render ``html`` (already checked for coverage by the caller or here) to PDF bytes."""
+    wp = _weasyprint()
+    if check_fonts:
+        check_coverage(visible_text(html, paths), font)
+    sheets = stylesheets(font, paths)
+    cfg = font_config(font)
+    fetcher = make_fetcher(paths, font.files)
+    capture = _Capture()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(capture)
+    try:
+        doc = wp.HTML(string=html, base_url=paths[0].as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=cfg, stylesheets=sheets)
+        data = doc.write_pdf()
+    except RenderError:
+        raise
+    except Exception as e:  # WeasyPrint raises plain exceptions on broken templates / CSS
+        raise RenderError(f"PDF 排版失败：{type(e).__name__}: {e}") from e
+    finally:
+        logger.removeHandler(capture)
+    if capture.notdef:
+        chars = sorted(set(capture.notdef))
+        raise RenderError(
+            f"PDF 中有 {len(chars)} 个字符没有可用字形（会显示为方框）：{'、'.join(chars[:30])}。未生成报告。",
+            hint="请用 --font 换用覆盖这些字符的中文字体；运行 maturity doctor 可检查字体。")
+    assert data is not None
+    return PdfResult(data, len(doc.pages), list(fetcher.refused), capture.messages)
+
+
+def visible_text(html: str, paths: tuple[Path, ...]) -> str:
+    """Characters that will be drawn: the HTML's text and attribute-free content, plus CSS `content` strings."""
+    import re
+    from html import unescape
+
+    body = re.sub(r"<style\b.*?</style>", " ", html, flags=re.S | re.I)
+    text = unescape(re.sub(r"<[^>]*>", " ", body))
+    try:
+        css = find_file(STYLESHEET, paths).read_text(encoding="utf-8")
+    except (RenderError, OSError):
+        css = ""
+    css = re.sub(r"/\*.*?\*/", " ", css, flags=re.S)
+    strings = re.findall(r"\"([^\"]*)\"|'([^']*)'", css)
+    text += " ".join(a or b for a, b in strings if not (a or b).lower().startswith(("file:", "http", "data:")))
+    return text + " •◦▪"  # default list markers (disc, circle, square) are drawn from the same font
