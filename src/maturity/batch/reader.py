@@ -1,0 +1,636 @@
+"""Filled answer sheets in, one AnswersFile (or a list of located problems) per enterprise out.
+
+Inputs: an xlsx (read-only, streamed), a csv (UTF-8, UTF-8 with BOM or GB18030 — decoded strictly in that
+order, so GB18030 is never mistaken for UTF-8), or a folder of such files and of YAML/JSON answer files.
+
+Reading is split in two so the work can be spread over processes:
+
+* :func:`open_input` / :class:`Table` (main process) stream raw rows as plain Python values; cell-level
+  problems (formula without a computed value, merged cells, error values) become :class:`BadCell` markers.
+* :class:`Plan` (built once from the header; picklable) turns one raw row into an :class:`AnswersFile`,
+  or into :class:`CellError` s naming the row, the column letter, the header and the reason.
+  Option labels and codes go through :func:`maturity.answering.normalize`, the one place answers are parsed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from maturity.answering import AnswerProblem, normalize
+from maturity.batch.cells import column_letter, unneutralise
+from maturity.batch.sheet import (
+    JUSTIFY_SUFFIX,
+    META_FORMAT,
+    NA_LABEL,
+    PROFILE,
+    PROFILE_HEADERS,
+    SHEET_ANSWERS,
+    SHEET_HELP,
+    SHEET_LISTS,
+    SHEET_META,
+)
+from maturity.errors import InputError
+from maturity.models.answers import Answer, AnswersFile, Enterprise
+from maturity.models.questionnaire import Question, Questionnaire
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                 "#SPILL!", "#CALC!"}
+_NA_WORDS = {NA_LABEL, "N/A", "NA", "n/a", "na"}
+_SEP = re.compile(r"([,，、;；|\n])")
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_FIELD_HEADER = {
+    **PROFILE_HEADERS,
+    **{f: f for f, *_ in PROFILE},
+    "enterprise": "name", "企业": "name", "名称": "name", "统一信用代码": "credit_code", "信用代码": "credit_code",
+    "行业": "sub_sector", "细分行业": "sub_sector", "规模": "size", "地区": "region", "questionnaire_version": "version",
+}
+
+
+# ---- results of reading ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BadCell:
+    """A cell whose content cannot be used, with the reason (found while streaming the sheet)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int | None
+    column: str  # letter, e.g. "K" ("" when the problem is not about one column)
+    header: str
+    reason: str
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"{self.column} 列")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One enterprise as read: where it came from and its cell values (or, for answer files, the path)."""
+
+    source: str  # file name relative to the input
+    order: tuple[int, int]  # (file index, row number) -> output order
+    row: int | None  # spreadsheet row number (1-based); None for answer files
+    values: tuple = ()
+    path: str | None = None  # an answers YAML/JSON file
+
+    def name_hint(self, plan: Plan | None) -> str:
+        if plan is not None and plan.name_index is not None and plan.name_index < len(self.values):
+            v = self.values[plan.name_index]
+            if isinstance(v, str):
+                return v.strip()
+            if v is not None and not isinstance(v, BadCell):
+                return str(v)
+        return Path(self.source).stem if self.path else ""
+
+
+# ---- column plan --------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    """How the columns of one sheet map onto one questionnaire; parses rows into AnswersFiles."""
+
+    questionnaire: Questionnaire
+    headers: list[str]
+    source: str
+    default_version: str
+    profile: dict[str, int] = field(default_factory=dict)  # field -> column index (0-based)
+    questions: dict[str, int] = field(default_factory=dict)  # question id -> column index
+    justifications: dict[str, int] = field(default_factory=dict)
+    percent: frozenset[int] = frozenset()  # number columns in %: a cell formatted as % holds a fraction
+    name_index: int | None = None
+
+    @classmethod
+    def build(cls, questionnaire: Questionnaire, headers: list[Any], source: str,
+              default_version: str | None = None) -> Plan:
+        q = questionnaire
+        qmap = q.question_map
+        old_ids: set[str] = set()
+        for m in q.migrations:
+            old_ids |= set(m.rename) | set(m.drop)
+        shown = ["" if h is None else unneutralise(str(h)).strip() for h in headers]
+        texts = [unicodedata.normalize("NFKC", t) for t in shown]
+        plan = cls(q, shown, source, default_version or q.version)
+        problems: list[str] = []
+        for i, text in enumerate(texts):
+            if not text:
+                continue
+            letter = column_letter(i + 1)
+            token, _, rest = text.partition(" ")
+            bare = text.rstrip("*＊").removesuffix("（必填）").removesuffix("(必填)").strip()
+            if bare in _FIELD_HEADER:
+                fld = _FIELD_HEADER[bare]
+                if fld in plan.profile:
+                    problems.append(f"{letter} 列“{text}”与 {column_letter(plan.profile[fld] + 1)} 列重复")
+                plan.profile[fld] = i
+                continue
+            if _CODE.match(token) and (token in qmap or token in old_ids):
+                target = plan.justifications if rest.strip() == JUSTIFY_SUFFIX else plan.questions
+                if token in target:
+                    problems.append(f"{letter} 列“{text}”与 {column_letter(target[token] + 1)} 列是同一题")
+                target[token] = i
+                continue
+            if _CODE.match(token) and re.search(r"\d", token):
+                problems.append(f"{letter} 列“{text}”：问卷 {q.id} {q.version} 中没有题目 {token}")
+            # any other column (e.g. 备注) is ignored
+        if "name" not in plan.profile:
+            problems.append("缺少“企业名称”列")
+        if "sub_sector" not in plan.profile:
+            problems.append("缺少“子行业”列")
+        if not plan.questions:
+            problems.append(f"表头中没有问卷 {q.id} 的题目列（表头应为“题目编号 题目”，如“{q.questions[0].id} …”）")
+        if problems:
+            raise InputError(f"{source}：表头不符合问卷 {q.id} {q.version} 的答卷模板：" + "；".join(problems),
+                             hint="请用 maturity template 生成模板，不要修改第 1 行表头。")
+        plan.name_index = plan.profile["name"]
+        plan.percent = frozenset(i for qid, i in plan.questions.items()
+                                 if qid in qmap and qmap[qid].kind == "number" and qmap[qid].unit == "%")
+        return plan
+
+    # ------------------------------------------------------------------------------------------
+    def cell(self, values: tuple, index: int | None) -> Any:
+        if index is None or index >= len(values):
+            return None
+        v = values[index]
+        if isinstance(v, str):
+            v = unneutralise(v).strip()
+            return v or None
+        return v
+
+    def error(self, row: int | None, index: int | None, reason: str) -> CellError:
+        if index is None:
+            return CellError(row, "", "", reason)
+        return CellError(row, column_letter(index + 1), self.headers[index] if index < len(self.headers) else "",
+                         reason)
+
+    def column_of(self, qid: str) -> int | None:
+        """Column of a (current) question id, also when the sheet still uses an older code for it."""
+        if qid in self.questions:
+            return self.questions[qid]
+        for m in self.questionnaire.migrations:
+            for old, new in m.rename.items():
+                if new == qid and old in self.questions:
+                    return self.questions[old]
+        return None
+
+    def __getstate__(self) -> dict:
+        # the questionnaire is large and every worker has it already: send only the column map
+        state = dict(self.__dict__)
+        state["questionnaire"] = None
+        return state
+
+    def parse(self, raw: RawRow) -> AnswersFile | list[CellError]:
+        """The row as an AnswersFile, or every problem found in it."""
+        q = self.questionnaire
+        r = raw.row
+        values = raw.values
+        errors: list[CellError] = []
+        for i, v in enumerate(values):
+            if isinstance(v, BadCell):
+                errors.append(self.error(r, i, v.reason))
+
+        def text_of(fld: str) -> str | None:
+            i = self.profile.get(fld)
+            v = self.cell(values, i)
+            if v is None or isinstance(v, BadCell):
+                return None
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            return str(v)
+
+        # questionnaire version of this row
+        version = text_of("version") or self.default_version
+        rename: dict[str, str] = {}
+        drop: set[str] = set()
+        if version != q.version:
+            mig = next((m for m in q.migrations if m.from_version == version), None)
+            if mig is None:
+                errors.append(self.error(r, self.profile.get("version"),
+                                         f"答卷按问卷 {q.id} {version} 填写，当前问卷版本为 {q.version}，且问卷未声明如何迁移；"
+                                         "请用新版模板重新填写"))
+                return errors
+            rename, drop = dict(mig.rename), set(mig.drop)
+
+        # profile
+        ent: dict[str, Any] = {}
+        for fld in ("name", "credit_code", "region", "contact", "assessor"):
+            v = text_of(fld)
+            if v is not None:
+                ent[fld] = v
+        for fld, items in (("sub_sector", q.sub_sectors), ("size", q.size_bands)):
+            v = text_of(fld)
+            if v is None:
+                continue
+            key = unicodedata.normalize("NFKC", v).strip()
+            match = next((s.id for s in items if key in (s.id, unicodedata.normalize("NFKC", s.name))), None)
+            if match is None:
+                what = "子行业" if fld == "sub_sector" else "企业规模"
+                allowed = "、".join(s.name for s in items)
+                errors.append(self.error(r, self.profile.get(fld), f"未知{what}“{v}”；可选：{allowed}"))
+            else:
+                ent[fld] = match
+        if "name" not in ent:
+            errors.append(self.error(r, self.profile.get("name"), "企业名称为必填"))
+        if "sub_sector" not in ent and not any(e.column == column_letter(self.profile["sub_sector"] + 1)
+                                               for e in errors):
+            errors.append(self.error(r, self.profile.get("sub_sector"), "子行业为必填"))
+
+        # answers
+        qmap = q.question_map
+        answers: dict[str, Answer] = {}
+        for qid, i in self.questions.items():
+            v = self.cell(values, i)
+            j = self.justifications.get(qid)
+            just = self.cell(values, j)
+            just_text = None if just is None or isinstance(just, BadCell) else str(just)
+            if isinstance(v, BadCell):
+                continue
+            if qid in drop:
+                continue
+            target = rename.get(qid, qid)
+            x = qmap.get(target)
+            if x is None:
+                if v is not None:
+                    errors.append(self.error(r, i, f"问卷 {q.id} {q.version} 中没有题目 {qid}"))
+                continue
+            if v is None:
+                if just_text:
+                    answers[target] = Answer(justification=just_text)
+                continue
+            if isinstance(v, str) and v in _NA_WORDS and x.kind != "text":
+                if not x.allow_na:
+                    errors.append(self.error(r, i, f"本题不允许选择“{NA_LABEL}”"))
+                elif not just_text:
+                    errors.append(self.error(r, j if j is not None else i,
+                                             f"选择“{NA_LABEL}”时须填写理由（{x.id} {JUSTIFY_SUFFIX}）"))
+                else:
+                    answers[target] = Answer(na=True, justification=just_text)
+                continue
+            try:
+                value = self._value(x, v, i)
+            except AnswerProblem as e:
+                errors.append(self.error(r, i, str(e)))
+                continue
+            answers[target] = Answer.model_construct(value=value, na=False, justification=just_text or "", note="")
+
+        if errors:
+            return errors
+        try:
+            enterprise = Enterprise.model_validate(ent)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                fld = str(err["loc"][0]) if err["loc"] else ""
+                msg = str(err.get("ctx", {}).get("error", err["msg"])) if err["type"] == "value_error" else err["msg"]
+                if err["type"] == "string_too_long":
+                    msg = f"过长（最多 {err.get('ctx', {}).get('max_length')} 个字符）"
+                errors.append(self.error(r, self.profile.get(fld), msg.removeprefix("Value error, ")))
+            return errors
+        return AnswersFile.model_construct(questionnaire=q.id, questionnaire_version=q.version,
+                                           enterprise=enterprise, created_at=None, updated_at=None,
+                                           answers=answers)
+
+    def _value(self, x: Question, v: Any, index: int) -> Any:
+        q = self.questionnaire
+        if isinstance(v, (datetime, date, time)):
+            if x.kind == "text":
+                return str(v)
+            raise AnswerProblem("单元格被表格软件识别成了日期或时间；请把单元格格式设为“文本”或“常规”后重新填写")
+        if x.kind == "multi" and isinstance(v, str):
+            v = split_choices(v, q.options_of(x))
+        if x.kind == "text":
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            return normalize(q, x, str(v))
+        return normalize(q, x, v)
+
+
+def split_choices(text: str, options: list) -> list[str]:
+    """Split "甲、乙" into items, keeping option labels that themselves contain separators whole.
+
+    Greedy, longest match first: at each position the longest run of fragments that is exactly an option
+    label or code is taken; unmatched fragments are passed on as they are (normalize reports them).
+    """
+    key = lambda s: unicodedata.normalize("NFKC", s).strip()  # noqa: E731
+    known = {key(o.label) for o in options} | {key(o.value) for o in options} | {key(o.value).lower() for o in options}
+    parts = _SEP.split(text)  # fragments at even positions, separators at odd
+    frags = parts[0::2]
+    seps = parts[1::2]
+    out: list[str] = []
+    i = 0
+    while i < len(frags):
+        best = None
+        for j in range(len(frags), i, -1):
+            cand = frags[i]
+            for k in range(i + 1, j):
+                cand += seps[k - 1] + frags[k]
+            c = key(cand)
+            if c in known or c.lower() in known:
+                best = (j, cand)
+                break
+        if best is None:
+            if frags[i].strip():
+                out.append(frags[i].strip())
+            i += 1
+        else:
+            out.append(best[1].strip())
+            i = best[0]
+    return out
+
+
+# ---- tables ------------------------------------------------------------------------------------
+class Table:
+    """A sheet being streamed: header, meta (xlsx only) and raw rows."""
+
+    source: str
+    path: Path
+    meta: dict[str, str]
+    header: list[Any]
+
+    def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def _blank(values: tuple) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+class CsvTable(Table):
+    def __init__(self, path: Path, source: str) -> None:
+        self.path = path
+        self.source = source
+        self.meta = {}
+        self.encoding = detect_encoding(path)
+        self._fh = open(path, encoding=self.encoding, newline="")  # noqa: SIM115 - closed in close()
+        sample = self._fh.read(65536)
+        self._fh.seek(0)
+        first = sample.split("\n", 1)[0]
+        # Excel dialect (doubled quotes); only the delimiter varies: ',' or, from some locales, ';' or tab
+        delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+        self._reader = csv.reader(self._fh, csv.excel, delimiter=delimiter)
+        try:
+            self.header = next(self._reader)
+        except StopIteration:
+            self.close()
+            raise InputError(f"{source}：文件是空的") from None
+        except csv.Error as e:
+            self.close()
+            raise InputError(f"{source}：无法按 CSV 读取（{e}）") from None
+
+    def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
+        pct = plan.percent
+        try:
+            for values in self._reader:
+                row = self._reader.line_num
+                if _blank(values):
+                    continue
+                vals = tuple(_csv_cell(v, i in pct) for i, v in enumerate(values))
+                yield RawRow(self.source, (file_index, row), row, vals)
+        except csv.Error as e:
+            raise InputError(f"{self.source}：第 {self._reader.line_num} 行无法按 CSV 读取（{e}）") from None
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def _csv_cell(v: str, percent: bool) -> Any:
+    v = v.strip()
+    if not v:
+        return None
+    if v in _EXCEL_ERRORS:
+        return BadCell(f"单元格为错误值 {v}")
+    return v
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig if the whole file decodes strictly as UTF-8 (BOM or not), else gb18030, else an error."""
+    for enc in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)(errors="strict")
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return enc
+        except UnicodeDecodeError:
+            continue
+        except OSError as e:
+            raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
+    raise InputError(f"{path.name}：CSV 文件既不是 UTF-8 也不是 GB18030 编码，无法识别",
+                     hint="请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。")
+
+
+class XlsxTable(Table):
+    def __init__(self, path: Path, source: str) -> None:
+        from openpyxl import load_workbook
+
+        self.path = path
+        self.source = source
+        try:
+            self._wb = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as e:
+            raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
+                             hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。") from None
+        except Exception as e:  # openpyxl raises assorted errors on malformed parts
+            raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
+                             hint="请在 Excel/WPS 中打开并另存为 .xlsx。") from None
+        self.meta = self._read_meta()
+        ws = self._pick_sheet()
+        self._ws = ws
+        ws.reset_dimensions()  # don't trust the stored <dimension>
+        self._merged, has_formulas = _prescan(self._wb, ws)
+        self._formula_ws = None
+        if has_formulas:
+            self._fwb = load_workbook(path, read_only=True, data_only=False)
+            self._formula_ws = self._fwb[ws.title]
+            self._formula_ws.reset_dimensions()
+        self._rows = ws.iter_rows()
+        self._frows = self._formula_ws.iter_rows() if self._formula_ws is not None else None
+        try:
+            first = next(self._rows)
+            if self._frows is not None:
+                next(self._frows)
+        except StopIteration:
+            self.close()
+            raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
+        self.header = [c.value for c in first]
+        bad_head = [rng for rng in self._merged if rng[1] <= 1]
+        if bad_head:
+            self.close()
+            raise InputError(f"{source}：表头含有合并单元格（{'、'.join(r[4] for r in bad_head)}），请取消合并并恢复模板表头")
+
+    def _read_meta(self) -> dict[str, str]:
+        if SHEET_META not in self._wb.sheetnames:
+            return {}
+        meta: dict[str, str] = {}
+        for row in self._wb[SHEET_META].iter_rows(max_col=2, values_only=True):
+            if row and row[0] is not None:
+                meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else unneutralise(str(row[1]))
+        return meta if meta.get("format") == META_FORMAT else {}
+
+    def _pick_sheet(self):
+        wb = self._wb
+        if SHEET_ANSWERS in wb.sheetnames:
+            return wb[SHEET_ANSWERS]
+        for ws in wb.worksheets:
+            if ws.title in (SHEET_HELP, SHEET_LISTS, SHEET_META) or ws.sheet_state != "visible":
+                continue
+            return ws
+        raise InputError(f"{self.source}：没有可读取的答卷工作表")
+
+    def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
+        pct = plan.percent
+        merged = self._merged
+        frows = self._frows
+        for cells in self._rows:
+            fcells = next(frows, ()) if frows is not None else ()
+            if not cells:
+                continue
+            rown = cells[0].row if hasattr(cells[0], "row") and cells[0].row else None
+            vals: list[Any] = []
+            any_value = False
+            for i, c in enumerate(cells):
+                v = c.value
+                dt = getattr(c, "data_type", "n")
+                if v is None and fcells and i < len(fcells) and getattr(fcells[i], "data_type", None) == "f":
+                    v = BadCell("单元格是公式，但文件中没有公式的计算结果；请在 Excel/WPS 中打开后保存，或直接填写数值")
+                if v is not None:
+                    any_value = True
+                    if dt == "e" or (isinstance(v, str) and v in _EXCEL_ERRORS):
+                        v = BadCell(f"单元格为错误值 {v}")
+                    elif i in pct and isinstance(v, (int, float)) and not isinstance(v, bool) \
+                            and "%" in (c.number_format or ""):
+                        v = round(v * 100, 10)  # typed as 35% -> stored 0.35
+                vals.append(v)
+            if rown is None:
+                rown = getattr(cells[0], "row", None)
+            if merged and rown is not None:
+                for (c1, r1, c2, r2, ref) in merged:
+                    if r1 <= rown <= r2:
+                        any_value = True
+                        for col in range(c1, c2 + 1):
+                            while len(vals) < col:
+                                vals.append(None)
+                            vals[col - 1] = BadCell(f"合并单元格 {ref}：请取消合并，并在每一行分别填写")
+            if not any_value or _blank(tuple(vals)):
+                continue
+            yield RawRow(self.source, (file_index, rown or 0), rown, tuple(vals))
+
+    def close(self) -> None:
+        for wb in (getattr(self, "_wb", None), getattr(self, "_fwb", None)):
+            if wb is not None:
+                try:
+                    wb.close()
+                except Exception:
+                    pass
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _prescan(wb, ws) -> tuple[list[tuple[int, int, int, int, str]], bool]:
+    """Merged ranges and whether any formula exists, by one pass over the sheet's XML (read-only mode hides both)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(wb, "_archive", None)
+    if path is None or archive is None:
+        return [], False
+    merged: list[tuple[int, int, int, int, str]] = []
+    formulas = False
+    tail = b""
+    with archive.open(path) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            if not formulas and _FORMULA.search(buf):
+                formulas = True
+            if b"mergeCell" in buf:
+                for m in _MERGE.finditer(buf):
+                    c1, r1, c2, r2 = m.groups()
+                    ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
+                    item = (_col_index(c1), int(r1), _col_index(c2), int(r2), ref)
+                    if item not in merged:
+                        merged.append(item)
+            tail = buf[-256:]
+    return merged, formulas
+
+
+def open_table(path: Path, source: str | None = None) -> Table:
+    source = source or path.name
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return XlsxTable(path, source)
+    if suffix == ".csv":
+        return CsvTable(path, source)
+    if suffix in (".xls", ".et", ".ods", ".numbers"):
+        raise InputError(f"{source}：不支持 {suffix} 格式，请另存为 .xlsx 或 .csv")
+    raise InputError(f"{source}：无法识别的文件类型（支持 .xlsx、.csv，或含答卷的文件夹）")
+
+
+def input_files(path: Path) -> list[Path]:
+    """The files a batch input names: the file itself, or the sheets and answer files in a folder (sorted)."""
+    if not path.exists():
+        raise InputError(f"找不到输入：{path}")
+    if path.is_file():
+        return [path]
+    files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(("~$", ".", "._"))
+             and p.suffix.lower() in SHEET_SUFFIXES + ANSWER_SUFFIXES]
+    if not files:
+        raise InputError(f"文件夹中没有答卷文件（.xlsx、.csv、.yaml、.json）：{path}")
+    return files
+
+
+def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
+    """(questionnaire id, version) recorded in an xlsx template's _meta sheet, if any."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None, None
+    t = XlsxTable.__new__(XlsxTable)
+    from openpyxl import load_workbook
+
+    try:
+        t._wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        return None, None
+    try:
+        meta = t._read_meta()
+    finally:
+        t._wb.close()
+    return meta.get("questionnaire") or None, meta.get("questionnaire_version") or None
+
+
+def read_rows(path: Path, questionnaire: Questionnaire) -> Iterator[tuple[RawRow, AnswersFile | list[CellError]]]:
+    """Convenience (single process): every non-blank row of one sheet, parsed."""
+    table = open_table(path)
+    try:
+        plan = Plan.build(questionnaire, table.header, table.source, table.meta.get("questionnaire_version"))
+        for raw in table.rows(plan, 0):
+            yield raw, plan.parse(raw)
+    finally:
+        table.close()

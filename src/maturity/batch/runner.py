@@ -1,0 +1,545 @@
+"""Score a whole batch: stream rows, spread the work over processes, write as results arrive, resumable.
+
+Flow (main process):
+
+1. :mod:`.reader` streams raw rows; each row gets a content key (so ``--resume`` knows what is done).
+2. Chunks of rows go to a process pool (``--jobs``); each worker holds one compiled :class:`Scheme`
+   and returns, per row, either a compact summary record plus the answers YAML text, or the row's errors.
+   At most a few chunks per worker are in flight, and results are taken in input order, so memory does
+   not grow with the input.
+3. The main process names and writes the per-enterprise answers files and appends one JSON line per
+   enterprise to ``OUTDIR/.maturity-batch/ledger.jsonl`` (the resume ledger and the summary spool).
+4. At the end the cohort is computed from the ledger (numbers only) and summary.xlsx / summary.csv are
+   written in one streaming pass; with ``pdf`` the reports are rendered in a second pool pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from maturity.batch.cohort import Cohort
+from maturity.batch.export import Namer, answers_yaml, write_bytes, write_summary
+from maturity.batch.reader import (
+    ANSWER_SUFFIXES,
+    CellError,
+    Plan,
+    RawRow,
+    input_files,
+    open_table,
+)
+from maturity.errors import DataValidationError, InputError, MaturityError
+from maturity.models.answers import AnswersFile
+
+LEDGER_DIR = ".maturity-batch"
+LEDGER = "ledger.jsonl"
+ANSWERS_DIR = "answers"
+REPORTS_DIR = "reports"
+CHUNK = 32
+EXIT_ROWS_FAILED = 4
+
+
+@dataclass
+class Outcome:
+    key: str
+    source: str
+    order: tuple[int, int]
+    row: int | None
+    name: str
+    record: dict | None = None
+    yaml_text: str = ""
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    outdir: Path
+    scored: int = 0
+    resumed: int = 0
+    rejected_rows: int = 0
+    unreadable_files: int = 0
+    pdfs: int = 0
+    pdf_failed: int = 0
+    elapsed: float = 0.0
+    summary_xlsx: Path | None = None
+    summary_csv: Path | None = None
+    questionnaire: str = ""
+    version: str = ""
+    rejects: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rejected_rows or self.unreadable_files or self.pdf_failed)
+
+
+# ---- worker side --------------------------------------------------------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(qid: str, recommend: bool) -> None:
+    from maturity import api
+
+    _STATE.clear()
+    _STATE["scheme"] = api.scheme(qid)
+    _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
+
+
+def _recommender(scheme: Any) -> Callable[[Any], list[str]] | None:
+    """Top three 小快轻准 recommendations if maturity.recommend and a catalog exist, else None."""
+    try:
+        from maturity.catalog_loader import bundled_catalog
+        from maturity.recommend import answers_from_assessment, rank, select
+    except ImportError:
+        return None
+    try:
+        catalog = bundled_catalog(scheme.questionnaire)
+    except MaturityError:
+        return None
+    if catalog is None:
+        return None
+
+    def top3(a: Any) -> list[str]:
+        cands, _ = select(scheme, a, catalog)
+        if not cands:
+            return []
+        ranked = rank(scheme, cands, a, answers_from_assessment(a))
+        return [c.solution.title for c in ranked[:3]]
+
+    return top3
+
+
+def recommendations_available(qid: str) -> bool:
+    from maturity import api
+
+    return _recommender(api.scheme(qid)) is not None
+
+
+def _blockers(a: Any) -> list[str]:
+    out = []
+    for b in a.blockers[:3]:
+        text = b.text
+        if b.missing:
+            text += "：" + "；".join(b.missing[:2])
+        out.append(text[:300])
+    return out
+
+
+def _work(chunk: list[tuple[str, RawRow]], plan: Plan | None) -> list[Outcome]:
+    scheme = _STATE["scheme"]
+    if plan is not None and plan.questionnaire is None:
+        plan.questionnaire = scheme.questionnaire
+    return [_score_one(scheme, plan, key, raw) for key, raw in chunk]
+
+
+def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome:
+    from maturity.answering import Normalized
+
+    q = scheme.questionnaire
+    out = Outcome(key, raw.source, raw.order, raw.row, raw.name_hint(plan))
+    if raw.path is not None:
+        parsed = _load_answers_file(scheme, raw)
+    else:
+        assert plan is not None
+        parsed = plan.parse(raw)
+    if not isinstance(parsed, AnswersFile):
+        out.errors = parsed
+        return out
+    af = parsed
+    out.name = af.enterprise.name
+    normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()}
+    a = scheme.assess(af, normalized)
+    qmap = q.question_map
+    missing = [x for x in a.questions if x.status == "unanswered" and qmap[x.id].required]
+    if missing:
+        for x in missing:
+            col = plan.column_of(x.id) if plan is not None else None
+            if plan is not None:
+                out.errors.append(plan.error(raw.row, col, f"必答题 {x.id} 未作答"))
+            else:
+                out.errors.append(CellError(None, "", f"answers.{x.id}", f"必答题 {x.id} 未作答"))
+        return out
+    rec = _STATE.get("recommend")
+    recs = rec(a) if rec is not None else _blockers(a)
+    ent = a.enterprise
+    out.record = {
+        "name": ent.name, "credit_code": ent.credit_code, "sub_sector": ent.sub_sector,
+        "sub_sector_name": ent.sub_sector_name, "size_name": ent.size_name, "region": ent.region,
+        "assessor": ent.assessor, "level": a.level.label, "level_name": a.level.name, "level_id": a.level.id,
+        "score": a.score, "dims": {d.id: d.score for d in a.dimensions}, "recommendations": recs,
+        "questionnaire": a.questionnaire_id, "version": a.questionnaire_version,
+        "answered": a.answered, "applicable": a.applicable,
+    }
+    head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
+    out.yaml_text = answers_yaml(af, head)
+    return out
+
+
+def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError]:
+    from maturity import loader
+
+    q = scheme.questionnaire
+    try:
+        loaded, model = loader.read_answers(raw.path)
+        if model.questionnaire != q.id:
+            return [CellError(None, "", "questionnaire", f"答卷属于问卷 {model.questionnaire}，本批次为 {q.id}")]
+        model = loader.migrate(model, q, loaded)
+        issues = [i for i in loader.check_answers(loaded, model, q) if i.severity == "error"]
+        if issues:
+            return [CellError(i.line, "", i.field, i.message) for i in issues]
+        return model
+    except DataValidationError as e:
+        return [CellError(i.line, "", i.field, i.message) for i in e.issues]
+    except MaturityError as e:
+        return [CellError(None, "", "", e.message)]
+
+
+class _Inline:
+    """The executor interface, run in this process (``--jobs 1``)."""
+
+    def __init__(self, qid: str, recommend: bool) -> None:
+        _init_worker(qid, recommend)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        f: Future = Future()
+        f.set_result(fn(*args))
+        return f
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def _pdf_work(items: list[tuple[str, str, dict]]) -> list[tuple[str, str]]:
+    """Render reports: (answers file, pdf path, peer context) -> (pdf path, error or "")."""
+    from maturity import api
+    from maturity.report import render_report
+    from maturity.report.context import PeerContext
+
+    out = []
+    for answers_path, pdf_path, peer in items:
+        try:
+            loaded = api.load_answers(answers_path)
+            a = api.assess(loaded)
+            pc = PeerContext(cohort=peer["group"], size=peer["group_n"], median_score=peer["median"],
+                             percentile=peer["percentile"], dimension_medians=peer["dimension_medians"],
+                             level_counts=peer["level_counts"], note=peer["note"])
+            render_report(a, pdf_path, peer=pc, force=True)
+            out.append((pdf_path, ""))
+        except MaturityError as e:
+            out.append((pdf_path, e.message))
+    return out
+
+
+# ---- main side ----------------------------------------------------------------------------------
+def row_key(source: str, values: tuple, path: str | None) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    h.update(source.encode())
+    if path is not None:
+        h.update(Path(path).read_bytes())
+    else:
+        h.update(repr(values).encode())
+    return h.hexdigest()
+
+
+def _estimate_rows(files: list[Path]) -> int:
+    total = 0
+    for f in files:
+        s = f.suffix.lower()
+        if s in ANSWER_SUFFIXES:
+            total += 1
+        elif s == ".csv":
+            with open(f, "rb") as fh:
+                total += max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
+        else:
+            try:
+                from openpyxl import load_workbook
+
+                wb = load_workbook(f, read_only=True)
+                ws = wb["答卷"] if "答卷" in wb.sheetnames else wb.worksheets[0]
+                total += max(0, (ws.max_row or 1) - 1)
+                wb.close()
+            except Exception:
+                continue
+    return total
+
+
+def _choose_questionnaire(files: list[Path], explicit: str | None) -> str:
+    from maturity import api
+    from maturity.batch.reader import sheet_questionnaire
+
+    if explicit:
+        api.questionnaire_path(explicit)  # clear error if unknown
+        return explicit
+    for f in files:
+        qid, _ = sheet_questionnaire(f)
+        if qid:
+            return qid
+    return api.DEFAULT_QUESTIONNAIRE
+
+
+def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> dict[str, dict]:
+    """Check/create OUTDIR; return the done records of an earlier run (key -> ledger entry) when resuming."""
+    ledger = outdir / LEDGER_DIR / LEDGER
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"输出位置不是文件夹：{outdir}")
+    previous = outdir.exists() and (ledger.exists() or (outdir / "summary.xlsx").exists())
+    if previous and not resume and not force:
+        raise InputError(f"输出文件夹中已有批量结果：{outdir}",
+                         hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。")
+    done: dict[str, dict] = {}
+    if ledger.exists():
+        with open(ledger, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by an interruption
+                if isinstance(entry, dict) and "key" in entry:
+                    done[entry["key"]] = entry
+        if not resume:
+            for entry in done.values():  # --force: remove what the earlier run wrote, nothing else
+                for rel in (entry.get("file"), entry.get("record", {}).get("pdf")):
+                    if rel:
+                        (outdir / rel).unlink(missing_ok=True)
+            done = {}
+            ledger.unlink()
+    if resume:
+        done = {k: e for k, e in done.items() if e.get("file") and (outdir / e["file"]).is_file()}
+    (outdir / LEDGER_DIR).mkdir(parents=True, exist_ok=True)
+    (outdir / ANSWERS_DIR).mkdir(exist_ok=True)
+    return done
+
+
+def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
+              resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
+              progress: Callable[[str, int, int | None], None] | None = None) -> BatchResult:
+    """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often."""
+    from maturity import api
+
+    started = time.perf_counter()
+    files = input_files(input_path)
+    qid = _choose_questionnaire(files, questionnaire)
+    scheme = api.scheme(qid)
+    q = scheme.questionnaire
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    result = BatchResult(outdir, questionnaire=q.id, version=q.version)
+    base = input_path if input_path.is_dir() else input_path.parent
+
+    done = prepare_outdir(outdir, resume=resume, force=force)
+    ledger_path = outdir / LEDGER_DIR / LEDGER
+    namer = Namer(Path(e["file"]).stem for e in done.values())
+    seen: set[str] = set()
+    occurrences: dict[str, int] = {}
+    total = _estimate_rows(files) if progress else None
+    count = 0
+
+    def tick() -> None:
+        if progress:
+            progress("score", count, total)
+
+    executor: Any = _Inline(qid, recommend) if jobs == 1 else ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend))
+    window: deque[Future] = deque()
+    max_in_flight = jobs * 3
+    ledger = open(ledger_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
+
+    def handle(outcomes: list[Outcome]) -> None:
+        nonlocal count
+        for o in outcomes:
+            count += 1
+            if o.record is None:
+                result.rejected_rows += 1
+                result.rejects.append({"source": o.source, "row": o.row, "name": o.name, "order": list(o.order),
+                                       "errors": [e.__dict__ for e in o.errors]})
+                continue
+            stem = namer.assign(o.name)
+            rel = f"{ANSWERS_DIR}/{stem}.yaml"
+            write_bytes(outdir / rel, o.yaml_text.encode("utf-8"))
+            o.record.update(source=o.source, row=o.row, file=rel)
+            entry = {"key": o.key, "order": list(o.order), "file": rel, "record": o.record}
+            ledger.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            done[o.key] = entry
+            result.scored += 1
+        ledger.flush()
+        tick()
+
+    def drain(limit: int) -> None:
+        while len(window) > limit:
+            handle(window.popleft().result())
+
+    try:
+        for fi, f in enumerate(files):
+            source = str(f.relative_to(base)) if f != input_path else f.name
+            if f.suffix.lower() in ANSWER_SUFFIXES:
+                raw = RawRow(source, (fi, 0), None, (), str(f))
+                key = row_key(source, (), str(f))
+                seen.add(key)
+                if key in done:
+                    result.resumed += 1
+                    count += 1
+                    continue
+                window.append(executor.submit(_work, [(key, raw)], None))
+                drain(max_in_flight)
+                continue
+            try:
+                table = open_table(f, source)
+            except InputError as e:
+                if f == input_path:
+                    raise
+                result.unreadable_files += 1
+                result.rejects.append({"source": source, "row": None, "name": "", "order": [fi, 0],
+                                       "errors": [{"row": None, "column": "", "header": "",
+                                                   "reason": f"整个文件无法读取：{e.message}"}]})
+                continue
+            try:
+                meta_q = table.meta.get("questionnaire")
+                if meta_q and meta_q != q.id:
+                    raise InputError(f"{source}：这是问卷 {meta_q} 的答卷模板，本批次按问卷 {q.id} 评分",
+                                     hint="用 --questionnaire 指定问卷，或把不同问卷的答卷分开处理。")
+                plan = Plan.build(q, table.header, source, table.meta.get("questionnaire_version"))
+                chunk: list[tuple[str, RawRow]] = []
+                for raw in table.rows(plan, fi):
+                    key = row_key(source, raw.values, None)
+                    n = occurrences.get(key, 0)
+                    occurrences[key] = n + 1
+                    if n:
+                        key = f"{key}-{n}"
+                    seen.add(key)
+                    if key in done:
+                        result.resumed += 1
+                        count += 1
+                        continue
+                    chunk.append((key, raw))
+                    if len(chunk) >= CHUNK:
+                        window.append(executor.submit(_work, chunk, plan))
+                        chunk = []
+                        drain(max_in_flight)
+                if chunk:
+                    window.append(executor.submit(_work, chunk, plan))
+                    drain(max_in_flight)
+            except InputError as e:
+                if f == input_path:
+                    raise
+                result.unreadable_files += 1
+                result.rejects.append({"source": source, "row": None, "name": "", "order": [fi, 0],
+                                       "errors": [{"row": None, "column": "", "header": "",
+                                                   "reason": f"整个文件无法读取：{e.message}"}]})
+            finally:
+                table.close()
+        drain(0)
+    finally:
+        ledger.close()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    # drop what an earlier run scored but this input no longer contains, then compact the ledger
+    current = {k: e for k, e in done.items() if k in seen}
+    for k, e in done.items():
+        if k not in seen:
+            (outdir / e["file"]).unlink(missing_ok=True)
+            if e["record"].get("pdf"):
+                (outdir / e["record"]["pdf"]).unlink(missing_ok=True)
+    ordered = sorted(current.values(), key=lambda e: tuple(e["order"]))
+    done.clear()
+
+    cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
+                    {s.id: s.name for s in q.sub_sectors})
+    for e in ordered:
+        r = e["record"]
+        cohort.add(r["sub_sector"], r["level"], r["score"], r["dims"])
+    cohort.finalise()
+
+    if pdf:
+        _render_pdfs(ordered, outdir, cohort, jobs, result, progress)
+
+    _rewrite_ledger(ledger_path, ordered)
+    result.rejects.sort(key=lambda r: tuple(r["order"]))
+    rec_title = "建议" if recommend and recommendations_available(qid) else "升级差距"
+    if rec_title == "升级差距":
+        result.notes.append("汇总表中列出的是升到下一等级的前三项差距"
+                            + ("（未找到“小快轻准”方案目录）。" if recommend else "（已按 --no-recommend 跳过方案推荐）。"))
+    meta = [("问卷", f"{q.title}（{q.id} {q.version}）"), ("评分规则", f"{scheme.rules.title}（{scheme.rules.version}）"),
+            ("输入", str(input_path)), ("已评分企业", str(len(ordered))), ("未通过的行", str(result.rejected_rows)),
+            ("生成时间", time.strftime("%Y-%m-%d %H:%M:%S")),
+            ("等级说明", q.scheme_note)]
+    if progress:
+        progress("summary", 0, None)
+    result.summary_xlsx, result.summary_csv = write_summary(
+        outdir, (e["record"] for e in ordered), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
+        rec_title, meta)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def _rewrite_ledger(path: Path, entries: list[dict]) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for e in entries:
+            fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def peer_for_report(cohort: Cohort, rec: dict) -> dict:
+    ctx = cohort.peer_context(rec["sub_sector"], rec["score"], rec["dims"])
+    score_row = ctx["dimensions"][0]
+    note = (f"对比范围：本批次{ctx['group']}（{ctx['group_n']} 家）。" if ctx["sub_sector_reported"] else
+            f"本批次同一子行业不足 {ctx['min_group']} 家，不单独对比；对比范围为本批次全部企业（{ctx['overall_n']} 家）。")
+    return {"group": ctx["group"], "group_n": ctx["group_n"], "median": score_row["median"] or 0.0,
+            "percentile": ctx["at_or_below"],
+            "dimension_medians": {d["id"]: d["median"] for d in ctx["dimensions"][1:] if d["median"] is not None},
+            "level_counts": {lv["label"]: lv["count"] for lv in ctx["levels"]}, "note": note}
+
+
+def _render_pdfs(entries: list[dict], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
+                 progress: Callable[[str, int, int | None], None] | None) -> None:
+    try:
+        import maturity.report  # noqa: F401
+    except ImportError:
+        raise InputError("PDF 报告模块（maturity.report）尚不可用，无法使用 --pdf；可先不加 --pdf 生成汇总表。") from None
+    (outdir / REPORTS_DIR).mkdir(exist_ok=True)
+    todo = []
+    for e in entries:
+        rel = f"{REPORTS_DIR}/{Path(e['file']).stem}.pdf"
+        e["record"]["pdf"] = rel
+        todo.append((str(outdir / e["file"]), str(outdir / rel), peer_for_report(cohort, e["record"])))
+    executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        chunks = [todo[i:i + 4] for i in range(0, len(todo), 4)]
+        results: Iterator[list[tuple[str, str]]] = (executor.map(_pdf_work, chunks) if executor is not None
+                                                     else map(_pdf_work, chunks))
+        n = 0
+        failed = {}
+        for res in results:
+            for pdf_path, error in res:
+                n += 1
+                if error:
+                    failed[pdf_path] = error
+                else:
+                    result.pdfs += 1
+            if progress:
+                progress("pdf", n, len(todo))
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
+    for e in entries:
+        path = str(outdir / e["record"]["pdf"])
+        if path in failed:
+            e["record"]["pdf"] = ""
+            result.pdf_failed += 1
+            result.rejects.append({"source": e["record"]["source"], "row": e["record"]["row"],
+                                   "name": e["record"]["name"], "order": e["order"],
+                                   "errors": [{"row": e["record"]["row"], "column": "", "header": "PDF 报告",
+                                               "reason": f"已评分，但报告生成失败：{failed[path]}"}]})
+
+
+def clean_outdir(outdir: Path) -> None:
+    """Remove a batch output folder entirely (tests and benchmarks)."""
+    shutil.rmtree(outdir, ignore_errors=True)

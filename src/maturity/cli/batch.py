@@ -1,0 +1,135 @@
+"""Consultant batch commands: `maturity template` and `maturity batch`.
+
+Exit status of `maturity batch`: 0 all rows scored; 4 some rows (or files, or reports) failed — everything
+else was still processed and the failures are listed in summary.xlsx (未通过); 1 the input could not be
+read at all or the output folder is not usable; 2 a usage error (typer).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from maturity.cli import app
+from maturity.console import err, user_errors
+
+EXIT_ROWS_FAILED = 4
+
+
+class SheetFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command()
+@user_errors
+def template(
+    format: SheetFormat = typer.Option(SheetFormat.xlsx, "--format", "-f", help="模板格式：xlsx（含下拉选项和范围检查）或 csv。"),
+    questionnaire: str = typer.Option(None, "--questionnaire", "-q", show_default=False,
+                                      help="问卷编号（默认 light-industry；可用 maturity questionnaires 查看）。"),
+    sub_sector: str = typer.Option(None, "--sub-sector", show_default=False,
+                                   help="只包含适用于该子行业的题目（子行业编号，如 furniture）；默认包含全部题目。"),
+    output: Path = typer.Option(None, "--output", "-o", show_default=False, help="输出文件；默认 答卷模板-<问卷>.<格式>。"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
+) -> None:
+    """生成批量答卷模板：每家企业一行，可在 Excel、WPS 或 LibreOffice 中填写后用 maturity batch 评分。"""
+    from maturity import api
+    from maturity.batch.sheet import write_template
+    from maturity.errors import InputError
+
+    qid = questionnaire or api.DEFAULT_QUESTIONNAIRE
+    q = api.scheme(qid).questionnaire
+    if sub_sector is not None and sub_sector not in q.sub_sector_map:
+        raise InputError(f"问卷 {q.id} 中没有子行业 {sub_sector}；可选："
+                         + "、".join(f"{s.id}（{s.name}）" for s in q.sub_sectors))
+    path = output or Path(f"答卷模板-{q.id}.{format.value}")
+    write_template(path, q, format.value, sub_sector, force=force)
+    err.print(f"已写入 {path}（问卷 {q.id} {q.version}）")
+
+
+@app.command()
+@user_errors
+def batch(
+    input: Path = typer.Argument(..., show_default=False,
+                                 help="填好的答卷：xlsx、csv（UTF-8 或 GB18030），或包含答卷文件的文件夹。"),
+    output: Path = typer.Option(..., "--output", "-o", show_default=False, help="输出文件夹。"),
+    jobs: int = typer.Option(None, "--jobs", "-j", min=1, show_default=False, help="并行进程数（默认为 CPU 核数）。"),
+    questionnaire: str = typer.Option(None, "--questionnaire", "-q", show_default=False,
+                                      help="问卷编号；默认取模板中记录的问卷，否则为 light-industry。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时为每家企业生成 PDF 诊断报告（含“同行对比”）。"),
+    recommend: bool = typer.Option(True, "--recommend/--no-recommend",
+                                   help="汇总表列出每家企业的前三项“小快轻准”建议（与 maturity plan 的排序一致，"
+                                        "每家约需数十毫秒）；--no-recommend 改列升级差距，速度快得多。"),
+    resume: bool = typer.Option(False, "--resume", help="继续上次中断的处理：跳过输出文件夹中已完成的企业。"),
+    force: bool = typer.Option(False, "--force", help="输出文件夹已有结果时，重新处理全部企业并覆盖。"),
+) -> None:
+    """批量评分：读取多家企业的答卷，输出汇总表（含未通过清单和同行对比）和每家企业的答卷文件。
+
+    有任何行未通过时退出码为 4（其余企业照常评分，未通过的行及原因见 summary.xlsx 的“未通过”表）。
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from maturity.batch.runner import run_batch
+    from maturity.errors import InputError
+
+    if resume and force:
+        raise InputError("--resume 与 --force 不能同时使用")
+    if pdf:
+        try:
+            import maturity.report  # noqa: F401
+        except ImportError:
+            raise InputError("PDF 报告模块（maturity.report）尚不可用，暂不能使用 --pdf。",
+                             hint="去掉 --pdf 仍可生成汇总表和每家企业的答卷文件。") from None
+    labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
+                  TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err,
+                  transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            t = tasks[stage]
+            if total is not None and done > total:
+                total = done
+            bar.update(t, completed=done, total=total)
+
+        result = run_batch(input, output, questionnaire=questionnaire, jobs=jobs, resume=resume, force=force,
+                           pdf=pdf, recommend=recommend, progress=progress)
+        for t in tasks.values():
+            task = bar.tasks[t]
+            if task.total is None or task.completed < task.total:
+                bar.update(t, total=task.completed or 1, completed=task.completed or 1)
+
+    err.print(f"问卷 {result.questionnaire} {result.version}：评分 [bold]{result.scored}[/] 家"
+              + (f"，沿用上次结果 {result.resumed} 家" if result.resumed else "")
+              + (f"，生成报告 {result.pdfs} 份" if pdf else "")
+              + f"，用时 {result.elapsed:.1f} 秒。")
+    err.print(f"汇总表：{result.summary_xlsx}、{result.summary_csv}")
+    for note in result.notes:
+        err.print(f"[dim]{note}[/]")
+    if result.failed:
+        from rich.table import Table
+
+        rows = [(r["source"], "" if r["row"] is None else str(r["row"]), e["column"], e["reason"])
+                for r in result.rejects for e in r["errors"]]
+        table = Table(title=f"[bold red]未通过[/]：{result.rejected_rows} 行"
+                      + (f"，{result.unreadable_files} 个文件无法读取" if result.unreadable_files else "")
+                      + (f"，{result.pdf_failed} 份报告生成失败" if result.pdf_failed else ""), title_justify="left")
+        for col in ("文件", "行", "列", "原因"):
+            table.add_column(col, overflow="fold")
+        for row in rows[:20]:
+            table.add_row(*row)
+        err.print(table)
+        if len(rows) > 20:
+            err.print(f"……另有 {len(rows) - 20} 条，完整清单见 summary.xlsx 的“未通过”表。")
+        raise typer.Exit(EXIT_ROWS_FAILED)

@@ -1,0 +1,106 @@
+"""Synthetic filled answer sheets: what a consultant's team would type, generated from the questionnaire.
+
+Used by the batch tests and by benchmarks/bench_batch.py. Every value is what a person would type in the
+sheet (option labels, "甲、乙" for multi-choice, plain numbers); ``expected`` holds the canonical answers
+the tool must read back.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from maturity.batch.sheet import NA_LABEL, Column, applies, template_columns
+from maturity.models.questionnaire import Questionnaire
+
+
+@dataclass
+class SynthRow:
+    name: str
+    sub_sector: str
+    cells: dict[str, Any]  # header -> typed value
+    expected: dict[str, Any] = field(default_factory=dict)  # qid -> canonical value, or ("na", justification)
+
+
+def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0.1) -> SynthRow:
+    sub = rng.choice(q.sub_sectors)
+    size = rng.choice(q.size_bands) if q.size_bands else None
+    name = f"测试企业{i:05d}（{sub.name}）"
+    cells: dict[str, Any] = {"企业名称": name, "子行业": sub.name}
+    if size is not None:
+        cells["企业规模"] = size.name
+    cells["所在地区"] = rng.choice(["江西省赣州市南康区", "浙江省宁波市", "广东省佛山市顺德区"])
+    row = SynthRow(name, sub.id, cells)
+    cols = {(c.kind, c.key): c.header for c in template_columns(q)}
+    for x in q.questions:
+        if not applies(x, q, sub.id):
+            continue
+        header = cols[("question", x.id)]
+        if x.allow_na and rng.random() < na_rate:
+            just = f"理由{i}"
+            cells[header] = NA_LABEL
+            cells[cols[("justification", x.id)]] = just
+            row.expected[x.id] = ("na", just)
+            continue
+        opts = q.options_of(x)
+        if x.kind in ("single", "yesno"):
+            o = rng.choice(opts)
+            cells[header] = o.label
+            row.expected[x.id] = o.value
+        elif x.kind == "multi":
+            plain = [o for o in opts if not o.exclusive]
+            excl = [o for o in opts if o.exclusive]
+            if excl and rng.random() < 0.15:
+                chosen = [excl[0]]
+            else:
+                chosen = rng.sample(plain, k=rng.randint(1, min(3, len(plain))))
+            cells[header] = "、".join(o.label for o in chosen)
+            order = {o.value: k for k, o in enumerate(opts)}
+            row.expected[x.id] = sorted((o.value for o in chosen), key=order.__getitem__)
+        elif x.kind == "number":
+            lo = x.min if x.min is not None else 0.0
+            hi = x.max if x.max is not None else lo + 1000
+            v = round(rng.uniform(lo, hi), 1)
+            if rng.random() < 0.5:
+                v = float(int(v))
+            cells[header] = int(v) if v.is_integer() else v
+            row.expected[x.id] = float(v)
+        else:
+            v = rng.choice(["已上线设备管理模块", "计划明年实施", "无"])
+            cells[header] = v
+            row.expected[x.id] = v
+    return row
+
+
+def headers(q: Questionnaire) -> list[Column]:
+    return template_columns(q)
+
+
+def fill_xlsx(template: bytes | str, rows: list[SynthRow], out: str) -> None:
+    """Fill the template's 答卷 sheet with openpyxl (as a script would) and save to ``out``."""
+    import io
+
+    from openpyxl import load_workbook
+
+    src = io.BytesIO(template) if isinstance(template, bytes) else template
+    wb = load_workbook(src)
+    ws = wb["答卷"]
+    index = {c.value: c.column for c in ws[1] if c.value}
+    for r, row in enumerate(rows, 2):
+        for header, value in row.cells.items():
+            ws.cell(row=r, column=index[header], value=value)
+    wb.save(out)
+
+
+def write_csv(q: Questionnaire, rows: list[SynthRow], encoding: str = "utf-8-sig") -> bytes:
+    import csv
+    import io
+
+    cols = [c.header for c in template_columns(q)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(cols)
+    for row in rows:
+        w.writerow(["" if row.cells.get(h) is None else row.cells[h] for h in cols])
+    return buf.getvalue().encode(encoding)
