@@ -36,6 +36,7 @@ def _root(
 
 from maturity.cli import core  # noqa: E402,F401  (registers commands)
 from maturity.cli import report  # noqa: E402,F401
+from maturity.cli import batch  # noqa: E402,F401
 from maturity.cli import assess  # noqa: E402,F401
 from maturity.cli import plan  # noqa: E402,F401
 
