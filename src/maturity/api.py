@@ -195,6 +195,10 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
             kinds.append((p, "?"))
             continue
         kind = classify(lf.data)
+        if lf.data is None:
+            issues.append(Issue(str(p), "文件为空（空文件或只有注释）", line=1, col=1))
+            kinds.append((p, "?"))
+            continue
         if kind is None:
             issues.append(Issue(str(p), "无法识别的文件：既不是问卷、评分规则、对照表、方案目录，也不是答卷", line=1, col=1))
             kinds.append((p, "?"))

@@ -230,7 +230,7 @@ def migrate(a: AnswersFile, q: Questionnaire, loaded: Loaded | None = None) -> A
                 answers[m.rename.get(qid, qid)] = ans
             return a.model_copy(update={"answers": answers, "questionnaire_version": q.version})
     raise VersionMismatchError(
-        f"{_where(loaded)}答卷按问卷 {a.questionnaire} {a.questionnaire_version} 填写，"
+        f"答卷按问卷 {a.questionnaire} {a.questionnaire_version} 填写，"
         f"但当前问卷版本为 {q.version}，且问卷未声明如何迁移。",
         hint="请用对应版本的问卷评分，或按新版问卷重新填写（maturity assess --resume 可逐题补答）。",
     )

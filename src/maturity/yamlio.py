@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import yaml
 from maturity.errors import DataValidationError, InputError, Issue
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_NODES = 200_000  # after alias expansion; the bundled questionnaire has about 5,000
 Marks = dict[tuple, tuple[int, int]]
 
 
@@ -90,6 +92,8 @@ def loads(text: str, name: str = "<string>") -> Loaded:
 def _load_json(path: Path, text: str) -> Loaded:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise DataValidationError([Issue(str(path), "JSON 嵌套层数过深，不是有效的答卷文件")]) from None
     except json.JSONDecodeError as e:
         raise DataValidationError(
             [Issue(str(path), f"JSON 语法错误：{e.msg}", line=e.lineno, col=e.colno)]
@@ -115,10 +119,20 @@ def _load_yaml(path: Path, text: str) -> Loaded:
                 )
     loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise DataValidationError([Issue(str(path), "YAML 嵌套层数过深，不是有效的问卷、规则或答卷文件")]) from None
         issues: list[Issue] = []
         marks: Marks = {}
         if node is not None:
+            try:
+                size = _expanded_size(node, {})
+            except _RecursiveAlias:
+                raise DataValidationError([Issue(str(path), "YAML 别名引用了自身（循环引用），无法读取", line=1, col=1)]) from None
+            if size > MAX_NODES:
+                raise DataValidationError([Issue(
+                    str(path), f"YAML 别名（&/*）展开后超过 {MAX_NODES:,} 个节点，拒绝读取（疑似“别名炸弹”）", line=1, col=1)])
             _collect_marks(node, (), marks, path, issues)
         if issues:
             raise DataValidationError(issues)
@@ -127,7 +141,9 @@ def _load_yaml(path: Path, text: str) -> Loaded:
         mark = e.problem_mark or e.context_mark
         problem = e.problem or e.context or "语法错误"
         if "could not determine a constructor" in str(problem):
-            problem = f"不允许的 YAML 标签（出于安全考虑只接受普通数据）：{problem.split('tag')[-1].strip()}"
+            found = re.search(r"'([^']+)'", str(problem))
+            tag = (found.group(1) if found else "").replace("tag:yaml.org,2002:", "!!")
+            problem = f"不允许的 YAML 标签 {tag}（出于安全考虑只接受普通数据）"
         raise DataValidationError(
             [Issue(str(path), f"YAML 语法错误：{problem}",
                    line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None)]
@@ -137,6 +153,28 @@ def _load_yaml(path: Path, text: str) -> Loaded:
     finally:
         loader.dispose()
     return Loaded(path, data, marks)
+
+
+class _RecursiveAlias(Exception):
+    pass
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Node count with aliases expanded (memoised, so a billion-laughs document is cheap to measure)."""
+    key = id(node)
+    if key in memo:
+        if memo[key] < 0:
+            raise _RecursiveAlias
+        return memo[key]
+    memo[key] = -1  # in progress: meeting it again means the node contains itself
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(v, memo) for v in node.value)
+    else:
+        size = 1
+    memo[key] = size
+    return size
 
 
 def _collect_marks(node: yaml.Node, path: tuple, marks: Marks, file: Path, issues: list[Issue]) -> None:
