@@ -36,12 +36,9 @@ class Terminal:
     """Line-based prompts; EOF and Ctrl-C propagate to the caller, who has already saved."""
 
     def __init__(self, msg: Any) -> None:
+        # No readline on purpose: under a non-UTF-8 locale it mangles Chinese prompts and echo;
+        # the terminal's own line editing (backspace, IUTF8) is enough for one answer per line.
         self.msg = msg
-        if sys.stdin.isatty():
-            try:  # line editing and history where available (not on Windows)
-                import readline  # noqa: F401
-            except ImportError:
-                pass
 
     def ask(self, prompt: str) -> str:
         out.file.flush()

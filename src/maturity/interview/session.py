@@ -1,10 +1,11 @@
 """The interview as data: profile, answers, position, and the navigation rules. No I/O.
 
-Which questions are asked follows the scoring engine exactly: a question is asked when its
-status (``maturity.scoring._status``, the one definition) is neither ``not_applicable``
-(``applies_to`` excludes the enterprise's industry type or sub-sector) nor ``hidden``
-(its ``show_if`` over earlier answers fails). Navigation is by position in that list, which
-is recomputed after every answer because an answer can show or hide later questions.
+Which questions are asked follows the scoring engine: a question is not asked when ``applies_to``
+excludes the enterprise's industry type or sub-sector (``not_applicable``) or when its ``show_if``
+over earlier answers fails (``hidden``, evaluated with :func:`maturity.conditions_eval.holds`, the
+engine's own evaluator, on a state filled in questionnaire order as the engine fills it). Navigation
+is by position in that list, which is recomputed after every answer because an answer can show or
+hide later questions. A test checks that the list equals the questions the scorer counts as asked.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from maturity.answering import AnswerProblem, Normalized, answer_text, normalize, option_score
-from maturity.conditions_eval import State
+from maturity.conditions_eval import State, holds
 from maturity.models.answers import Answer, AnswersFile, Enterprise, clean_text
 from maturity.models.questionnaire import Question, Questionnaire
-from maturity.scoring import _status
 
 ASKED = ("answered", "na", "unanswered", "unscored")
 
@@ -67,7 +67,7 @@ class Session:
             norm = None
             if ans is not None:
                 norm = Normalized(None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification)
-            status = _status(x, norm, self.industry_type, self.enterprise.sub_sector, state)
+            status = self._status(x, norm, state)
             state.status[x.id] = status
             value = norm.value if norm is not None and status in ("answered", "unscored") else None
             state.values[x.id] = value
@@ -78,6 +78,26 @@ class Session:
             else:
                 state.q_scores[x.id] = None
         return dict(state.status)
+
+    def applies(self, x: Question) -> bool:
+        """Whether ``applies_to`` includes this enterprise's industry type and sub-sector."""
+        app = x.applies_to
+        if app is None:
+            return True
+        if app.industry_types is not None and self.industry_type not in app.industry_types:
+            return False
+        return app.sub_sectors is None or self.enterprise.sub_sector in app.sub_sectors
+
+    def _status(self, x: Question, ans: Normalized | None, state: State) -> str:
+        if not self.applies(x):
+            return "not_applicable"
+        if x.show_if is not None and not holds(x.show_if, state):
+            return "hidden"
+        if ans is not None and ans.na:
+            return "na"
+        if ans is None or ans.value is None:
+            return "unanswered" if x.scored else "unscored"
+        return "answered" if x.scored else "unscored"
 
     def order(self) -> list[str]:
         """The questions asked of this enterprise, in order."""
