@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from maturity.report.fonts import FontChoice, check_coverage
 from maturity.report.html import STYLESHEET, find_file, font_face_css
 
 _LOCK = threading.Lock()
+atexit.register(lambda: (_CSS.clear(), _FONT_CONFIGS.clear()))  # free them while modules are still alive
 _FONT_CONFIGS: dict[tuple[Path, ...], Any] = {}
 _CSS: dict[tuple, list[Any]] = {}
 
