@@ -92,6 +92,12 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                 add(p + ("prerequisites", j), f"方案 {s.id} 不能以自己为前置条件", pre)
             elif pre not in sol_ids:
                 add(p + ("prerequisites", j), f"未知方案 {pre}（前置条件须是本目录中的方案编号）", pre)
+            else:
+                other = c.solution_map[pre]
+                narrower = set(s.industry_types) - set(other.industry_types) or (
+                    other.sub_sectors is not None and set(s.sub_sectors or q.sub_sector_map) - set(other.sub_sectors))
+                if narrower:
+                    add(p + ("prerequisites", j), f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件", pre)
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
                 add(p + ("sub_sectors", j), f"未知子行业 {sub}", sub)

@@ -1,0 +1,59 @@
+"""`maturity plan` and the plan section of `maturity score`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_plan_table_names_horizons_reasons_and_note(cli, example):
+    res = cli("plan", example)
+    assert res.exit_code == 0, res.stderr
+    for text in ("升级路线图", "0–3 个月速赢", "3–12 个月", "1–2 年", "因为：", "不是报价", "可申请的政策支持"):
+        assert text in res.stdout
+
+
+def test_plan_json_is_the_plan_model(cli, example):
+    res = cli("plan", example, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["schema_version"] == 1
+    assert [h["name"] for h in data["horizons"]] == ["0–3 个月速赢", "3–12 个月", "1–2 年"]
+    assert data["horizons"][1]["projected_level"]["rank"] > data["current_level"]["rank"]
+    for h in data["horizons"]:
+        for it in h["items"]:
+            assert it["because"].startswith("因为：") and any(r["question"] for r in it["reasons"])
+
+
+def test_budget_option_caps_the_plan(cli, example):
+    res = cli("plan", example, "--budget", "20", "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["budget"] == 20 and data["total_cost_max"] <= 20
+    assert any(lo["kind"] == "budget" for lo in data["left_out"])
+    table = cli("plan", example, "--budget", "20")
+    assert "超出预算" in table.stdout and "预算上限 20 万元" in table.stdout
+
+
+def test_negative_budget_is_a_usage_error(cli, example):
+    assert cli("plan", example, "--budget", "-5").exit_code == 2
+
+
+def test_score_shows_plan_summary_and_json_includes_plan_without_private_keys(cli, example):
+    res = cli("score", example)
+    assert res.exit_code == 0 and "升级路线图" in res.stdout and "推荐方案" in res.stdout
+    data = json.loads(cli("score", example, "--format", "json").stdout)
+    assert data["plan"]["catalog_id"] == "light-industry-catalog"
+    assert not [k for k in data if k.startswith("_")]
+
+
+def test_plan_without_catalog_is_a_clear_error(cli, write):
+    from maturity.catalog_loader import catalog_path
+
+    if catalog_path("miit-2024").is_file():
+        pytest.skip("miit-2024 now ships a catalog")
+    path = write("miit.yaml", "questionnaire: miit-2024\nquestionnaire_version: 1.0.0\n"
+                              "enterprise: {name: 测试企业, sub_sector: furniture}\nanswers: {}\n")
+    res = cli("plan", path)
+    assert res.exit_code == 1 and "没有配套的方案目录" in res.stderr

@@ -1,0 +1,179 @@
+"""The roadmap engine: selection by triggers, reasons, prerequisites, horizons, projections, budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from maturity import api, catalog_loader, loader, recommend
+from maturity.catalog_loader import _best_state
+from maturity.conditions_eval import evaluate
+from maturity.models.answers import AnswersFile
+from maturity.models.conditions import QuestionCond, walk
+from maturity.resources import example_path
+from maturity.scoring import Scheme
+from tests.strategies import answer_sets
+
+FIX = Path(__file__).parent / "fixtures" / "plan"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    q = loader.load_questionnaire(FIX / "plan-mini.yaml")
+    scheme = Scheme(q, loader.load_rules(FIX / "plan-mini.rules.yaml", q))
+    return scheme, catalog_loader.load_catalog(FIX / "plan-mini.catalog.yaml", q)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    scheme = api.scheme("light-industry")
+    return scheme, catalog_loader.bundled_catalog(scheme.questionnaire)
+
+
+def _answers(q, sub: str, answers: dict) -> AnswersFile:
+    return AnswersFile.model_validate({"questionnaire": q.id, "questionnaire_version": q.version,
+                                       "enterprise": {"name": "测试企业", "sub_sector": sub}, "answers": answers})
+
+
+def _best(q, sub: str) -> AnswersFile:
+    st_ = _best_state(q)
+    return _answers(q, sub, {x.id: st_.values[x.id] for x in q.questions if x.scored})
+
+
+def check_invariants(scheme, catalog, a, plan):
+    """Prerequisites, requires, budget, reasons and projections of one plan."""
+    _, in_place = recommend.select(scheme, a, catalog)
+    sol = catalog.solution_map
+    where: dict[str, tuple[int, int, int]] = {}
+    for h, hp in enumerate(plan.horizons):
+        for it in hp.items:
+            where[it.id] = (h, it.start_week, it.finish_week)
+            assert hp.start_weeks <= it.start_week < it.finish_week <= hp.end_weeks
+    state = recommend.state_from_assessment(scheme, a)
+    for h, hp in enumerate(plan.horizons):
+        for it in hp.items:
+            s = sol[it.id]
+            assert it.id not in in_place
+            assert evaluate(s.trigger, state).passed, f"{it.id} recommended although its trigger is false"
+            for p in s.prerequisites:
+                if p in where:
+                    ph, _, pfin = where[p]
+                    assert ph <= h and pfin <= it.start_week, f"{it.id} starts before its prerequisite {p} ends"
+                else:
+                    assert p in in_place or not recommend._applies(sol[p], a), f"{it.id} scheduled without {p}"
+            trigger_questions = {n.question for n in walk(s.trigger) if isinstance(n, QuestionCond)}
+            named = [r.question for r in it.reasons if r.question]
+            assert named and set(named) <= trigger_questions
+            assert it.because.startswith("因为：") and all(f"（{qid}）" in it.because for qid in named)
+            if s.requires is not None:
+                before = [sol[x.id] for k in range(h) for x in plan.horizons[k].items]
+                proj = scheme.assess(recommend.apply_improvements(scheme.questionnaire,
+                                                                  recommend.answers_from_assessment(a), before))
+                assert evaluate(s.requires, recommend.state_from_assessment(scheme, proj)).passed
+    ranks = [a.level.rank] + [hp.projected_level.rank for hp in plan.horizons]
+    assert ranks == sorted(ranks), "a projection went down"
+    if plan.budget is not None:
+        assert sum(sol[i].cost.max for i in where) <= plan.budget + 1e-9
+    assert not set(where) & {lo.id for lo in plan.left_out}
+
+
+# ---- the small fixture -------------------------------------------------------------------
+def test_low_enterprise_gets_a_full_ordered_plan(mini):
+    scheme, catalog = mini
+    q = scheme.questionnaire
+    a = scheme.assess(_answers(q, "furniture", {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper",
+                                                "MF-02": 10, "DB-01": "no"}))
+    plan = recommend.build_plan(scheme, a, catalog)
+    check_invariants(scheme, catalog, a, plan)
+    ids = [it.id for it in plan.items]
+    assert set(ids) == {"qc-data", "qc-vision", "mes-scan", "iot", "erp"}  # recipe is process-only
+    assert ids.index("qc-data") < ids.index("qc-vision") and ids.index("mes-scan") < ids.index("iot")
+    assert plan.horizons[-1].projected_level.rank > a.level.rank
+    vision = next(it for it in plan.items if it.id == "qc-vision")
+    assert "人工目检" in vision.because and "（QC-01）" in vision.because
+
+
+def test_requires_is_checked_against_the_projected_state(mini):
+    scheme, catalog = mini
+    q = scheme.questionnaire
+    a = scheme.assess(_answers(q, "furniture", {"MF-01": "scan", "MF-02": 10, "DB-01": "no",
+                                                "QC-01": "system", "QC-02": "auto"}))
+    plan = recommend.build_plan(scheme, a, catalog)
+    where = {it.id: h for h, hp in enumerate(plan.horizons) for it in hp.items}
+    assert where["erp"] < where["iot"], "iot requires base ≥ L2, which only the ERP provides"
+    check_invariants(scheme, catalog, a, plan)
+
+
+def test_process_only_solution_only_for_process_industry(mini):
+    scheme, catalog = mini
+    q = scheme.questionnaire
+    a = scheme.assess(_answers(q, "paper", {"MF-03": "paper"}))
+    assert "recipe" in {it.id for it in recommend.build_plan(scheme, a, catalog).items}
+
+
+def test_budget_cap_trims_and_says_why(mini):
+    scheme, catalog = mini
+    q = scheme.questionnaire
+    a = scheme.assess(_answers(q, "furniture", {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper",
+                                                "MF-02": 10, "DB-01": "no"}))
+    plan = recommend.build_plan(scheme, a, catalog, budget=10)
+    check_invariants(scheme, catalog, a, plan)
+    assert plan.total_cost_max <= 10
+    kinds = {lo.id: lo.kind for lo in plan.left_out}
+    assert kinds["qc-vision"] == "budget" and "超出预算 10 万元" in next(
+        lo.reason for lo in plan.left_out if lo.id == "qc-vision")
+    assert kinds.get("iot") in ("budget", "prerequisite")
+    assert plan.budget == 10
+
+
+def test_best_answers_get_nothing(mini):
+    scheme, catalog = mini
+    a = scheme.assess(_best(scheme.questionnaire, "paper"))
+    assert a.next_level is None
+    plan = recommend.build_plan(scheme, a, catalog)
+    assert plan.items == [] and plan.left_out == []
+    assert plan.target_level == a.level
+
+
+# ---- the bundled questionnaire and catalog -----------------------------------------------------
+def test_bundled_example_climbs_within_two_horizons(bundled):
+    scheme, catalog = bundled
+    a = api.assess(api.load_answers(example_path()))
+    plan = recommend.build_plan(scheme, a, catalog)
+    assert plan.horizons[1].projected_level.rank > a.level.rank
+    assert plan.items and all(any(r.question for r in it.reasons) for it in plan.items)
+    check_invariants(scheme, catalog, a, plan)
+    # the projection is a real re-score, not a claim
+    chosen = [catalog.solution_map[it.id] for hp in plan.horizons[:2] for it in hp.items]
+    again = scheme.assess(recommend.apply_improvements(scheme.questionnaire,
+                                                       recommend.answers_from_assessment(a), chosen))
+    assert again.level == plan.horizons[1].projected_level
+
+
+def test_answers_round_trip_through_the_assessment(bundled):
+    scheme, _ = bundled
+    a = api.assess(api.load_answers(example_path()))
+    b = scheme.assess(recommend.answers_from_assessment(a))
+    assert (b.score, b.level, [d.score for d in b.dimensions]) == (a.score, a.level, [d.score for d in a.dimensions])
+
+
+@pytest.mark.parametrize("sub", ["furniture", "paper", "appliance"])
+def test_l7_enterprise_gets_no_upgrade_it_already_has(bundled, sub):
+    scheme, catalog = bundled
+    a = scheme.assess(_best(scheme.questionnaire, sub))
+    assert a.level.id == "L7P"
+    plan = recommend.build_plan(scheme, a, catalog)
+    assert plan.items == [] and plan.left_out == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), budget=st.one_of(st.none(), st.floats(min_value=0, max_value=150)))
+def test_random_answer_sets_never_violate_prerequisites_or_budget(bundled, data, budget):
+    scheme, catalog = bundled
+    answers = data.draw(answer_sets(scheme.questionnaire))
+    a = scheme.assess(answers)
+    plan = recommend.build_plan(scheme, a, catalog, budget=budget)
+    check_invariants(scheme, catalog, a, plan)
