@@ -87,7 +87,7 @@ def doctor(
         missing = [c for c in hanzi if c not in have]
         mark = "[green]✓[/]" if not missing else "[yellow]![/]"
         out.print(f"{mark} 覆盖 GB 2312 汉字 {len(hanzi) - len(missing)}/{len(hanzi)} 个"
-                  + (f"；另含扩展 B 区字符“𠮷”" if 0x20BB7 in have else "；不含扩展 B 区字符（如“𠮷”）"))
+                  + ("；另含扩展 B 区字符“𠮷”" if 0x20BB7 in have else "；不含扩展 B 区字符（如“𠮷”）"))
         if missing:
             problems += 1
     except MaturityError as e:

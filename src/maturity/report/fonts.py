@@ -85,7 +85,7 @@ def _fc_list(family: str) -> list[Path]:
     for line in res.stdout.splitlines():
         file, _, style = line.partition(":")
         p = Path(file.strip())
-        if not p.suffix.lower() in FONT_SUFFIXES:
+        if p.suffix.lower() not in FONT_SUFFIXES:
             continue
         (regular if re.search(r"Regular|Normal|Book|常规", style) else other).append(p)
     return regular + other
