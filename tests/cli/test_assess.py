@@ -44,7 +44,14 @@ def test_full_run_saves_every_answer_and_shows_the_result(cli, q, tmp_path):
     assert not store.sidecar_path(out).exists()  # finished: no resume state left behind
     result = api.assess(loaded)
     assert f"{result.level.label} {result.level.name}" in res.output
-    assert "最重要的三项下一步" in res.output and "理由：" in res.output
+    assert "最重要的三项下一步" in res.output
+    from maturity.cli.assess import next_steps
+
+    steps = next_steps(loaded, result)
+    assert 1 <= len(steps) <= 3
+    flat = re.sub(r"[\s│]", "", res.output)
+    for what, why in steps:
+        assert re.sub(r"\s", "", what)[:12] in flat and re.sub(r"\s", "", why)[:12] in flat
     assert str(out.resolve()) in res.output
 
 
@@ -122,7 +129,7 @@ def test_quit_then_resume_continues_where_it_stopped(cli, q, tmp_path):
     assert list(store.read(out).answers) == asked[:5]
     res2 = cli("assess", "--interactive", "--resume", out, input="\n".join(lines[5:] + [""]) + "\n")
     assert res2.exit_code == 0, res2.output
-    assert "继续答题：已答 5/" in res2.output
+    assert "继续答题：计分题已答 5/" in res2.output
     assert shown_ids(res2.output)[0] == asked[5]
     assert list(store.read(out).answers) == asked
 
@@ -213,6 +220,22 @@ def test_review_lists_answers_and_jumps_back(cli, q, tmp_path):
     # answer 3, review, jump to #1, change it, back in review press Enter -> continue at question 4
     res = run(cli, "-o", out, lines=profile_lines(q) + lines[:3] + ["r", "1", other, "", "q"])
     assert res.exit_code == 0, res.output
-    assert "答案回顾（3/" in res.output
+    assert "答案回顾（计分题已答 3/" in res.output
     assert shown_ids(res.output) == [*asked[:4], asked[0], asked[3]]
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
+
+
+def test_review_from_the_finish_screen_then_finish(cli, q, tmp_path):
+    out = tmp_path / "a.yaml"
+    lines, asked, _ = walk(q)
+    first = q.question_map[asked[0]]
+    other = typed_answer(q, first, 1)
+    assert other != lines[0]
+    # all answered -> finish screen: review, change #1, Enter in the review finishes
+    res = run(cli, "-o", out, lines=profile_lines(q) + lines + ["r", "1", other, ""])
+    assert res.exit_code == 0, res.output
+    assert "输入序号修改该题；回车 = 完成并查看结果" in res.output
+    assert shown_ids(res.output) == [*asked, asked[0]]
+    assert "最重要的三项下一步" in res.output
+    assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
+    assert not store.sidecar_path(out).exists()

@@ -197,9 +197,9 @@ class Interview:
 
     def run(self, start: str | None) -> bool:
         """True when the user finished, False when they quit."""
-        current = start
+        current: str | None = start
         back_to_review = False
-        resume_at = start  # where Enter on the review screen returns to
+        resume_at = start  # where Enter on the review screen returns to (None: the finish screen)
         while True:
             self.s.position = current
             self.save(answers=False)
@@ -207,35 +207,34 @@ class Interview:
                 step = self.finish_screen()
                 if step == "done":
                     return True
-                if step == "review":
-                    current, back_to_review = self.review(None)
+                if step != "review":
+                    current = step
                     continue
-                current = step
-                continue
-            action = self.ask_question(current, back_to_review)
-            if action == "quit":
-                self.ui.say(self.msg("quit_saved", path=self.path), style="green")
-                return False
-            if action == "review":
-                resume_at = current
-                current, back_to_review = self.review(resume_at)
-                continue
-            if action == "back":
-                prev = self.s.previous(current)
-                if prev is None:
-                    self.ui.problem(self.msg("first_question"))
-                else:
-                    current = prev
-                back_to_review = False
-                continue
-            if action == "finish":
-                current, back_to_review = None, False
-                continue
-            # answered / kept / skipped: move on
-            if back_to_review:
-                current, back_to_review = self.review(resume_at)
-                continue
-            current = self.next_open(current)
+                resume_at = None
+            else:
+                action = self.ask_question(current, back_to_review)
+                if action == "quit":
+                    self.ui.say(self.msg("quit_saved", path=self.path), style="green")
+                    return False
+                if action == "back":
+                    prev = self.s.previous(current)
+                    if prev is None:
+                        self.ui.problem(self.msg("first_question"))
+                    else:
+                        current = prev
+                    back_to_review = False
+                    continue
+                if action == "finish":
+                    current, back_to_review = None, False
+                    continue
+                if action == "review":
+                    resume_at = current
+                elif not back_to_review:  # answered, kept or skipped: move on
+                    current = self.next_open(current)
+                    continue
+            current, back_to_review = self.review(resume_at)
+            if current is None and not back_to_review and resume_at is None and not self.s.pending():
+                return True  # "Enter = finish" on a review opened from the finish screen
 
     def next_open(self, qid: str) -> str | None:
         """The next question after ``qid`` still to answer (None: the finish screen)."""
@@ -370,7 +369,7 @@ class Interview:
         order = s.order()
         answered, total = s.progress()
         table = Table(title=msg("review_title", answered=answered, total=total), title_justify="left",
-                      expand=False, show_edge=False)
+                      expand=False, show_edge=False, show_header=False)
         table.add_column("#", justify="right", style="cyan")
         table.add_column("", style="dim", no_wrap=True)
         table.add_column("", overflow="fold", max_width=40)
@@ -378,9 +377,10 @@ class Interview:
         for n, qid in enumerate(order, 1):
             q = s.question(qid)
             text = s.answer_text(qid)
-            if not text:
-                text = Text(msg("status_skipped") if qid in s.skipped else msg("status_unanswered"),
-                            style="yellow" if q.scored else "dim")
+            if not text and not q.scored:
+                text = Text(msg("status_optional"), style="dim")
+            elif not text:
+                text = Text(msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow")
             table.add_row(str(n), qid, short(q.text, 40), text)
         out.print(table)
         prompt = msg("review_prompt_done") if resume_at is None and not s.pending() else msg("review_prompt")
@@ -470,7 +470,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     grid.add_column(overflow="fold")
     for i, (what, why) in enumerate(steps, 1):
         cell = Text(what, style="bold")
-        cell.append("\n" + msg("why", reason=why), style="dim")
+        cell.append("\n" + (why if why.startswith("因为") else msg("why", reason=why)), style="dim")
         grid.add_row(f"{i}.", cell)
     if not steps:
         grid.add_row("", msg("next_steps_none"))
