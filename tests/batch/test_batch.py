@@ -414,3 +414,16 @@ def test_split_choices_keeps_labels_with_separators():
     text = "已建设覆盖全厂的应用网络，实现设备、人员与信息系统互联、5G"
     assert split_choices(text, opts) == [opts[0].label, "5G"]
     assert split_choices("b, a", opts) == ["b", "a"]
+
+
+def test_answers_yaml_round_trips_through_safe_load(q):
+    from maturity.batch.export import answers_to_data, answers_yaml
+    from maturity.models.answers import Answer, AnswersFile, Enterprise
+
+    af = AnswersFile(questionnaire=q.id, questionnaire_version=q.version,
+                     enterprise=Enterprise(name='引号"与\\反斜杠: #注释 yes', sub_sector="furniture", region="on"),
+                     answers={"RD-01": Answer(value="4"), "X-1": Answer(value=["a", "yes"]), "X-2": Answer(value=35.5),
+                              "X-3": Answer(na=True, justification="无：外协\n第二行")})
+    loaded = yaml.safe_load(answers_yaml(af, "# 头注释\n"))
+    assert loaded == answers_to_data(af)
+    assert AnswersFile.model_validate(loaded) == af

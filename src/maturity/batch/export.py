@@ -6,6 +6,7 @@ Every text cell in every sheet or CSV written here goes through :func:`maturity.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import tempfile
@@ -13,8 +14,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
@@ -105,11 +104,35 @@ def answers_to_data(af: AnswersFile) -> dict[str, Any]:
     return data
 
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+def _scalar(v: Any) -> str:
+    # JSON scalars are valid YAML (double-quoted strings use the same escapes); every string is quoted,
+    # so values like "yes", "on" or "1.0" stay strings under yaml.safe_load.
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _emit(data: dict, indent: str, out: list[str]) -> None:
+    for k, v in data.items():
+        key = _scalar(str(k))
+        if isinstance(v, dict):
+            if not v:
+                out.append(f"{indent}{key}: {{}}")
+                continue
+            if indent and all(not isinstance(x, (dict, list)) for x in v.values()):
+                out.append(f"{indent}{key}: {{" + ", ".join(f"{_scalar(a)}: {_scalar(b)}" for a, b in v.items()) + "}")
+                continue
+            out.append(f"{indent}{key}:")
+            _emit(v, indent + "  ", out)
+        elif isinstance(v, list):
+            out.append(f"{indent}{key}: [" + ", ".join(_scalar(x) for x in v) + "]")
+        else:
+            out.append(f"{indent}{key}: {_scalar(v)}")
 
 
 def answers_yaml(af: AnswersFile, header: str = "") -> str:
-    body = yaml.dump(answers_to_data(af), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    """The answers file as YAML (a fast, fixed-shape emitter; the result is checked by yaml.safe_load in tests)."""
+    out: list[str] = []
+    _emit(answers_to_data(af), "", out)
+    body = "\n".join(out) + "\n"
     return (header + body) if header else body
 
 
