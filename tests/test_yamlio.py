@@ -96,3 +96,19 @@ def test_atomic_write_never_overwrites_without_force(tmp_path):
     atomic_write_text(p, "two", force=True)
     assert p.read_text() == "two"
     assert [x.name for x in tmp_path.iterdir()] == ["out.txt"]  # no temp files left behind
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        p = tmp_path / "answers.yaml"
+        atomic_write_text(p, "x")
+        assert stat.S_IMODE(p.stat().st_mode) == 0o644
+        p.chmod(0o600)
+        atomic_write_text(p, "y")  # an existing file keeps the mode its owner gave it
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)
