@@ -34,11 +34,8 @@ def _root(
     """轻工业中小企业数字化成熟度自评估。"""
 
 
-from maturity.cli import core  # noqa: E402,F401  (registers commands)
-from maturity.cli import report  # noqa: E402,F401
-from maturity.cli import batch  # noqa: E402,F401
-from maturity.cli import assess  # noqa: E402,F401
-from maturity.cli import plan  # noqa: E402,F401
+# Importing the command modules registers their commands on `app`.
+from maturity.cli import assess, batch, core, plan, report  # noqa: E402,F401
 
 
 def main() -> None:
