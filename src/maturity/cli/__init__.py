@@ -37,6 +37,11 @@ def _root(
 # Importing the command modules registers their commands on `app`.
 from maturity.cli import assess, batch, core, plan, report  # noqa: E402,F401
 
+# Help lists commands in the order a user meets them, not in import order.
+_ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch",
+          "validate", "questionnaires", "schema", "doctor"]
+app.registered_commands.sort(key=lambda c: _ORDER.index(c.name or c.callback.__name__))
+
 
 def main() -> None:
     app()

@@ -499,7 +499,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
 
 
 # ---- the command ------------------------------------------------------------------------------
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def assess(
     questionnaire: str = typer.Option(None, "--questionnaire", "-q", help="问卷编号（默认 light-industry）。",
@@ -601,7 +601,7 @@ def _stopped(msg: Any, key: str, session: Any, path: Path | None) -> None:
 
 
 # ---- compare ----------------------------------------------------------------------------------
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def compare(
     old: Path = typer.Argument(..., help="较早的一次答卷。", show_default=False),

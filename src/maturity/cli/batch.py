@@ -23,7 +23,7 @@ class SheetFormat(str, Enum):
     csv = "csv"
 
 
-@app.command()
+@app.command(rich_help_panel="批量评估（咨询顾问）")
 @user_errors
 def template(
     format: SheetFormat = typer.Option(SheetFormat.xlsx, "--format", "-f", help="模板格式：xlsx（含下拉选项和范围检查）或 csv。"),
@@ -49,7 +49,7 @@ def template(
     err.print(f"已写入 {path}（问卷 {q.id} {q.version}）")
 
 
-@app.command()
+@app.command(rich_help_panel="批量评估（咨询顾问）")
 @user_errors
 def batch(
     input: Path = typer.Argument(..., show_default=False,

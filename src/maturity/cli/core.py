@@ -21,7 +21,7 @@ ANSWERS_ARG = typer.Argument(..., help="答卷文件（YAML 或 JSON），例如
                              show_default=False)
 
 
-@app.command()
+@app.command(rich_help_panel="数据与环境")
 @user_errors
 def validate(
     paths: list[Path] = typer.Argument(None, help="要校验的问卷、评分规则、对照表或答卷文件；不给则校验全部内置数据。",
@@ -49,7 +49,7 @@ def validate(
     out.print(f"[green]全部通过[/]：{len(kinds)} 个文件。")
 
 
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def score(
     answers: Path = ANSWERS_ARG,
@@ -82,7 +82,7 @@ def score(
     views.show_summary(result, extras)
 
 
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def explain(answers: Path = ANSWERS_ARG) -> None:
     """解释评级：逐题得分与贡献、每道门槛是否通过，以及升到下一级还缺什么。"""
@@ -95,7 +95,7 @@ def explain(answers: Path = ANSWERS_ARG) -> None:
     views.show_explain(result)
 
 
-@app.command()
+@app.command(rich_help_panel="数据与环境")
 @user_errors
 def questionnaires() -> None:
     """列出内置问卷及其版本。"""
@@ -111,7 +111,7 @@ def questionnaires() -> None:
     out.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel="数据与环境")
 @user_errors
 def schema(
     kind: str = typer.Argument("all", help="questionnaire、rules、answers、crosswalk、assessment 或 all。"),

@@ -17,7 +17,7 @@ _KIND = {"budget": "超出预算", "prerequisite": "前置未纳入", "capacity"
 _POLICY_KIND = {"subsidy": "补贴", "fund": "专项资金", "service": "服务", "voucher": "券", "loan": "贷款"}
 
 
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def plan(
     answers: Path = ANSWERS_ARG,

@@ -13,7 +13,7 @@ from maturity.cli import app
 from maturity.console import err, out, user_errors
 
 
-@app.command()
+@app.command(rich_help_panel="评估与报告")
 @user_errors
 def report(
     answers: Path = typer.Argument(..., help="答卷文件（YAML 或 JSON），例如 examples/furniture-example.yaml。",
@@ -66,7 +66,7 @@ def _plan_or_none(loaded, result):
     return build_for(loaded, result)
 
 
-@app.command()
+@app.command(rich_help_panel="数据与环境")
 @user_errors
 def doctor(
     font: str = typer.Option(None, "--font", help="检查指定的字体文件或字体名称，而不是内置字体。", show_default=False),
