@@ -264,6 +264,16 @@ def select_dimensions(q: Questionnaire, sel: Any) -> list[str]:
     return []
 
 
+def count_failing_leaves(cond: Any, state: State) -> int:
+    """``len(failing_leaves(evaluate(cond, state)))`` without building the explanation."""
+    if holds(cond, state):
+        return 0
+    if isinstance(cond, AllCond | AnyCond):
+        kids = cond.all if isinstance(cond, AllCond) else cond.any
+        return sum(count_failing_leaves(c, state) for c in kids) or 1
+    return 1
+
+
 def failing_leaves(res: ConditionResult) -> list[str]:
     """The innermost unmet requirements, for "what is missing" lists."""
     if res.passed:

@@ -258,18 +258,17 @@ def _in_place(scheme: Scheme, a: Assessment, state: State, s: Solution) -> bool:
 
 
 def _impact(scheme: Scheme, base: Assessment, base_answers: AnswersFile, s: Solution) -> Impact:
-    after = scheme.assess(apply_improvements(scheme.questionnaire, base_answers, [s]))
+    nxt = base.next_level.id if base.next_level is not None else None
+    after = scheme.probe(apply_improvements(scheme.questionnaire, base_answers, [s]), nxt)
     gain = round(after.score - base.score, 3)
-    if base.next_level is None:
+    if nxt is None:
         return Impact(addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain)
-    nxt = base.next_level.id
     before = {g.id: g for g in base.gates if g.level == nxt}
-    now = {g.id: g for g in after.gates if g.level == nxt}
-    opened = [gid for gid, g in before.items() if not g.passed and now[gid].passed]
-    closed = sum(max(0, len(failing_leaves(g.detail)) - len(failing_leaves(now[gid].detail)))
+    opened = [gid for gid, g in before.items() if not g.passed and after.failing[gid] == 0]
+    closed = sum(max(0, len(failing_leaves(g.detail)) - after.failing[gid])
                  for gid, g in before.items() if not g.passed)
     score_blocked = any(b.kind == "score" for b in base.blockers)
-    raises = after.level.rank > base.level.rank
+    raises = after.level_rank > base.level.rank
     addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
     return Impact(addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed,
                   score_gain=gain)

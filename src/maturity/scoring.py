@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from maturity.answering import Normalized, answer_text, normalize_answers, option_score
-from maturity.conditions_eval import State, evaluate, failing_leaves, holds
+from maturity.conditions_eval import State, count_failing_leaves, evaluate, failing_leaves, holds
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
@@ -165,6 +165,17 @@ class Scheme:
         core = self._core(answers, normalized)
         return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
 
+    def probe(self, answers: AnswersFile, gates_of: str | None) -> Probe:
+        """Score, level and, for the gates of level ``gates_of``, how many conditions still fail.
+
+        For "what if" questions asked many times (recommendation ranking): answers must already
+        be canonical (as in an Assessment), so no normalisation or explanation is done.
+        """
+        normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
+        core = self._core(answers, normalized)
+        failing = {g.id: count_failing_leaves(g.when, core.state) for g in self.gates_by_level.get(gates_of or "", ())}
+        return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)
+
     def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
         """Score one answers file (already checked against this questionnaire version)."""
         if normalized is None:
@@ -254,6 +265,12 @@ class _Core(NamedTuple):
     band_id: str
     level_id: str
     next_id: str | None
+
+
+class Probe(NamedTuple):
+    score: float
+    level_rank: int
+    failing: dict[str, int]  # gate id -> unmet conditions (0 = the gate passes)
 
 
 class QuickResult(NamedTuple):
