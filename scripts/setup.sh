@@ -3,15 +3,16 @@
 # virtual environment in .venv with the package (editable) and its test tools.
 #   bash scripts/setup.sh            # system packages + .venv
 #   SKIP_APT=1 bash scripts/setup.sh # only the Python part (e.g. no root; libraries already present)
+#   EXTRA_APT_PACKAGES="libreoffice-calc-nogui" bash scripts/setup.sh  # also what CI installs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Pango/HarfBuzz for WeasyPrint; libharfbuzz-subset0 makes CJK font subsetting 8-15x faster;
 # poppler-utils (pdffonts, pdftotext, pdftoppm) for the PDF checks in the tests.
+# EXTRA_APT_PACKAGES adds more (CI adds LibreOffice for the spreadsheet round-trip test).
 APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils)
-if [ "${TEST_TOOLS:-1}" = "1" ]; then
-  APT_PACKAGES+=(${EXTRA_APT_PACKAGES:-})
-fi
+# shellcheck disable=SC2206
+APT_PACKAGES+=(${EXTRA_APT_PACKAGES:-})
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
