@@ -272,12 +272,30 @@ def test_csv_encodings(tmp_path, q, encoding):
     check_no_answer_lost(q, rows, tmp_path / "out")
 
 
+def test_excel_unicode_text_utf16_tab_separated(tmp_path, q):
+    """Excel/WPS "Unicode 文本" export: UTF-16 with a BOM, tab-separated."""
+    rows = rows_for(q, 6, seed=17)
+    text = synth.write_csv(q, rows, "utf-8").decode("utf-8")
+    path = tmp_path / "unicode.txt.csv"
+    import csv as _csv
+    import io
+
+    table = list(_csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    _csv.writer(out, delimiter="\t").writerows(table)
+    path.write_bytes(out.getvalue().encode("utf-16"))
+    assert detect_encoding(path) == "utf-16"
+    res = run_batch(path, tmp_path / "out", jobs=1, recommend=False)
+    assert res.scored == 6
+    check_no_answer_lost(q, rows, tmp_path / "out")
+
+
 def test_gb18030_is_not_mistaken_for_utf8(tmp_path):
     # these GB18030 bytes are not valid UTF-8; a lenient decoder would silently produce mojibake
     path = tmp_path / "x.csv"
     path.write_bytes("企业名称,子行业\n赣州某家具有限公司,家具\n".encode("gb18030"))
     assert detect_encoding(path) == "gb18030"
-    path.write_bytes(b"\xff\xfe\x00garbage\x81")
+    path.write_bytes(b"\xfe\xff\x00garbage\x81")
     from maturity.errors import InputError
 
     with pytest.raises(InputError):

@@ -424,8 +424,15 @@ def _csv_cell(v: str, percent: bool) -> Any:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig if the whole file decodes strictly as UTF-8 (BOM or not), else gb18030, else an error."""
-    for enc in ("utf-8-sig", "gb18030"):
+    """utf-16 if it starts with a UTF-16 BOM (Excel's "Unicode 文本"); else utf-8-sig if the whole file
+    decodes strictly as UTF-8 (BOM or not), else gb18030, else an error."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError as e:
+        raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
+    candidates = ("utf-16",) if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ("utf-8-sig", "gb18030")
+    for enc in candidates:
         decoder = codecs.getincrementaldecoder(enc)(errors="strict")
         try:
             with open(path, "rb") as fh:
