@@ -117,7 +117,12 @@ def _load_yaml(path: Path, text: str) -> Loaded:
                 raise DataValidationError(
                     [Issue(str(path), "YAML 缩进不能使用制表符（Tab），请改用空格", line=n, col=len(line) - len(stripped) + 1)]
                 )
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as e:
+        line = text[: e.position].count("\n") + 1
+        raise DataValidationError([Issue(str(path), f"文件含有不可打印的控制字符（{e.character!r}），不是有效的 YAML",
+                                         line=line)]) from None
     try:
         try:
             node = loader.get_single_node()
