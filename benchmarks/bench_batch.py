@@ -130,51 +130,68 @@ def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
     return len(answer_files) / elapsed
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=10_000)
-    ap.add_argument("--pdfs", type=int, default=16)
-    ap.add_argument("--keep", type=Path, default=None)
-    args = ap.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+def measure(n_rows: int = 10_000, n_pdfs: int = 16, keep: Path | None = None) -> list[tuple]:
+    from _common import row
+
+    out_rows: list[tuple] = []
+
+    def note(*parts: object) -> None:  # progress notes go to stderr; the figures are returned as rows
+        print(*parts, file=sys.stderr, flush=True)
+
+    class args:
+        rows, pdfs = n_rows, n_pdfs
+
+    work = keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
     work.mkdir(parents=True, exist_ok=True)
     inp = work / f"enterprises-{args.rows}.xlsx"
-    print(f"CPUs: {os.cpu_count()}; input: {inp}")
+    note(f"CPUs: {os.cpu_count()}; input: {inp}")
     if not inp.exists():
         t = time.perf_counter()
         make_input(inp, args.rows)
-        print(f"generated {args.rows} enterprises in {time.perf_counter() - t:.1f} s "
+        note(f"generated {args.rows} enterprises in {time.perf_counter() - t:.1f} s "
               f"({inp.stat().st_size / 1e6:.1f} MB)")
 
     base, cells = openpyxl_read(inp)
-    print(f"openpyxl read-only read: {base:.2f} s ({cells} cells)")
+    note(f"openpyxl read-only read: {base:.2f} s ({cells} cells)")
     elapsed, peak_tree = run_batch_cli(inp, work / "out", "--no-recommend")
     peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    print(f"maturity batch --no-recommend (jobs={os.cpu_count()}): {elapsed:.2f} s "
-          f"= {elapsed / base:.2f}x openpyxl's read (target <= 2x) -> {'OK' if elapsed <= 2 * base else 'MISSED'}")
-    print(f"peak RSS: largest process {peak_child / 1e6:.0f} MB; whole process tree {peak_tree / 1e6:.0f} MB "
-          f"(target <= 400 MB) -> {'OK' if peak_tree <= 400e6 else 'MISSED'}")
+    out_rows.append(row(f"批量评分 {args.rows:,} 家（不含 PDF，{os.cpu_count()} 进程）", f"{elapsed:.1f} s",
+                        f"openpyxl 只读读取同一文件：{base:.1f} s", f"{elapsed / base:.2f}×", "≤ 2×", elapsed <= 2 * base))
+    out_rows.append(row("批量评分峰值内存（整个进程树 / 最大单进程）", f"{peak_tree / 1e6:.0f} MB / {peak_child / 1e6:.0f} MB",
+                        "—", "—", "≤ 400 MB", peak_tree <= 400e6))
 
     sample = work / "sample-200.xlsx"
     make_input(sample, 200, seed=7)
     t_no, _ = run_batch_cli(sample, work / "s-no", "--no-recommend", "--jobs", "1")
     t_yes, _ = run_batch_cli(sample, work / "s-yes", "--jobs", "1")
-    print(f"top-three recommendations: +{(t_yes - t_no) / 200 * 1000:.0f} ms per enterprise per process "
-          f"(200-row sample, 1 job: {t_no:.1f} s without, {t_yes:.1f} s with)")
+    out_rows.append(row("附加三条改造建议的成本（200 家样本，1 进程）", f"+{(t_yes - t_no) / 200 * 1000:.0f} ms/家",
+                        f"不含建议：{t_no / 200 * 1000:.0f} ms/家", f"{t_yes / t_no:.2f}×", "—", None))
 
     try:
         import maturity.report  # noqa: F401
     except ImportError:
-        print("PDF throughput: skipped - maturity.report is not available yet")
-        return
+        note("PDF throughput: skipped - maturity.report is not available yet")
+        return out_rows
     files = sorted((work / "out" / "answers").glob("*.yaml"))[: args.pdfs]
     pdfdir = work / "pdf"
     pdfdir.mkdir(exist_ok=True)
     pdf_rate(files[:2], pdfdir, 1)  # warm caches (fonts)
     r1 = pdf_rate(files, pdfdir, 1)
     r2 = pdf_rate(files, pdfdir, 2)
-    print(f"PDF reports: 1 worker {r1:.2f}/s, 2 workers {r2:.2f}/s = {r2 / r1:.2f}x (target >= 1.8x) -> "
-          f"{'OK' if r2 / r1 >= 1.8 else 'MISSED'}")
+    out_rows.append(row("PDF 报告吞吐（2 进程 vs 1 进程）", f"{r2:.2f} 份/秒", f"1 进程：{r1:.2f} 份/秒",
+                        f"{r2 / r1:.2f}×", "≥ 1.8×", r2 / r1 >= 1.8))
+    return out_rows
+
+
+def main() -> None:
+    from _common import print_table
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000)
+    ap.add_argument("--pdfs", type=int, default=16)
+    ap.add_argument("--keep", type=Path, default=None)
+    args = ap.parse_args()
+    print_table("批量评估", measure(args.rows, args.pdfs, args.keep))
 
 
 if __name__ == "__main__":

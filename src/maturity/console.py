@@ -6,16 +6,31 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from rich.console import Console
-from rich.panel import Panel
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from maturity.errors import DataValidationError, Issue, MaturityError
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A rich Console made on first use, so that importing the CLI (and `--help`) does not load rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out: Console = _LazyConsole(highlight=False, soft_wrap=False)  # type: ignore[assignment]
+err: Console = _LazyConsole(stderr=True, highlight=False)  # type: ignore[assignment]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +45,8 @@ def _rel(path: str) -> str:
 
 def print_issues(issues: list[Issue], console: Console | None = None) -> None:
     """One issue per entry, compiler style: `file:line:col  field = value` then the problem, indented."""
+    from rich.text import Text
+
     console = console or err
     for i in issues:
         where = Text(_rel(i.location) if i.line is None else f"{_rel(i.file)}:{i.line}" + (
@@ -45,6 +62,9 @@ def print_issues(issues: list[Issue], console: Console | None = None) -> None:
 
 
 def show_error(e: MaturityError) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
     if isinstance(e, DataValidationError):
         print_issues(e.issues)
         err.print(Text(f"{e.title}：{e.message}", style="bold red"))
