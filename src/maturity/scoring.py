@@ -13,7 +13,7 @@ from maturity.answering import Normalized, answer_text, normalize_answers, optio
 from maturity.conditions_eval import State, count_failing_leaves, evaluate, failing_leaves, holds
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile
-from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
+from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Questionnaire
 from maturity.models.results import (
     Assessment,
     Blocker,
@@ -51,9 +51,11 @@ class Scheme:
         self.sizes = {s.id: s.name for s in q.size_bands}
         # per question: (question, scored, option score map or None, industry types, sub-sectors)
         self._qinfo = [
-            (x, x.scored, {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno") else None,
-             x.applies_to.industry_types if x.applies_to else None,
-             x.applies_to.sub_sectors if x.applies_to else None)
+            (x, x.id, x.dimension, x.scored,
+             {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno") else None,
+             frozenset(x.applies_to.industry_types) if x.applies_to and x.applies_to.industry_types else None,
+             frozenset(x.applies_to.sub_sectors) if x.applies_to and x.applies_to.sub_sectors else None,
+             x.show_if)
             for x in q.questions
         ]
         self.gates_by_level: dict[str, list] = {}
@@ -112,28 +114,33 @@ class Scheme:
         statuses, values, q_scores = state.status, state.values, state.q_scores
         sums: dict[str, list[float]] = {d.id: [0.0, 0.0] for d in q.dimensions}
         sub_id = ent.sub_sector
-        for x, scored, score_map, itypes, subs in self._qinfo:
-            ans = normalized.get(x.id)
+        get = normalized.get
+        for x, qid, dim, scored, score_map, itypes, subs, show_if in self._qinfo:
+            ans = get(qid)
+            s: float | None = None
             if (itypes is not None and itype not in itypes) or (subs is not None and sub_id not in subs):
                 status = "not_applicable"
+            elif show_if is not None and not holds(show_if, state):
+                status = "hidden"
+                s = 0.0 if scored else None
+            elif ans is not None and ans.na:
+                status = "na"
+            elif ans is None or ans.value is None:
+                status = "unanswered" if scored else "unscored"
+                s = 0.0 if scored else None
             else:
-                status = _status(x, ans, state)
-            statuses[x.id] = status
-            values[x.id] = ans.value if (ans is not None and status in ("answered", "unscored")) else None
-            if not scored:
-                s = None
-            elif status == "answered":
-                s = score_map.get(ans.value, 0.0) if score_map is not None else option_score(q, x, ans.value)  # type: ignore[union-attr]
-            elif status in ("unanswered", "hidden"):
-                s = 0.0
-            else:
-                s = None
-            q_scores[x.id] = s
-            w = q_w[x.id]
-            if s is not None and w > 0:
-                acc = sums[x.dimension]
-                acc[0] += w * s
-                acc[1] += w
+                status = "answered" if scored else "unscored"
+                if scored:
+                    s = score_map.get(ans.value, 0.0) if score_map is not None else option_score(q, x, ans.value)
+            statuses[qid] = status
+            values[qid] = ans.value if (ans is not None and (status == "answered" or status == "unscored")) else None
+            q_scores[qid] = s
+            if s is not None:
+                w = q_w[qid]
+                if w > 0:
+                    acc = sums[dim]
+                    acc[0] += w * s
+                    acc[1] += w
         decimals = rules.score_decimals
         dim_scores = {did: (round(num / den + _EPS, decimals) if den > 0 else None)
                       for did, (num, den) in sums.items()}
@@ -277,17 +284,6 @@ class QuickResult(NamedTuple):
     score: float
     level_id: str
     dimension_scores: dict[str, float | None]
-
-
-def _status(x: Question, ans: Normalized | None, state: State) -> str:
-    """Status of an applicable question: hidden by skip logic, N/A, unanswered or answered."""
-    if x.show_if is not None and not holds(x.show_if, state):
-        return "hidden"
-    if ans is not None and ans.na:
-        return "na"
-    if ans is None or ans.value is None:
-        return "unanswered" if x.scored else "unscored"
-    return "answered" if x.scored else "unscored"
 
 
 def _band(bands: list[LevelBand], score: float) -> str:
