@@ -256,6 +256,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
 
 
 def json_schemas() -> dict[str, dict]:
+    from maturity.models.catalog import Catalog, Plan
     from maturity.models.crosswalk import Crosswalk
     from maturity.models.rules import Rules
 
@@ -264,5 +265,8 @@ def json_schemas() -> dict[str, dict]:
         "rules": Rules.model_json_schema(),
         "answers": AnswersFile.model_json_schema(),
         "crosswalk": Crosswalk.model_json_schema(by_alias=True),
+        "catalog": Catalog.model_json_schema(),
         "assessment": Assessment.model_json_schema(),
+        "plan": Plan.model_json_schema(),
+        "national-grade": NationalGrade.model_json_schema(),
     }

@@ -114,7 +114,7 @@ def questionnaires() -> None:
 @app.command(rich_help_panel="数据与环境")
 @user_errors
 def schema(
-    kind: str = typer.Argument("all", help="questionnaire、rules、answers、crosswalk、assessment 或 all。"),
+    kind: str = typer.Argument("all", help="questionnaire、rules、answers、crosswalk、catalog（输入文件）；assessment、plan、national-grade（输出 JSON）；或 all。"),
     output: Path = typer.Option(None, "--output", "-o", help="写入文件而不是打印。"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
 ) -> None:
