@@ -21,12 +21,17 @@ class _LazyConsole:
         self._options = options
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def real(self) -> Console:
+        """The rich Console itself, for APIs that need one (e.g. `Progress(console=err.real)`)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 out: Console = _LazyConsole(highlight=False, soft_wrap=False)  # type: ignore[assignment]

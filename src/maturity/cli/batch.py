@@ -83,15 +83,9 @@ def batch(
 
     if resume and force:
         raise InputError("--resume 与 --force 不能同时使用")
-    if pdf:
-        try:
-            import maturity.report  # noqa: F401
-        except ImportError:
-            raise InputError("PDF 报告模块（maturity.report）尚不可用，暂不能使用 --pdf。",
-                             hint="去掉 --pdf 仍可生成汇总表和每家企业的答卷文件。") from None
     labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
-                  TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err,
+                  TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err.real,
                   transient=False) as bar:
         tasks: dict[str, int] = {}
 
