@@ -106,6 +106,22 @@ def assess_file(path: str | Path) -> Assessment:
     return assess(load_answers(path))
 
 
+# ---- recommendations ----------------------------------------------------------------------
+def plan_for(la: LoadedAnswers, result: Assessment, budget: float | None = None, *, required: bool = False):
+    """The 小快轻准 roadmap for loaded answers, or None if the questionnaire has no catalog
+    (an InputError if ``required``)."""
+    from maturity.catalog_loader import bundled_catalog, catalog_path
+    from maturity.recommend import build_plan
+
+    q = la.scheme.questionnaire
+    catalog = bundled_catalog(q)
+    if catalog is None:
+        if required:
+            raise InputError(f"问卷 {q.id} 没有配套的方案目录（应为 {catalog_path(q.id)}），无法生成升级路线图。")
+        return None
+    return build_plan(la.scheme, result, catalog, budget)
+
+
 # ---- national grade (another scheme from the same answers) ---------------------------------
 def crosswalk_path(source_id: str, target_id: str) -> Path:
     return data_dir("scoring_rules") / f"{source_id}--{target_id}.crosswalk.yaml"

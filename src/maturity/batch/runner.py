@@ -95,12 +95,10 @@ def _init_worker(qid: str, recommend: bool) -> None:
 
 
 def _recommender(scheme: Any) -> Callable[[Any], list[str]] | None:
-    """Top three 小快轻准 recommendations if maturity.recommend and a catalog exist, else None."""
-    try:
-        from maturity.catalog_loader import bundled_catalog
-        from maturity.recommend import answers_from_assessment, rank, select
-    except ImportError:
-        return None
+    """Top three 小快轻准 recommendations if the questionnaire has a catalog, else None."""
+    from maturity.catalog_loader import bundled_catalog
+    from maturity.recommend import answers_from_assessment, rank, select
+
     try:
         catalog = bundled_catalog(scheme.questionnaire)
     except MaturityError:
@@ -500,10 +498,6 @@ def peer_for_report(cohort: Cohort, rec: dict) -> dict:
 
 def _render_pdfs(entries: list[dict], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
                  progress: Callable[[str, int, int | None], None] | None) -> None:
-    try:
-        import maturity.report  # noqa: F401
-    except ImportError:
-        raise InputError("PDF 报告模块（maturity.report）尚不可用，无法使用 --pdf；可先不加 --pdf 生成汇总表。") from None
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
     todo = []
     for e in entries:

@@ -421,17 +421,11 @@ def next_steps(loaded: Any, result: Any) -> list[tuple[str, str]]:
     """The three most important next steps with their reasons: the recommendation plan's first items
     when a solution catalog is available, else the concrete conditions blocking the next level, then
     the questions with the largest room for improvement."""
-    try:
-        from maturity import catalog_loader, recommend
-    except ImportError:
-        recommend = None  # type: ignore[assignment]
-    if recommend is not None:
-        catalog = catalog_loader.bundled_catalog(loaded.scheme.questionnaire)
-        if catalog is not None:
-            plan = recommend.build_plan(loaded.scheme, result, catalog)
-            items = plan.items[:3]
-            if items:
-                return [(it.title, it.because) for it in items]
+    from maturity import api
+
+    plan = api.plan_for(loaded, result)
+    if plan is not None and plan.items:
+        return [(it.title, it.because) for it in plan.items[:3]]
     steps: list[tuple[str, str]] = []
     nxt = result.next_level
     for b in result.blockers:
@@ -480,21 +474,10 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))
         return
-    try:
-        from maturity.report import render_report
-    except ImportError:
-        err.print(msg("pdf_unavailable", path=pdf))
-        return
-    plan = None
-    try:
-        from maturity import catalog_loader, recommend
+    from maturity import api
+    from maturity.report import render_report
 
-        catalog = catalog_loader.bundled_catalog(loaded.scheme.questionnaire)
-        if catalog is not None:
-            plan = recommend.build_plan(loaded.scheme, result, catalog)
-    except ImportError:
-        pass
-    report = render_report(result, pdf, plan=plan, force=force)
+    report = render_report(result, pdf, plan=api.plan_for(loaded, result), force=force)
     out.print(Text(msg("pdf_written", path=Path(report.pdf or pdf).resolve()), style="green"))
 
 

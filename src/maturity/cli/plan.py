@@ -30,7 +30,7 @@ def plan(
 
     loaded = api.load_answers(answers)
     result = api.assess(loaded)
-    p = build_for(loaded, result, budget, required=True)
+    p = api.plan_for(loaded, result, budget, required=True)
     if format is Format.json:
         out.print_json(json.dumps(p.model_dump(mode="json"), ensure_ascii=False))
         return
@@ -41,24 +41,11 @@ def plan(
     show_plan(p)
 
 
-def build_for(loaded: Any, result: Any, budget: float | None = None, *, required: bool = False) -> Any:
-    """The Plan for loaded answers, or None if the questionnaire has no catalog (an error if ``required``)."""
-    from maturity.catalog_loader import bundled_catalog, catalog_path
-    from maturity.errors import InputError
-    from maturity.recommend import build_plan
-
-    q = loaded.scheme.questionnaire
-    catalog = bundled_catalog(q)
-    if catalog is None:
-        if required:
-            raise InputError(f"问卷 {q.id} 没有配套的方案目录（应为 {catalog_path(q.id)}），无法生成升级路线图。")
-        return None
-    return build_plan(loaded.scheme, result, catalog, budget)
-
-
 def plan_extras(loaded: Any, result: Any, extras: dict[str, Any]) -> None:
     """Attach the plan to `score`'s extras: the model under "plan", its summary under "_views"."""
-    p = build_for(loaded, result)
+    from maturity import api
+
+    p = api.plan_for(loaded, result)
     if p is None:
         return
     extras["plan"] = p

@@ -59,11 +59,9 @@ def report(
 
 
 def _plan_or_none(loaded, result):
-    try:
-        from maturity.cli.plan import build_for
-    except ImportError:  # recommendations not available in this build
-        return None
-    return build_for(loaded, result)
+    from maturity import api
+
+    return api.plan_for(loaded, result)
 
 
 @app.command(rich_help_panel="数据与环境")
