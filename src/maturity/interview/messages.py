@@ -88,7 +88,6 @@ _ZH: dict[str, str] = {
     "next_steps_none": "没有需要优先改进的事项。",
     "why": "理由：{reason}",
     "pdf_written": "PDF 报告：{path}",
-    "pdf_unavailable": "PDF 报告功能尚未安装（缺少 maturity.report 模块），未生成 {path}。",
     "pdf_hint": "生成 PDF 报告：加 --pdf 报告.pdf",
     "rules_missing": "问卷 {qid} 的评分规则尚未提供，暂无法计算等级；答卷已保存：{path}",
     # non-interactive
@@ -174,7 +173,6 @@ _EN: dict[str, str] = {
     "next_steps_none": "Nothing urgent to improve.",
     "why": "Why: {reason}",
     "pdf_written": "PDF report: {path}",
-    "pdf_unavailable": "PDF reports are not available (maturity.report is not installed); {path} was not written.",
     "pdf_hint": "For a PDF report add --pdf report.pdf",
     "rules_missing": "No scoring rules for questionnaire {qid} yet, so no level can be computed; answers saved: {path}",
     "no_tty": "Standard input is not a terminal, so the interview cannot ask questions.",
