@@ -52,7 +52,7 @@ def check_invariants(scheme, catalog, a, plan):
         for it in hp.items:
             where[it.id] = (h, it.start_week, it.finish_week)
             assert hp.start_weeks <= it.start_week < it.finish_week <= hp.end_weeks
-    state = recommend.state_from_assessment(scheme, a)
+    state = scheme.state_of(a)
     for h, hp in enumerate(plan.horizons):
         for it in hp.items:
             s = sol[it.id]
@@ -72,7 +72,7 @@ def check_invariants(scheme, catalog, a, plan):
                 before = [sol[x.id] for k in range(h) for x in plan.horizons[k].items]
                 proj = scheme.assess(recommend.apply_improvements(scheme.questionnaire,
                                                                   recommend.answers_from_assessment(a), before))
-                assert evaluate(s.requires, recommend.state_from_assessment(scheme, proj)).passed
+                assert evaluate(s.requires, scheme.state_of(proj)).passed
     ranks = [a.level.rank] + [hp.projected_level.rank for hp in plan.horizons]
     assert ranks == sorted(ranks), "a projection went down"
     if plan.budget is not None:

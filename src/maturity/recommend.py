@@ -60,20 +60,6 @@ _EPS = 1e-9
 
 
 # ---- state and answers rebuilt from an Assessment ----------------------------------------------
-def state_from_assessment(scheme: Scheme, a: Assessment) -> State:
-    """The condition-evaluation state of an Assessment (what gates and triggers look at)."""
-    st = State(scheme.questionnaire, scheme.opt_pos, scheme.level_rank, scheme.level_label,
-               score=a.score, score_label=a.score_label)
-    for x in a.questions:
-        st.values[x.id] = x.answer
-        st.status[x.id] = x.status
-        st.q_scores[x.id] = x.score
-    for d in a.dimensions:
-        st.dim_scores[d.id] = d.score
-        st.dim_levels[d.id] = d.level.id if d.level else None
-    return st
-
-
 def answers_from_assessment(a: Assessment) -> AnswersFile:
     """Canonical answers equivalent to the ones that produced ``a`` (for re-scoring)."""
     e = a.enterprise
@@ -276,7 +262,7 @@ def _impact(scheme: Scheme, base: Assessment, base_answers: AnswersFile, s: Solu
 
 def select(scheme: Scheme, a: Assessment, catalog: Catalog) -> tuple[list[Candidate], set[str]]:
     """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place."""
-    state = state_from_assessment(scheme, a)
+    state = scheme.state_of(a)
     cands: list[Candidate] = []
     in_place: set[str] = set()
     for i, s in enumerate(catalog.solutions):
@@ -358,7 +344,7 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
     last_requires: dict[str, list[str]] = {}
 
     for h, hz in enumerate(catalog.horizons):
-        prev_state = state_from_assessment(scheme, prev)
+        prev_state = scheme.state_of(prev)
         items: list[Candidate] = []
         for c in rank(scheme, pending, prev, prev_answers):
             s = c.solution

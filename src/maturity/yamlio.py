@@ -219,7 +219,11 @@ def atomic_write_text(path: Path, text: str, *, force: bool = True) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), force=force)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True, fsync: bool = True) -> None:
+    """Temp file in the same folder, then rename: a reader sees the old file or the new one, never half.
+
+    ``fsync=False`` skips flushing to disk (thousands of small batch files, where --resume covers a crash).
+    """
     from maturity.errors import OutputExistsError
 
     path = Path(path)
@@ -238,8 +242,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True) -> None:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -9,7 +9,6 @@ import csv
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
 from maturity.models.answers import AnswersFile
+from maturity.yamlio import atomic_write_bytes
 
 # ---- safe file names ----------------------------------------------------------------------------
 MAX_STEM_BYTES = 120  # UTF-8 bytes; leaves room for "-12345.yaml" within every filesystem's 255-byte limit
@@ -137,19 +137,8 @@ def answers_yaml(af: AnswersFile, header: str = "") -> str:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Temp file + rename (no fsync: thousands of small files; a crash is covered by --resume)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Atomic write without fsync: thousands of small files; a crash is covered by --resume."""
+    atomic_write_bytes(path, data, force=True, fsync=False)
 
 
 # ---- summary ------------------------------------------------------------------------------------

@@ -317,6 +317,14 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> dict[str, dict
     return done
 
 
+def _reject_file(result: BatchResult, source: str, file_index: int, e: InputError) -> None:
+    """One file of a folder could not be read: list it as rejected and carry on with the others."""
+    result.unreadable_files += 1
+    result.rejects.append({"source": source, "row": None, "name": "", "order": [file_index, 0],
+                           "errors": [{"row": None, "column": "", "header": "",
+                                       "reason": f"整个文件无法读取：{e.message}"}]})
+
+
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None) -> BatchResult:
@@ -393,10 +401,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             except InputError as e:
                 if f == input_path:
                     raise
-                result.unreadable_files += 1
-                result.rejects.append({"source": source, "row": None, "name": "", "order": [fi, 0],
-                                       "errors": [{"row": None, "column": "", "header": "",
-                                                   "reason": f"整个文件无法读取：{e.message}"}]})
+                _reject_file(result, source, fi, e)
                 continue
             try:
                 meta_q = table.meta.get("questionnaire")
@@ -427,10 +432,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             except InputError as e:
                 if f == input_path:
                     raise
-                result.unreadable_files += 1
-                result.rejects.append({"source": source, "row": None, "name": "", "order": [fi, 0],
-                                       "errors": [{"row": None, "column": "", "header": "",
-                                                   "reason": f"整个文件无法读取：{e.message}"}]})
+                _reject_file(result, source, fi, e)
             finally:
                 table.close()
         drain(0)
