@@ -92,3 +92,23 @@ def test_every_level_is_reachable_and_best_answers_reach_the_top(qid):
     assert top.next_level is None and top.blockers == []
     bottom = sch.assess(make(worst))
     assert bottom.level.id == sch.levels[0].id
+
+
+@pytest.mark.parametrize("qid", SCHEMES)
+def test_light_paths_agree_with_the_full_assessment(qid):
+    """summary() and quick() (batch fast paths) give exactly what assess() gives."""
+    sch = api.scheme(qid)
+
+    @SETTINGS
+    @given(answer_sets(sch.questionnaire))
+    def check(a):
+        full = sch.assess(a)
+        summary = sch.summary(a)
+        quick = sch.quick(a)
+        assert (summary.score, summary.level, summary.next_level) == (full.score, full.level, full.next_level)
+        assert summary.blockers == full.blockers
+        assert summary.statuses == {x.id: x.status for x in full.questions}
+        assert summary.dimension_scores == {d.id: d.score for d in full.dimensions}
+        assert (quick.score, quick.level_id) == (full.score, full.level.id)
+
+    check()

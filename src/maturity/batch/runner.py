@@ -155,9 +155,11 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     af = parsed
     out.name = af.enterprise.name
     normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()}
-    a = scheme.assess(af, normalized)
-    qmap = q.question_map
-    missing = [x for x in a.questions if x.status == "unanswered" and qmap[x.id].required]
+    rec = _STATE.get("recommend")
+    # Recommendations rank against the full Assessment; without them the lighter summary is enough.
+    a = scheme.assess(af, normalized) if rec is not None else scheme.summary(af, normalized)
+    statuses = {x.id: x.status for x in a.questions} if rec is not None else a.statuses
+    missing = [x for x in q.questions if x.required and statuses[x.id] == "unanswered"]
     if missing:
         for x in missing:
             col = plan.column_of(x.id) if plan is not None else None
@@ -166,16 +168,19 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
             else:
                 out.errors.append(CellError(None, "", f"answers.{x.id}", f"必答题 {x.id} 未作答"))
         return out
-    rec = _STATE.get("recommend")
     recs = rec(a) if rec is not None else _blockers(a)
-    ent = a.enterprise
+    ent = af.enterprise
+    sub = q.sub_sector_map.get(ent.sub_sector)
+    scored = [x for x in q.questions if x.scored]
     out.record = {
         "name": ent.name, "credit_code": ent.credit_code, "sub_sector": ent.sub_sector,
-        "sub_sector_name": ent.sub_sector_name, "size_name": ent.size_name, "region": ent.region,
-        "assessor": ent.assessor, "level": a.level.label, "level_name": a.level.name, "level_id": a.level.id,
-        "score": a.score, "dims": {d.id: d.score for d in a.dimensions}, "recommendations": recs,
-        "questionnaire": a.questionnaire_id, "version": a.questionnaire_version,
-        "answered": a.answered, "applicable": a.applicable,
+        "sub_sector_name": sub.name if sub else ent.sub_sector, "size_name": scheme.sizes.get(ent.size or "", ""),
+        "region": ent.region, "assessor": ent.assessor, "level": a.level.label, "level_name": a.level.name,
+        "level_id": a.level.id, "score": a.score,
+        "dims": {d.id: d.score for d in a.dimensions} if rec is not None else dict(a.dimension_scores),
+        "recommendations": recs, "questionnaire": q.id, "version": q.version,
+        "answered": sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
+        "applicable": sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
     }
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
     out.yaml_text = answers_yaml(af, head)
