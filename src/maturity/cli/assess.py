@@ -55,11 +55,14 @@ class Terminal:
         out.print(Text("✗ " + text, style="red"))
 
     def choose(self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False) -> int | None:
-        """A number 1..count (None when empty input is allowed and given)."""
+        """A number 1..count (None when empty input is allowed and given; then `q`/`b` mean the same:
+        people type the interview's own commands at a list prompt too)."""
         import unicodedata
 
         while True:
             raw = unicodedata.normalize("NFKC", self.ask(prompt)).strip()
+            if allow_empty and raw.lower() in ("q", "b"):
+                return None
             if not raw:
                 if default is not None:
                     return default
