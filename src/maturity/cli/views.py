@@ -139,6 +139,12 @@ def blockers_panel(result: Any) -> Panel | None:
                  expand=False)
 
 
+def disclaimer(result: Any) -> str:
+    """One line for the terminal; the full scheme note is in the JSON and the PDF report's method section."""
+    first = result.scheme_note.split("。")[0]
+    return f"说明：{first}。（完整说明见 PDF 报告“方法与依据”或 --format json 的 scheme_note）"
+
+
 def show_summary(result: Any, extras: dict[str, Any]) -> None:
     out.print(header(result))
     out.print(dimension_table(result))
@@ -147,7 +153,7 @@ def show_summary(result: Any, extras: dict[str, Any]) -> None:
         out.print(panel)
     for render in extras.get("_views", []):
         render()
-    out.print(Text(result.scheme_note, style="dim"))
+    out.print(Text(disclaimer(result), style="dim"))
 
 
 def show_explain(result: Any) -> None:
@@ -190,4 +196,4 @@ def show_explain(result: Any) -> None:
     panel = blockers_panel(result)
     if panel:
         out.print(panel)
-    out.print(Text(result.scheme_note, style="dim"))
+    out.print(Text(disclaimer(result), style="dim"))
