@@ -448,3 +448,24 @@ def test_answers_yaml_round_trips_through_safe_load(q):
     loaded = yaml.safe_load(answers_yaml(af, "# 头注释\n"))
     assert loaded == answers_to_data(af)
     assert AnswersFile.model_validate(loaded) == af
+
+
+def test_row_estimate_uses_the_dimension_record_or_gives_up(tmp_path):
+    """The progress bar's total comes from the sheet's <dimension> record, never from a full scan."""
+    from openpyxl import Workbook
+
+    from maturity.batch.reader import xlsx_declared_rows
+
+    wb = Workbook()
+    for i in range(7):
+        wb.active.append(["企业", i])
+    wb.save(tmp_path / "normal.xlsx")
+    assert xlsx_declared_rows(tmp_path / "normal.xlsx") == 6
+    stream = Workbook(write_only=True)  # write-only sheets carry no <dimension>
+    ws = stream.create_sheet("答卷")
+    for i in range(7):
+        ws.append(["企业", i])
+    stream.save(tmp_path / "stream.xlsx")
+    assert xlsx_declared_rows(tmp_path / "stream.xlsx") is None
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    assert xlsx_declared_rows(tmp_path / "bad.xlsx") is None

@@ -614,6 +614,32 @@ def input_files(path: Path) -> list[Path]:
     return files
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+def xlsx_declared_rows(path: Path) -> int | None:
+    """Data rows (header excluded) of the largest sheet, from the sheets' own <dimension> records.
+
+    Read from the first bytes of each sheet in the zip: asking openpyxl (`ws.max_row`) would scan the
+    whole sheet when a writer left the record out. None when any sheet lacks it or the file is unreadable.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            best = 0
+            for name in zf.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with zf.open(name) as fh:
+                    head = fh.read(4096)
+                m = _DIMENSION.search(head)
+                if m is None:
+                    return None
+                best = max(best, int(m.group(1) or 1))
+            return max(0, best - 1)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+
+
 def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
     """(questionnaire id, version) recorded in an xlsx template's _meta sheet, if any."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):

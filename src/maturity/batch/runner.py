@@ -36,6 +36,7 @@ from maturity.batch.reader import (
     RawRow,
     input_files,
     open_table,
+    xlsx_declared_rows,
 )
 from maturity.errors import DataValidationError, InputError, MaturityError
 from maturity.models.answers import AnswersFile
@@ -253,7 +254,7 @@ def row_key(source: str, values: tuple, path: str | None) -> str:
     return h.hexdigest()
 
 
-def _estimate_rows(files: list[Path]) -> int:
+def _estimate_rows(files: list[Path]) -> int | None:
     total = 0
     for f in files:
         s = f.suffix.lower()
@@ -263,15 +264,10 @@ def _estimate_rows(files: list[Path]) -> int:
             with open(f, "rb") as fh:
                 total += max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1)
         else:
-            try:
-                from openpyxl import load_workbook
-
-                wb = load_workbook(f, read_only=True)
-                ws = wb["答卷"] if "答卷" in wb.sheetnames else wb.worksheets[0]
-                total += max(0, (ws.max_row or 1) - 1)
-                wb.close()
-            except Exception:
-                continue
+            rows = xlsx_declared_rows(f)
+            if rows is None:
+                return None  # unknown without reading the whole sheet: show counts without an ETA
+            total += rows
     return total
 
 
