@@ -36,7 +36,12 @@ from maturity.batch.sheet import META_FORMAT, template_columns  # noqa: E402
 
 
 def make_input(path: Path, n: int, seed: int = 2024) -> None:
-    """A filled answer sheet of n enterprises (write-only openpyxl: the layout the template produces)."""
+    """A filled answer sheet of n enterprises, as Excel, WPS or LibreOffice save it.
+
+    Written with openpyxl's write-only mode (fast), which leaves out the sheets' <dimension> record that
+    those programs always write; it is added afterwards, since without it openpyxl (ours and the
+    baseline alike) must scan a whole sheet each time a workbook is opened.
+    """
     from openpyxl import Workbook
 
     q = api.scheme("light-industry").questionnaire
@@ -52,6 +57,27 @@ def make_input(path: Path, n: int, seed: int = 2024) -> None:
     for kv in (("format", META_FORMAT), ("questionnaire", q.id), ("questionnaire_version", q.version)):
         meta.append(list(kv))
     wb.save(path)
+    _add_dimensions(path, {"答卷": (len(cols), n + 1), "_meta": (2, 3)})
+
+
+def _add_dimensions(path: Path, sizes: dict[str, tuple[int, int]]) -> None:
+    import shutil
+    import zipfile
+
+    from maturity.batch.cells import column_letter
+
+    tmp = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        # openpyxl numbers sheets in creation order: sheet1 = 答卷, sheet2 = _meta
+        by_file = {f"xl/worksheets/sheet{i}.xml": size for i, size in enumerate(sizes.values(), 1)}
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename in by_file:
+                cols, rows = by_file[item.filename]
+                dim = f'<dimension ref="A1:{column_letter(cols)}{rows}"/>'.encode()
+                data = data.replace(b"<sheetViews>", dim + b"<sheetViews>", 1)
+            dst.writestr(item, data)
+    shutil.move(tmp, path)
 
 
 def openpyxl_read(path: Path) -> tuple[float, int]:
