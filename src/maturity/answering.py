@@ -28,19 +28,43 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+class OptionIndex:
+    """Lookups of one option list by code, by NFKC-normalised label and by lower-case code."""
+
+    __slots__ = ("by_label", "by_lower", "by_value", "known", "options")
+
+    def __init__(self, options: list[Option]) -> None:
+        self.options = options
+        self.by_value = {o.value: o for o in options}
+        self.by_label: dict[str, Option] = {}
+        for o in options:
+            self.by_label.setdefault(unicodedata.normalize("NFKC", o.label).strip(), o)
+        self.by_lower: dict[str, Option] = {}
+        for o in options:
+            self.by_lower.setdefault(o.value.lower(), o)
+        # every spelling that names an option (codes, labels, lower-case codes), NFKC-normalised
+        self.known = set(self.by_label) | {unicodedata.normalize("NFKC", v).strip() for v in self.by_value} \
+            | set(self.by_lower)
+
+
+_INDEXES: dict[int, OptionIndex] = {}
+
+
+def option_index(options: list[Option]) -> OptionIndex:
+    """The (cached) index of an option list; option lists live as long as their questionnaire."""
+    index = _INDEXES.get(id(options))
+    if index is None or index.options is not options:
+        index = _INDEXES[id(options)] = OptionIndex(options)
+    return index
+
+
 def _option_by(options: list[Option], raw: Any) -> Option:
     text = _fmt_num(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else str(raw)
     text = unicodedata.normalize("NFKC", text).strip()
-    for o in options:
-        if text == o.value:
-            return o
-    for o in options:
-        if text == unicodedata.normalize("NFKC", o.label).strip():
-            return o
-    low = text.lower()
-    for o in options:
-        if low == o.value.lower():
-            return o
+    index = option_index(options)
+    found = index.by_value.get(text) or index.by_label.get(text) or index.by_lower.get(text.lower())
+    if found is not None:
+        return found
     allowed = "、".join(f"{o.value}（{o.label}）" for o in options)
     raise AnswerProblem(f"“{text}”不是本题的选项；可选：{allowed}")
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.answering import AnswerProblem, normalize
+from maturity.answering import AnswerProblem, normalize, option_index
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
@@ -330,7 +330,7 @@ def split_choices(text: str, options: list) -> list[str]:
     label or code is taken; unmatched fragments are passed on as they are (normalize reports them).
     """
     key = lambda s: unicodedata.normalize("NFKC", s).strip()  # noqa: E731
-    known = {key(o.label) for o in options} | {key(o.value) for o in options} | {key(o.value).lower() for o in options}
+    known = option_index(options).known
     parts = _SEP.split(text)  # fragments at even positions, separators at odd
     frags = parts[0::2]
     seps = parts[1::2]
