@@ -17,7 +17,6 @@ from typing import Any
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
 from maturity.models.answers import AnswersFile
-from maturity.yamlio import atomic_write_bytes
 
 # ---- safe file names ----------------------------------------------------------------------------
 MAX_STEM_BYTES = 120  # UTF-8 bytes; leaves room for "-12345.yaml" within every filesystem's 255-byte limit
@@ -134,11 +133,6 @@ def answers_yaml(af: AnswersFile, header: str = "") -> str:
     _emit(answers_to_data(af), "", out)
     body = "\n".join(out) + "\n"
     return (header + body) if header else body
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Atomic write without fsync: thousands of small files; a crash is covered by --resume."""
-    atomic_write_bytes(path, data, force=True, fsync=False)
 
 
 # ---- summary ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from maturity.batch.cohort import Cohort
-from maturity.batch.export import Namer, answers_yaml, write_bytes, write_summary
+from maturity.batch.export import Namer, answers_yaml, write_summary
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -41,6 +42,9 @@ from maturity.batch.reader import (
 from maturity.errors import DataValidationError, InputError, MaturityError
 from maturity.models.answers import AnswersFile
 
+_umask = os.umask(0)
+os.umask(_umask)
+_FILE_MODE = 0o666 & ~_umask  # what a plain open() would give (mkstemp gives 0600)
 LEDGER_DIR = ".maturity-batch"
 LEDGER = "ledger.jsonl"
 ANSWERS_DIR = "answers"
@@ -57,7 +61,7 @@ class Outcome:
     row: int | None
     name: str
     record: dict | None = None
-    yaml_text: str = ""
+    staged: str = ""  # the answers file, written by the worker under a temporary name
     errors: list[CellError] = field(default_factory=list)
 
 
@@ -87,11 +91,12 @@ class BatchResult:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(qid: str, recommend: bool) -> None:
+def _init_worker(qid: str, recommend: bool, staging: str) -> None:
     from maturity import api
 
     _STATE.clear()
     _STATE["scheme"] = api.scheme(qid)
+    _STATE["staging"] = staging
     _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
 
 
@@ -184,8 +189,17 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         "applicable": sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
     }
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
-    out.yaml_text = answers_yaml(af, head)
+    out.staged = _stage(answers_yaml(af, head).encode("utf-8"))
     return out
+
+
+def _stage(data: bytes) -> str:
+    """Write a finished answers file under a temporary name in the answers folder (renamed by the caller)."""
+    fd, tmp = tempfile.mkstemp(prefix=".staged-", suffix=".yaml.tmp", dir=_STATE["staging"])
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, _FILE_MODE)
+    return tmp
 
 
 def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError]:
@@ -210,8 +224,8 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
 class _Inline:
     """The executor interface, run in this process (``--jobs 1``)."""
 
-    def __init__(self, qid: str, recommend: bool) -> None:
-        _init_worker(qid, recommend)
+    def __init__(self, qid: str, recommend: bool, staging: str) -> None:
+        _init_worker(qid, recommend, staging)
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         f: Future = Future()
@@ -294,6 +308,8 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> dict[str, dict
     if previous and not resume and not force:
         raise InputError(f"输出文件夹中已有批量结果：{outdir}",
                          hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。")
+    for stale in (outdir / ANSWERS_DIR).glob(".staged-*.tmp") if outdir.is_dir() else ():
+        stale.unlink(missing_ok=True)  # left by an interrupted run: never a finished answers file
     done: dict[str, dict] = {}
     if ledger.exists():
         with open(ledger, encoding="utf-8") as fh:
@@ -353,8 +369,12 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
         if progress:
             progress("score", count, total)
 
-    executor: Any = _Inline(qid, recommend) if jobs == 1 else ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend))
+    # Workers write each answers file into the answers folder under a temporary name; this process
+    # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
+    staging = str(outdir / ANSWERS_DIR)
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    executor: Any = _Inline(qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
     window: deque[Future] = deque()
     max_in_flight = jobs * 3
     ledger = open(ledger_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
@@ -370,7 +390,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
                 continue
             stem = namer.assign(o.name)
             rel = f"{ANSWERS_DIR}/{stem}.yaml"
-            write_bytes(outdir / rel, o.yaml_text.encode("utf-8"))
+            os.replace(o.staged, outdir / rel)
             o.record.update(source=o.source, row=o.row, file=rel)
             entry = {"key": o.key, "order": list(o.order), "file": rel, "record": o.record}
             ledger.write(json.dumps(entry, ensure_ascii=False) + "\n")
