@@ -68,6 +68,8 @@ def grade_panel(grade: Any, brief: bool = False) -> Panel:
     if grade.pending:
         body.append(f"待补充 {len(grade.pending)} 项（按 0 分/未达到计，补充后可能更高）：", style="yellow")
         body.append("、".join(p.id for p in grade.pending) + "\n", style="yellow")
+        body.append(f"补齐方法：在本问卷中答完对应题目，或用 maturity assess -q {grade.scheme_id} 直接按评测指标作答。\n",
+                    style="dim")
     if brief:
         body.append(f"详情：maturity score 答卷 --scheme {grade.scheme_id}\n", style="dim")
     title = "全国中小企业数字化水平评测（2024）" + ("估算" if grade.estimated else "")
