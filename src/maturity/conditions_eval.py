@@ -89,8 +89,32 @@ def holds(cond: Any, state: State) -> bool:
     if isinstance(cond, ScoreCond):
         return (state.score or 0.0) >= cond.score_at_least
     if isinstance(cond, CountCond):
-        return len(_count_hits(cond, state)[0]) >= cond.count.at_least
+        return _count_reaches(cond, state)
     raise TypeError(f"unknown condition {cond!r}")
+
+
+def _count_reaches(cond: CountCond, state: State) -> bool:
+    """Whether at least ``at_least`` items satisfy the predicate; stops as soon as it knows."""
+    spec = cond.count
+    need = spec.at_least
+    if need <= 0:
+        return True
+    pred = spec.predicate()
+    n = 0
+    if spec.questions is not None:
+        status = state.status
+        for qid in select_questions(state.questionnaire, spec.questions):
+            if status.get(qid) not in ("na", "not_applicable") and _question_ok(state, qid, pred):  # type: ignore[arg-type]
+                n += 1
+                if n >= need:
+                    return True
+    else:
+        for did in select_dimensions(state.questionnaire, spec.dimensions):
+            if _dimension_ok(state, did, pred):  # type: ignore[arg-type]
+                n += 1
+                if n >= need:
+                    return True
+    return False
 
 
 def _count_hits(cond: CountCond, state: State) -> tuple[list[str], list[str]]:

@@ -52,8 +52,8 @@ class Scheme:
         self.sizes = {s.id: s.name for s in q.size_bands}
         # per question: (question, scored, option score map or None, industry types, sub-sectors)
         self._qinfo = [
-            (x, x.id, x.dimension, x.scored,
-             {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno") else None,
+            (x, x.id, x.dimension, x.scored, x.kind == "multi",
+             {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno", "multi") else None,
              frozenset(x.applies_to.industry_types) if x.applies_to and x.applies_to.industry_types else None,
              frozenset(x.applies_to.sub_sectors) if x.applies_to and x.applies_to.sub_sectors else None,
              x.show_if)
@@ -116,7 +116,7 @@ class Scheme:
         sums: dict[str, list[float]] = {d.id: [0.0, 0.0] for d in q.dimensions}
         sub_id = ent.sub_sector
         get = normalized.get
-        for x, qid, dim, scored, score_map, itypes, subs, show_if in self._qinfo:
+        for x, qid, dim, scored, multi, score_map, itypes, subs, show_if in self._qinfo:
             ans = get(qid)
             s: float | None = None
             if (itypes is not None and itype not in itypes) or (subs is not None and sub_id not in subs):
@@ -132,7 +132,12 @@ class Scheme:
             else:
                 status = "answered" if scored else "unscored"
                 if scored:
-                    s = score_map.get(ans.value, 0.0) if score_map is not None else option_score(q, x, ans.value)
+                    if score_map is None:
+                        s = option_score(q, x, ans.value)  # numbers: by band
+                    elif multi:
+                        s = min(100.0, sum(score_map.get(v, 0.0) for v in ans.value))
+                    else:
+                        s = score_map.get(ans.value, 0.0)
             statuses[qid] = status
             values[qid] = ans.value if (ans is not None and (status == "answered" or status == "unscored")) else None
             q_scores[qid] = s
