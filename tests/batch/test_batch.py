@@ -244,6 +244,28 @@ def test_merged_cells_and_formulas(tmp_path, q):
     assert not isinstance(by_row[4], list)
 
 
+def test_merged_cells_and_blank_rows_on_the_plain_value_path(tmp_path, q):
+    """Without formulas or percent formats the reader takes plain values; row numbers and checks still hold."""
+    rows = rows_for(q, 4, seed=10)
+    filled = tmp_path / "filled.xlsx"
+    synth.fill_xlsx(sheet.xlsx_template(q), rows, str(filled))
+    wb = load_workbook(filled)
+    ws = wb["答卷"]
+    ws.insert_rows(4)  # a blank row between enterprises
+    ws.merge_cells("E2:E3")
+    wb.save(filled)
+    from maturity.batch.reader import open_table
+
+    table = open_table(filled)
+    assert table._values_only
+    table.close()
+    by_row = {raw.row: parsed for raw, parsed in read_rows(filled, q)}
+    assert sorted(by_row) == [2, 3, 5, 6]
+    for r in (2, 3):
+        assert any("合并单元格 E2:E3" in e.reason for e in by_row[r])
+    assert not isinstance(by_row[5], list) and not isinstance(by_row[6], list)
+
+
 def test_percent_formatted_cell(tmp_path, q):
     rows = rows_for(q, 1, seed=4)
     x = next(x for x in q.questions if x.kind == "number" and x.unit == "%" and x.applies_to is None)

@@ -472,7 +472,10 @@ class XlsxTable(Table):
             self._fwb = load_workbook(path, read_only=True, data_only=False)
             self._formula_ws = self._fwb[ws.title]
             self._formula_ws.reset_dimensions()
-        self._rows = ws.iter_rows()
+        # Cell objects are needed only to see a percent format ("35%" is stored as 0.35) or a formula
+        # without a value; without either in the file, plain values are faster to read.
+        self._values_only = not has_formulas and not _has_percent_formats(self._wb)
+        self._rows = ws.iter_rows(values_only=self._values_only)
         self._frows = self._formula_ws.iter_rows() if self._formula_ws is not None else None
         try:
             first = next(self._rows)
@@ -481,7 +484,7 @@ class XlsxTable(Table):
         except StopIteration:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
-        self.header = [c.value for c in first]
+        self.header = list(first) if self._values_only else [c.value for c in first]
         bad_head = [rng for rng in self._merged if rng[1] <= 1]
         if bad_head:
             self.close()
@@ -507,6 +510,32 @@ class XlsxTable(Table):
         raise InputError(f"{self.source}：没有可读取的答卷工作表")
 
     def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
+        if self._values_only:
+            yield from self._value_rows(file_index)
+            return
+        yield from self._cell_rows(plan, file_index)
+
+    def _value_rows(self, file_index: int) -> Iterator[RawRow]:
+        """Rows as plain values (no percent formats, no formulas in the file)."""
+        merged = self._merged
+        for rown, row in enumerate(self._rows, 2):
+            vals: list[Any] = [BadCell(f"单元格为错误值 {v}") if isinstance(v, str) and v in _EXCEL_ERRORS else v
+                               for v in row]
+            if merged:
+                self._mark_merged(vals, rown)
+            if _blank(tuple(vals)):
+                continue
+            yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
+
+    def _mark_merged(self, vals: list[Any], rown: int) -> None:
+        for (c1, r1, c2, r2, ref) in self._merged:
+            if r1 <= rown <= r2:
+                for col in range(c1, c2 + 1):
+                    while len(vals) < col:
+                        vals.append(None)
+                    vals[col - 1] = BadCell(f"合并单元格 {ref}：请取消合并，并在每一行分别填写")
+
+    def _cell_rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
         pct = plan.percent
         merged = self._merged
         frows = self._frows
@@ -532,14 +561,9 @@ class XlsxTable(Table):
                 vals.append(v)
             if rown is None:
                 rown = getattr(cells[0], "row", None)
-            if merged and rown is not None:
-                for (c1, r1, c2, r2, ref) in merged:
-                    if r1 <= rown <= r2:
-                        any_value = True
-                        for col in range(c1, c2 + 1):
-                            while len(vals) < col:
-                                vals.append(None)
-                            vals[col - 1] = BadCell(f"合并单元格 {ref}：请取消合并，并在每一行分别填写")
+            if merged and rown is not None and any(r1 <= rown <= r2 for (_c1, r1, _c2, r2, _ref) in merged):
+                any_value = True
+                self._mark_merged(vals, rown)
             if not any_value or _blank(tuple(vals)):
                 continue
             yield RawRow(self.source, (file_index, rown or 0), rown, tuple(vals))
@@ -562,6 +586,19 @@ def _col_index(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + (ch - 64)
     return n
+
+
+def _has_percent_formats(wb) -> bool:
+    """Whether any cell style of the workbook uses a percent number format (built-in 9/10 or custom)."""
+    try:
+        custom = list(wb._number_formats)
+        for style in wb._cell_styles:
+            fid = style.numFmtId
+            if fid in (9, 10) or (fid >= 164 and fid - 164 < len(custom) and "%" in custom[fid - 164]):
+                return True
+        return False
+    except Exception:  # openpyxl internals changed: take the careful path
+        return True
 
 
 def _prescan(wb, ws) -> tuple[list[tuple[int, int, int, int, str]], bool]:
