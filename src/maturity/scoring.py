@@ -12,7 +12,7 @@ from typing import NamedTuple
 from maturity.answering import Normalized, answer_text, normalize_answers, option_score
 from maturity.conditions_eval import State, count_failing_leaves, evaluate, failing_leaves, holds
 from maturity.errors import DataValidationError, Issue
-from maturity.models.answers import AnswersFile
+from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Questionnaire
 from maturity.models.results import (
     Assessment,
@@ -103,11 +103,12 @@ class Scheme:
             )
         return norm
 
-    def _core(self, answers: AnswersFile, normalized: dict[str, Normalized]) -> _Core:
-        """Statuses, scores, dimension levels and the level climb: everything but the explanations."""
+    def _core(self, ent: Enterprise, normalized: dict[str, Normalized]) -> _Core:
+        """Statuses, scores, dimension levels and the level climb: everything but the explanations.
+
+        The engine needs only the enterprise profile and the canonical answers."""
         q = self.questionnaire
         rules = self.rules
-        ent = answers.enterprise
         sub = self.sub_sectors.get(ent.sub_sector)
         itype = sub.industry_type if sub else None
         dim_w, q_w = self.weights(itype)
@@ -194,7 +195,11 @@ class Scheme:
         results or every gate's explanation: what a batch summary row needs, at a fraction of assess()."""
         if normalized is None:
             normalized = self.normalize(answers)
-        core = self._core(answers, normalized)
+        return self.summary_of(answers.enterprise, normalized)
+
+    def summary_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> Summary:
+        """:meth:`summary` from the profile and already canonical answers (batch rows)."""
+        core = self._core(enterprise, normalized)
         st = core.state
         return Summary(st.score or 0.0, self.level_ref[core.level_id],
                        self.level_ref[core.next_id] if core.next_id else None,
@@ -204,7 +209,7 @@ class Scheme:
         """Score, level and dimension scores only: the fast path for large batches."""
         if normalized is None:
             normalized = self.normalize(answers)
-        core = self._core(answers, normalized)
+        core = self._core(answers.enterprise, normalized)
         return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
 
     def probe(self, answers: AnswersFile, gates_of: str | None) -> Probe:
@@ -214,7 +219,7 @@ class Scheme:
         be canonical (as in an Assessment), so no normalisation or explanation is done.
         """
         normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
-        core = self._core(answers, normalized)
+        core = self._core(answers.enterprise, normalized)
         failing = {g.id: count_failing_leaves(g.when, core.state) for g in self.gates_by_level.get(gates_of or "", ())}
         return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)
 
@@ -222,9 +227,13 @@ class Scheme:
         """Score one answers file (already checked against this questionnaire version)."""
         if normalized is None:
             normalized = self.normalize(answers)
+        return self.assess_of(answers.enterprise, normalized)
+
+    def assess_of(self, ent: Enterprise, normalized: dict[str, Normalized]) -> Assessment:
+        """:meth:`assess` from the profile and already canonical answers."""
         q = self.questionnaire
         rules = self.rules
-        core = self._core(answers, normalized)
+        core = self._core(ent, normalized)
         state = core.state
         statuses, q_scores, score = state.status, state.q_scores, state.score or 0.0
 
@@ -266,7 +275,6 @@ class Scheme:
                 weight=core.dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
             for d in q.dimensions
         ]
-        ent = answers.enterprise
         sub = self.sub_sectors.get(ent.sub_sector)
         profile = Profile.model_construct(
             name=ent.name, sub_sector=ent.sub_sector, sub_sector_name=sub.name if sub else ent.sub_sector,

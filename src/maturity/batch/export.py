@@ -12,11 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
 from maturity.models.answers import AnswersFile
+
+if TYPE_CHECKING:
+    from maturity.batch.reader import ParsedRow
 
 # ---- safe file names ----------------------------------------------------------------------------
 MAX_STEM_BYTES = 120  # UTF-8 bytes; leaves room for "-12345.yaml" within every filesystem's 255-byte limit
@@ -77,7 +80,7 @@ class Namer:
 
 
 # ---- answers file -------------------------------------------------------------------------------
-def answers_to_data(af: AnswersFile) -> dict[str, Any]:
+def answers_to_data(af: AnswersFile | ParsedRow) -> dict[str, Any]:
     ent = {k: v for k, v in af.enterprise.model_dump().items() if v not in (None, "")}
     answers: dict[str, Any] = {}
     for qid, a in af.answers.items():
@@ -127,7 +130,7 @@ def _emit(data: dict, indent: str, out: list[str]) -> None:
             out.append(f"{indent}{key}: {_scalar(v)}")
 
 
-def answers_yaml(af: AnswersFile, header: str = "") -> str:
+def answers_yaml(af: AnswersFile | ParsedRow, header: str = "") -> str:
     """The answers file as YAML (a fast, fixed-shape emitter; the result is checked by yaml.safe_load in tests)."""
     out: list[str] = []
     _emit(answers_to_data(af), "", out)

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.answering import AnswerProblem, normalize, option_index
+from maturity.answering import AnswerProblem, Normalized, normalize, option_index
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
@@ -41,7 +41,7 @@ from maturity.batch.sheet import (
     SHEET_META,
 )
 from maturity.errors import InputError
-from maturity.models.answers import Answer, AnswersFile, Enterprise
+from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import Question, Questionnaire
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -105,6 +105,30 @@ class RawRow:
 
 
 # ---- column plan --------------------------------------------------------------------------------
+@dataclass(slots=True)
+class ParsedRow:
+    """One enterprise read from a sheet row: its profile and its answers, already canonical.
+
+    Shaped like an AnswersFile (same attribute names) so that it writes out the same way, but without
+    re-validating every answer as a pydantic model: the row parser has checked each one already.
+    """
+
+    questionnaire: str
+    questionnaire_version: str
+    enterprise: Enterprise
+    answers: dict[str, Normalized]
+    created_at: None = None
+    updated_at: None = None
+
+    def to_answers_file(self) -> AnswersFile:
+        return AnswersFile.model_validate({
+            "questionnaire": self.questionnaire, "questionnaire_version": self.questionnaire_version,
+            "enterprise": self.enterprise.model_dump(),
+            "answers": {qid: {"value": a.value, "na": a.na, "justification": a.justification, "note": a.note}
+                        for qid, a in self.answers.items()},
+        })
+
+
 @dataclass
 class Plan:
     """How the columns of one sheet map onto one questionnaire; parses rows into AnswersFiles."""
@@ -198,8 +222,8 @@ class Plan:
         state["questionnaire"] = None
         return state
 
-    def parse(self, raw: RawRow) -> AnswersFile | list[CellError]:
-        """The row as an AnswersFile, or every problem found in it."""
+    def parse(self, raw: RawRow) -> ParsedRow | list[CellError]:
+        """The row's profile and canonical answers, or every problem found in it."""
         q = self.questionnaire
         r = raw.row
         values = raw.values
@@ -256,7 +280,7 @@ class Plan:
 
         # answers
         qmap = q.question_map
-        answers: dict[str, Answer] = {}
+        answers: dict[str, Normalized] = {}
         for qid, i in self.questions.items():
             v = self.cell(values, i)
             j = self.justifications.get(qid)
@@ -274,7 +298,7 @@ class Plan:
                 continue
             if v is None:
                 if just_text:
-                    answers[target] = Answer(justification=just_text)
+                    answers[target] = Normalized(None, False, "", just_text)
                 continue
             if isinstance(v, str) and v in _NA_WORDS and x.kind != "text":
                 if not x.allow_na:
@@ -283,14 +307,14 @@ class Plan:
                     errors.append(self.error(r, j if j is not None else i,
                                              f"选择“{NA_LABEL}”时须填写理由（{x.id} {JUSTIFY_SUFFIX}）"))
                 else:
-                    answers[target] = Answer(na=True, justification=just_text)
+                    answers[target] = Normalized(None, True, "", just_text)
                 continue
             try:
                 value = self._value(x, v, i)
             except AnswerProblem as e:
                 errors.append(self.error(r, i, str(e)))
                 continue
-            answers[target] = Answer.model_construct(value=value, na=False, justification=just_text or "", note="")
+            answers[target] = Normalized(value, False, "", just_text or "")
 
         if errors:
             return errors
@@ -304,9 +328,7 @@ class Plan:
                     msg = f"过长（最多 {err.get('ctx', {}).get('max_length')} 个字符）"
                 errors.append(self.error(r, self.profile.get(fld), msg.removeprefix("Value error, ")))
             return errors
-        return AnswersFile.model_construct(questionnaire=q.id, questionnaire_version=q.version,
-                                           enterprise=enterprise, created_at=None, updated_at=None,
-                                           answers=answers)
+        return ParsedRow(q.id, q.version, enterprise, answers)
 
     def _value(self, x: Question, v: Any, index: int) -> Any:
         q = self.questionnaire
@@ -695,7 +717,7 @@ def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
     return meta.get("questionnaire") or None, meta.get("questionnaire_version") or None
 
 
-def read_rows(path: Path, questionnaire: Questionnaire) -> Iterator[tuple[RawRow, AnswersFile | list[CellError]]]:
+def read_rows(path: Path, questionnaire: Questionnaire) -> Iterator[tuple[RawRow, ParsedRow | list[CellError]]]:
     """Convenience (single process): every non-blank row of one sheet, parsed."""
     table = open_table(path)
     try:

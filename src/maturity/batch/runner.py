@@ -33,6 +33,7 @@ from maturity.batch.export import Namer, answers_yaml, write_summary
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
+    ParsedRow,
     Plan,
     RawRow,
     input_files,
@@ -155,15 +156,16 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     else:
         assert plan is not None
         parsed = plan.parse(raw)
-    if not isinstance(parsed, AnswersFile):
+    if isinstance(parsed, list):
         out.errors = parsed
         return out
     af = parsed
     out.name = af.enterprise.name
-    normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()}
+    normalized = (af.answers if isinstance(af, ParsedRow) else
+                  {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()})
     rec = _STATE.get("recommend")
     # Recommendations rank against the full Assessment; without them the lighter summary is enough.
-    a = scheme.assess(af, normalized) if rec is not None else scheme.summary(af, normalized)
+    a = scheme.assess_of(af.enterprise, normalized) if rec is not None else scheme.summary_of(af.enterprise, normalized)
     statuses = {x.id: x.status for x in a.questions} if rec is not None else a.statuses
     missing = [x for x in q.questions if x.required and statuses[x.id] == "unanswered"]
     if missing:
