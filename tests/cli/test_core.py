@@ -143,3 +143,18 @@ def test_help_does_not_import_heavy_modules():
             "heavy = [m for m in ('weasyprint', 'openpyxl', 'pydantic', 'yaml') if m in sys.modules]; print(heavy)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_every_command_has_chinese_help(cli):
+    from maturity.cli import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert len(names) >= 12
+    top = cli("--help")
+    for name in names:
+        assert name in top.stdout
+        r = cli(name, "--help")
+        assert r.exit_code == 0, name
+        assert "显示帮助并退出" in r.stdout, name
+        summary = r.stdout.split("\n\n")[1].strip()
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), (name, summary)

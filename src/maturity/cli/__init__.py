@@ -21,6 +21,26 @@ app = typer.Typer(
 )
 
 
+def _chinese_help_option() -> None:
+    """Say "显示帮助并退出。" for -h/--help like every other option (click's text is English and fixed)."""
+    try:
+        from typer._click.core import Command
+    except ImportError:  # another typer layout: keep click's English text
+        return
+    original = Command.get_help_option
+
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+        option = original(self, ctx)
+        if option is not None:
+            option.help = "显示帮助并退出。"
+        return option
+
+    Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+_chinese_help_option()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"maturity {__version__}")
