@@ -206,6 +206,16 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
     _, problems = normalize_answers(q, a.answers)
     for loc, msg, val in problems:
         iss.append(_issue(loaded, loc, msg, val))
+    sub = q.sub_sector_map.get(a.enterprise.sub_sector)
+    for qid, ans in a.answers.items():
+        x = q.question_map.get(qid)
+        app = x.applies_to if x is not None else None
+        if app is None or sub is None or ans.is_empty:
+            continue
+        if (app.industry_types is not None and sub.industry_type not in app.industry_types) or (
+                app.sub_sectors is not None and sub.id not in app.sub_sectors):
+            iss.append(_issue(loaded, ("answers", qid), f"{qid} 不适用于“{sub.name}”企业，本题答案不计分", qid,
+                              severity="warning"))
     for x in q.questions:
         if x.required and x.scored and x.show_if is None and x.applies_to is None:
             ans = a.answers.get(x.id)

@@ -158,3 +158,23 @@ def test_every_command_has_chinese_help(cli):
         assert "显示帮助并退出" in r.stdout, name
         summary = r.stdout.split("\n\n")[1].strip()
         assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), (name, summary)
+
+
+def test_answer_to_a_question_outside_the_profile_is_a_warning(cli, example, write, data):
+    """A furniture maker answering a process-industry question: accepted, but told it does not count."""
+    import yaml as _yaml
+
+    from maturity import api
+
+    q = api.scheme().questionnaire
+    process_only = next(x for x in q.questions
+                        if x.applies_to and x.applies_to.industry_types == ["process"] and x.kind == "single")
+    doc = _yaml.safe_load(example.read_text(encoding="utf-8"))
+    doc["answers"][process_only.id] = q.options_of(process_only)[-1].value
+    p = write("extra.yaml", _yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    r = cli("validate", p)
+    assert r.exit_code == 0
+    assert f"{process_only.id} 不适用于“家具”企业" in r.stderr
+    before = json.loads(cli("score", example, "--format", "json").stdout)["score"]
+    after = json.loads(cli("score", p, "--format", "json").stdout)["score"]
+    assert before == after
