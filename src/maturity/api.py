@@ -133,7 +133,7 @@ def _crosswalk(source_id: str, target_id: str):
     if not path.is_file():
         raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
     cw, issues = loader.check_crosswalk(load(path), scheme(source_id).questionnaire, scheme(target_id).questionnaire)
-    loader._raise(issues)
+    loader.raise_errors(issues)
     return cw
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from maturity.answering import AnswerProblem, normalize
 from maturity.conditions_eval import State, evaluate
 from maturity.errors import DataValidationError, Issue
-from maturity.loader import _dupes, _issue, _raise
+from maturity.loader import duplicate_ids, issue_at, raise_errors
 from maturity.models.catalog import Catalog, Solution
 from maturity.models.conditions import QuestionCond, walk
 from maturity.models.questionnaire import Questionnaire
@@ -37,17 +37,17 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
     iss: list[Issue] = []
 
     def add(loc: tuple, msg: str, value: Any = "", severity: str = "error") -> None:
-        iss.append(_issue(loaded, loc, msg, value, severity))
+        iss.append(issue_at(loaded, loc, msg, value, severity))
 
     if c.questionnaire != q.id:
         add(("questionnaire",), f"方案目录适用于问卷 {c.questionnaire}，但配对的问卷是 {q.id}", c.questionnaire)
     if c.questionnaire_version != q.version:
         add(("questionnaire_version",), f"方案目录对应问卷版本 {c.questionnaire_version}，但问卷为 {q.version}",
             c.questionnaire_version)
-    iss += _dupes(loaded, c.sources, ("sources",), "来源")
-    iss += _dupes(loaded, c.horizons, ("horizons",), "阶段")
-    iss += _dupes(loaded, c.policies, ("policies",), "政策")
-    iss += _dupes(loaded, c.solutions, ("solutions",), "方案")
+    iss += duplicate_ids(loaded, c.sources, ("sources",), "来源")
+    iss += duplicate_ids(loaded, c.horizons, ("horizons",), "阶段")
+    iss += duplicate_ids(loaded, c.policies, ("policies",), "政策")
+    iss += duplicate_ids(loaded, c.solutions, ("solutions",), "方案")
     sources = {s.id for s in c.sources} | {s.id for s in q.sources}
 
     prev_end = 0
@@ -184,7 +184,7 @@ def _cycles(loaded: Loaded, c: Catalog) -> list[Issue]:
                     k = cycle.index(first)
                     ordered = cycle[k:] + cycle[:k]
                     text = " → ".join([*ordered, first])
-                    out.append(_issue(loaded, ("solutions", index[first], "prerequisites"),
+                    out.append(issue_at(loaded, ("solutions", index[first], "prerequisites"),
                                       f"前置条件形成循环：{text}（每个方案都要等另一个先完成，永远无法开始）", first))
         stack.pop()
         color[node] = 2
@@ -202,14 +202,14 @@ def check_catalog_file(loaded: Loaded, find_q: Callable[[str], Questionnaire | N
     q = find_q(qid) if qid else None
     model, issues = check_catalog(loaded, q)
     if q is None and model is not None:
-        issues.append(_issue(loaded, ("questionnaire",), f"找不到方案目录对应的问卷 {qid}", qid))
+        issues.append(issue_at(loaded, ("questionnaire",), f"找不到方案目录对应的问卷 {qid}", qid))
     return issues
 
 
 def load_catalog(path: str | Path, questionnaire: Questionnaire) -> Catalog:
     loaded = load(path)
     c, issues = check_catalog(loaded, questionnaire)
-    _raise(issues)
+    raise_errors(issues)
     assert c is not None
     return c
 

@@ -22,20 +22,20 @@ from maturity.validation import validate_model
 from maturity.yamlio import Loaded, load
 
 
-def _issue(loaded: Loaded, loc: tuple, message: str, value: Any = "", severity: str = "error") -> Issue:
+def issue_at(loaded: Loaded, loc: tuple, message: str, value: Any = "", severity: str = "error") -> Issue:
     line, col = loaded.locate(loc)
     return Issue(str(loaded.path), message, line=line, col=col, field=".".join(map(str, loc)),
                  value="" if value is None else str(value)[:60], severity=severity)
 
 
-def _dupes(loaded: Loaded, items: Iterable[Any], path: tuple, what: str, key: str = "id") -> list[Issue]:
+def duplicate_ids(loaded: Loaded, items: Iterable[Any], path: tuple, what: str, key: str = "id") -> list[Issue]:
     ids = [getattr(x, key) for x in items]
     counts = Counter(ids)
     out = []
     seen: set[str] = set()
     for i, x in enumerate(ids):
         if counts[x] > 1 and x in seen:
-            out.append(_issue(loaded, path + (i, key), f"{what}编号重复：{x}", x))
+            out.append(issue_at(loaded, path + (i, key), f"{what}编号重复：{x}", x))
         seen.add(x)
     return out
 
@@ -48,72 +48,72 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
     q: Questionnaire = model
     iss: list[Issue] = []
     add = iss.append
-    iss += _dupes(loaded, q.sources, ("sources",), "来源")
-    iss += _dupes(loaded, q.levels, ("levels",), "等级")
-    iss += _dupes(loaded, q.levels, ("levels",), "等级的 rank ", key="rank")
-    iss += _dupes(loaded, q.dimensions, ("dimensions",), "维度")
-    iss += _dupes(loaded, q.sub_sectors, ("sub_sectors",), "子行业")
-    iss += _dupes(loaded, q.questions, ("questions",), "题目")
+    iss += duplicate_ids(loaded, q.sources, ("sources",), "来源")
+    iss += duplicate_ids(loaded, q.levels, ("levels",), "等级")
+    iss += duplicate_ids(loaded, q.levels, ("levels",), "等级的 rank ", key="rank")
+    iss += duplicate_ids(loaded, q.dimensions, ("dimensions",), "维度")
+    iss += duplicate_ids(loaded, q.sub_sectors, ("sub_sectors",), "子行业")
+    iss += duplicate_ids(loaded, q.questions, ("questions",), "题目")
     sources = {s.id for s in q.sources}
     for i, d in enumerate(q.dimensions):
         if d.source and d.source not in sources:
-            add(_issue(loaded, ("dimensions", i, "source"), f"未声明的来源 {d.source}", d.source))
+            add(issue_at(loaded, ("dimensions", i, "source"), f"未声明的来源 {d.source}", d.source))
     for name, opts in q.scales.items():
-        iss += _dupes(loaded, opts, ("scales", name), "选项", key="value")
+        iss += duplicate_ids(loaded, opts, ("scales", name), "选项", key="value")
     used_scales: set[str] = set()
     seen_q: set[str] = set()
     sub_ids = set(q.sub_sector_map)
     for i, x in enumerate(q.questions):
         p = ("questions", i)
         if x.dimension not in q.dimension_map:
-            add(_issue(loaded, p + ("dimension",), f"未知维度 {x.dimension}；可选：{'、'.join(q.dimension_map)}",
+            add(issue_at(loaded, p + ("dimension",), f"未知维度 {x.dimension}；可选：{'、'.join(q.dimension_map)}",
                        x.dimension))
         if x.source not in sources:
-            add(_issue(loaded, p + ("source",), f"未声明的来源 {x.source}（请先在 sources 中声明）", x.source))
+            add(issue_at(loaded, p + ("source",), f"未声明的来源 {x.source}（请先在 sources 中声明）", x.source))
         if x.scale is not None:
             used_scales.add(x.scale)
             if x.scale not in q.scales:
-                add(_issue(loaded, p + ("scale",), f"未知选项表 {x.scale}", x.scale))
+                add(issue_at(loaded, p + ("scale",), f"未知选项表 {x.scale}", x.scale))
         if x.options is not None:
-            iss += _dupes(loaded, x.options, p + ("options",), "选项", key="value")
+            iss += duplicate_ids(loaded, x.options, p + ("options",), "选项", key="value")
         opts = q.options_of(x)
         if x.kind == "single" and opts:
             scores = [o.score for o in opts]
             if scores != sorted(scores):
                 where = p + ("options",) if x.options is not None else p + ("scale",)
-                add(_issue(loaded, where, "单选题的选项须按得分从低到高排列（从差到好），条件中的 at_least 依赖这个顺序",
+                add(issue_at(loaded, where, "单选题的选项须按得分从低到高排列（从差到好），条件中的 at_least 依赖这个顺序",
                            scores))
         if x.kind == "multi" and opts and not any(o.score > 0 for o in opts):
-            add(_issue(loaded, p, "多选题没有任何得分选项", x.id))
+            add(issue_at(loaded, p, "多选题没有任何得分选项", x.id))
         if x.kind == "number" and x.bands:
             if x.max is not None and x.bands[-1].max < x.max:
-                add(_issue(loaded, p + ("bands",), f"数值档位只覆盖到 {x.bands[-1].max:g}，但允许的最大值为 {x.max:g}",
+                add(issue_at(loaded, p + ("bands",), f"数值档位只覆盖到 {x.bands[-1].max:g}，但允许的最大值为 {x.max:g}",
                            x.bands[-1].max))
             scores = [b.score for b in x.bands]
             if scores != sorted(scores) and scores != sorted(scores, reverse=True):
-                add(_issue(loaded, p + ("bands",), "数值档位的得分须单调（随数值只升不降，或只降不升）", scores))
+                add(issue_at(loaded, p + ("bands",), "数值档位的得分须单调（随数值只升不降，或只降不升）", scores))
         if x.applies_to and x.applies_to.sub_sectors:
             for j, s in enumerate(x.applies_to.sub_sectors):
                 if s not in sub_ids:
-                    add(_issue(loaded, p + ("applies_to", "sub_sectors", j), f"未知子行业 {s}", s))
+                    add(issue_at(loaded, p + ("applies_to", "sub_sectors", j), f"未知子行业 {s}", s))
         if x.show_if is not None:
             for loc, msg, val in check_condition(x.show_if, q, p + ("show_if",), questions_only=True,
                                                  allow_not=False, before=set(seen_q)):
-                add(_issue(loaded, loc, msg, val))
+                add(issue_at(loaded, loc, msg, val))
         seen_q.add(x.id)
     for name in q.scales:
         if name not in used_scales:
-            add(_issue(loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"))
+            add(issue_at(loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"))
     for i, d in enumerate(q.dimensions):
         if not any(x.dimension == d.id for x in q.questions):
-            add(_issue(loaded, ("dimensions", i), f"维度 {d.id} 下没有题目", d.id, severity="warning"))
+            add(issue_at(loaded, ("dimensions", i), f"维度 {d.id} 下没有题目", d.id, severity="warning"))
     return q, issues + iss
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
     loaded = load(path)
     q, issues = check_questionnaire(loaded)
-    _raise(issues)
+    raise_errors(issues)
     assert q is not None
     return q
 
@@ -127,20 +127,20 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
     iss: list[Issue] = []
     add = iss.append
     if r.questionnaire != q.id:
-        add(_issue(loaded, ("questionnaire",), f"规则适用于问卷 {r.questionnaire}，但配对的问卷是 {q.id}", r.questionnaire))
+        add(issue_at(loaded, ("questionnaire",), f"规则适用于问卷 {r.questionnaire}，但配对的问卷是 {q.id}", r.questionnaire))
     if r.questionnaire_version != q.version:
-        add(_issue(loaded, ("questionnaire_version",),
+        add(issue_at(loaded, ("questionnaire_version",),
                    f"规则对应问卷版本 {r.questionnaire_version}，但问卷为 {q.version}", r.questionnaire_version))
 
     def check_weights(ws: Any, path: tuple) -> None:
         for did in ws.dimensions:
             if did not in q.dimension_map:
-                add(_issue(loaded, path + ("dimensions", did), f"未知维度 {did}", did))
+                add(issue_at(loaded, path + ("dimensions", did), f"未知维度 {did}", did))
         for qid in ws.questions:
             if qid not in q.question_map:
-                add(_issue(loaded, path + ("questions", qid), f"未知题目 {qid}", qid))
+                add(issue_at(loaded, path + ("questions", qid), f"未知题目 {qid}", qid))
             elif not q.question_map[qid].scored:
-                add(_issue(loaded, path + ("questions", qid), f"{qid} 是文字题，不计分，不能设权重", qid))
+                add(issue_at(loaded, path + ("questions", qid), f"{qid} 是文字题，不计分，不能设权重", qid))
 
     check_weights(r.weights, ("weights",))
     for itype, ws in r.weights.by_industry_type.items():
@@ -152,32 +152,32 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
         ranks = []
         for i, b in enumerate(bands):
             if b.level not in levels:
-                add(_issue(loaded, (name, i, "level"), f"未知等级 {b.level}；可选：{'、'.join(levels)}", b.level))
+                add(issue_at(loaded, (name, i, "level"), f"未知等级 {b.level}；可选：{'、'.join(levels)}", b.level))
             else:
                 ranks.append(levels[b.level].rank)
         if ranks != sorted(ranks) or len(set(ranks)) != len(ranks):
-            add(_issue(loaded, (name,), "档位的等级须随分数严格升高", [b.level for b in bands]))
+            add(issue_at(loaded, (name,), "档位的等级须随分数严格升高", [b.level for b in bands]))
     top_band = max((levels[b.level].rank for b in r.level_bands if b.level in levels), default=0)
     for lv in q.levels:
         if lv.rank > top_band:
-            add(_issue(loaded, ("level_bands",), f"等级 {lv.id} 不可达：没有任何分数档位能到达它", lv.id))
+            add(issue_at(loaded, ("level_bands",), f"等级 {lv.id} 不可达：没有任何分数档位能到达它", lv.id))
     for i, g in enumerate(r.gates):
         if g.level not in levels:
-            add(_issue(loaded, ("gates", i, "level"), f"未知等级 {g.level}", g.level))
+            add(issue_at(loaded, ("gates", i, "level"), f"未知等级 {g.level}", g.level))
         elif g.level == floor.id:
-            add(_issue(loaded, ("gates", i, "level"), f"{g.level} 是起点等级，不需要门槛", g.level))
+            add(issue_at(loaded, ("gates", i, "level"), f"{g.level} 是起点等级，不需要门槛", g.level))
         if g.source and g.source not in {s.id for s in q.sources}:
-            add(_issue(loaded, ("gates", i, "source"), f"未声明的来源 {g.source}", g.source))
+            add(issue_at(loaded, ("gates", i, "source"), f"未声明的来源 {g.source}", g.source))
         for loc, msg, val in check_condition(g.when, q, ("gates", i, "when"), allow_not=False):
-            add(_issue(loaded, loc, msg, val))
-    iss += _dupes(loaded, r.gates, ("gates",), "门槛")
+            add(issue_at(loaded, loc, msg, val))
+    iss += duplicate_ids(loaded, r.gates, ("gates",), "门槛")
     return r, issues + iss
 
 
 def load_rules(path: str | Path, q: Questionnaire) -> Rules:
     loaded = load(path)
     r, issues = check_rules(loaded, q)
-    _raise(issues)
+    raise_errors(issues)
     assert r is not None
     return r
 
@@ -186,7 +186,7 @@ def load_rules(path: str | Path, q: Questionnaire) -> Rules:
 def read_answers(path: str | Path) -> tuple[Loaded, AnswersFile]:
     loaded = load(path)
     model, issues = validate_model(AnswersFile, loaded)
-    _raise(issues)
+    raise_errors(issues)
     return loaded, model
 
 
@@ -194,18 +194,18 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
     """Cross-check an answers file against its questionnaire version (ids, options, ranges, N/A)."""
     iss: list[Issue] = []
     if a.questionnaire != q.id:
-        return [_issue(loaded, ("questionnaire",), f"答卷属于问卷 {a.questionnaire}，不是 {q.id}", a.questionnaire)]
+        return [issue_at(loaded, ("questionnaire",), f"答卷属于问卷 {a.questionnaire}，不是 {q.id}", a.questionnaire)]
     if a.enterprise.sub_sector not in q.sub_sector_map:
-        iss.append(_issue(loaded, ("enterprise", "sub_sector"),
+        iss.append(issue_at(loaded, ("enterprise", "sub_sector"),
                           f"未知子行业 {a.enterprise.sub_sector}；可选："
                           + "、".join(f"{s.id}（{s.name}）" for s in q.sub_sectors), a.enterprise.sub_sector))
     sizes = {s.id for s in q.size_bands}
     if a.enterprise.size is not None and sizes and a.enterprise.size not in sizes:
-        iss.append(_issue(loaded, ("enterprise", "size"), f"未知企业规模 {a.enterprise.size}；可选：{'、'.join(sizes)}",
+        iss.append(issue_at(loaded, ("enterprise", "size"), f"未知企业规模 {a.enterprise.size}；可选：{'、'.join(sizes)}",
                           a.enterprise.size))
     _, problems = normalize_answers(q, a.answers)
     for loc, msg, val in problems:
-        iss.append(_issue(loaded, loc, msg, val))
+        iss.append(issue_at(loaded, loc, msg, val))
     sub = q.sub_sector_map.get(a.enterprise.sub_sector)
     for qid, ans in a.answers.items():
         x = q.question_map.get(qid)
@@ -214,13 +214,13 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
             continue
         if (app.industry_types is not None and sub.industry_type not in app.industry_types) or (
                 app.sub_sectors is not None and sub.id not in app.sub_sectors):
-            iss.append(_issue(loaded, ("answers", qid), f"{qid} 不适用于“{sub.name}”企业，本题答案不计分", qid,
+            iss.append(issue_at(loaded, ("answers", qid), f"{qid} 不适用于“{sub.name}”企业，本题答案不计分", qid,
                               severity="warning"))
     for x in q.questions:
         if x.required and x.scored and x.show_if is None and x.applies_to is None:
             ans = a.answers.get(x.id)
             if ans is None or ans.is_empty:
-                iss.append(_issue(loaded, ("answers",), f"必答题 {x.id} 未作答（按 0 分计）", x.id,
+                iss.append(issue_at(loaded, ("answers",), f"必答题 {x.id} 未作答（按 0 分计）", x.id,
                                   severity="error" if strict else "warning"))
     return iss
 
@@ -260,50 +260,51 @@ def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnair
     iss: list[Issue] = []
     for end, q, key in ((cw.source, src, "from"), (cw.target, dst, "to")):
         if end.questionnaire != q.id or end.version != q.version:
-            iss.append(_issue(loaded, (key,), f"对应问卷应为 {q.id} {q.version}，实际写的是 {end.questionnaire} {end.version}",
+            iss.append(issue_at(loaded, (key,), f"对应问卷应为 {q.id} {q.version}，实际写的是 {end.questionnaire} {end.version}",
                               end.version))
     for sid, did in cw.sub_sectors.items():
         if sid not in src.sub_sector_map:
-            iss.append(_issue(loaded, ("sub_sectors", sid), f"来源问卷没有子行业 {sid}", sid))
+            iss.append(issue_at(loaded, ("sub_sectors", sid), f"来源问卷没有子行业 {sid}", sid))
         if did not in dst.sub_sector_map:
-            iss.append(_issue(loaded, ("sub_sectors", sid), f"目标问卷没有子行业 {did}", did))
+            iss.append(issue_at(loaded, ("sub_sectors", sid), f"目标问卷没有子行业 {did}", did))
     for tid, m in cw.map.items():
         p = ("map", tid)
         target = dst.question_map.get(tid)
         if target is None:
-            iss.append(_issue(loaded, p, f"目标问卷 {dst.id} 没有题目 {tid}", tid))
+            iss.append(issue_at(loaded, p, f"目标问卷 {dst.id} 没有题目 {tid}", tid))
             continue
         tvalues = {o.value for o in dst.options_of(target)}
         if m.copy_ is not None:
             source_q = src.question_map.get(m.copy_)
             if source_q is None:
-                iss.append(_issue(loaded, p + ("copy",), f"来源问卷 {src.id} 没有题目 {m.copy_}", m.copy_))
+                iss.append(issue_at(loaded, p + ("copy",), f"来源问卷 {src.id} 没有题目 {m.copy_}", m.copy_))
             elif source_q.kind != target.kind and not (m.values and target.kind == "single"):
-                iss.append(_issue(loaded, p + ("copy",), f"题型不同（{source_q.kind} → {target.kind}），需用 values 对照",
+                iss.append(issue_at(loaded, p + ("copy",), f"题型不同（{source_q.kind} → {target.kind}），需用 values 对照",
                                   m.copy_))
             for sv, tv in (m.values or {}).items():
                 if source_q is not None and sv not in {o.value for o in src.options_of(source_q)}:
-                    iss.append(_issue(loaded, p + ("values", sv), f"{m.copy_} 没有选项 {sv}", sv))
+                    iss.append(issue_at(loaded, p + ("values", sv), f"{m.copy_} 没有选项 {sv}", sv))
                 if tv not in tvalues:
-                    iss.append(_issue(loaded, p + ("values", sv), f"{tid} 没有选项 {tv}", tv))
+                    iss.append(issue_at(loaded, p + ("values", sv), f"{tid} 没有选项 {tv}", tv))
         if m.cases is not None:
             for j, case in enumerate(m.cases):
                 if case.value not in tvalues:
-                    iss.append(_issue(loaded, p + ("cases", j, "value"), f"{tid} 没有选项 {case.value}", case.value))
+                    iss.append(issue_at(loaded, p + ("cases", j, "value"), f"{tid} 没有选项 {case.value}", case.value))
                 for loc, msg, val in check_condition(case.when, src, p + ("cases", j, "when"), questions_only=True):
-                    iss.append(_issue(loaded, loc, msg, val))
+                    iss.append(issue_at(loaded, loc, msg, val))
         if m.options is not None:
             for ov, cond in m.options.items():
                 if ov not in tvalues:
-                    iss.append(_issue(loaded, p + ("options", ov), f"{tid} 没有选项 {ov}", ov))
+                    iss.append(issue_at(loaded, p + ("options", ov), f"{tid} 没有选项 {ov}", ov))
                 for loc, msg, val in check_condition(cond, src, p + ("options", ov), questions_only=True):
-                    iss.append(_issue(loaded, loc, msg, val))
+                    iss.append(issue_at(loaded, loc, msg, val))
         for key, val in (("default", m.default), ("none", m.none)):
             if val is not None and val not in tvalues:
-                iss.append(_issue(loaded, p + (key,), f"{tid} 没有选项 {val}", val))
+                iss.append(issue_at(loaded, p + (key,), f"{tid} 没有选项 {val}", val))
     return cw, issues + iss
 
 
-def _raise(issues: list[Issue]) -> None:
+def raise_errors(issues: list[Issue]) -> None:
+    """Raise every issue at once if any is an error (warnings alone pass)."""
     if any(i.severity == "error" for i in issues):
         raise DataValidationError(issues)
