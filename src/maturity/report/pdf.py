@@ -13,6 +13,8 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,19 @@ class _Capture(logging.Handler):
     __hash__ = logging.Handler.__hash__
 
 
+@contextmanager
+def _captured_log() -> Iterator[_Capture]:
+    """Collect WeasyPrint's log records while rendering: .notdef glyphs become an error, other warnings
+    are reported by the caller; with our handler attached none of them reach the terminal raw."""
+    capture = _Capture()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(capture)
+    try:
+        yield capture
+    finally:
+        logger.removeHandler(capture)
+
+
 # ---- cached engine state -----------------------------------------------------------------------
 def font_config(font: FontChoice) -> Any:
     with _LOCK:
@@ -143,16 +158,11 @@ def stylesheets(font: FontChoice, paths: tuple[Path, ...]) -> list[Any]:
         return cached
     cfg = font_config(font)
     fetcher = make_fetcher(paths, font.files)
-    capture = _Capture()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(capture)
-    try:
+    with _captured_log():  # CSS parse warnings (e.g. a user's unsupported property) are not printed raw
         sheets = [
             wp.CSS(string=font_face_css(font), font_config=cfg, url_fetcher=fetcher),
             wp.CSS(filename=str(css_file), font_config=cfg, url_fetcher=fetcher, base_url=css_file.parent.as_uri() + "/"),
         ]
-    finally:
-        logger.removeHandler(capture)
     with _LOCK:
         _CSS[key] = sheets
     return sheets
@@ -179,19 +189,15 @@ def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_f
     sheets = stylesheets(font, paths)
     cfg = font_config(font)
     fetcher = make_fetcher(paths, font.files)
-    capture = _Capture()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(capture)
-    try:
-        doc = wp.HTML(string=html, base_url=paths[0].as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=cfg, stylesheets=sheets)
-        data = doc.write_pdf()
-    except RenderError:
-        raise
-    except Exception as e:  # WeasyPrint raises plain exceptions on broken templates / CSS
-        raise RenderError(f"PDF 排版失败：{type(e).__name__}: {e}") from e
-    finally:
-        logger.removeHandler(capture)
+    with _captured_log() as capture:
+        try:
+            doc = wp.HTML(string=html, base_url=paths[0].as_uri() + "/", url_fetcher=fetcher).render(
+                font_config=cfg, stylesheets=sheets)
+            data = doc.write_pdf()
+        except RenderError:
+            raise
+        except Exception as e:  # WeasyPrint raises plain exceptions on broken templates / CSS
+            raise RenderError(f"PDF 排版失败：{type(e).__name__}: {e}") from e
     if capture.notdef:
         chars = sorted(set(capture.notdef))
         raise RenderError(
