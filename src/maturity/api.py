@@ -155,6 +155,16 @@ def national_grade(la: LoadedAnswers, target_id: str = "miit-2024",
     return _grade(target, target_result, estimated=True, pending=pending, note=cw.note)
 
 
+def grade_estimate(la: LoadedAnswers, result: Assessment | None = None,
+                   target_id: str = "miit-2024") -> NationalGrade | None:
+    """The estimated national grade shown beside the L-level, or None when the answers are already on
+    that scheme or their questionnaire has no crosswalk to it."""
+    source_id = la.scheme.questionnaire.id
+    if source_id == target_id or not crosswalk_path(source_id, target_id).is_file():
+        return None
+    return national_grade(la, target_id, result)
+
+
 def _grade(sch: Scheme, result: Assessment, *, estimated: bool, pending: list, note: str) -> NationalGrade:
     q = sch.questionnaire
     scenes = []

@@ -308,9 +308,7 @@ def test_optional_sections_render_when_given(tmp_path, example_assessment):
     prev_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     previous = api.assess_file(prev_file)
     la = api.load_answers(example_path())
-    from maturity.cli import views
-
-    grade = views.national_grade_or_none(la, example_assessment)
+    grade = api.grade_estimate(la, example_assessment)
     peer = PeerContext(cohort="赣州家具企业", size=12, median_score=40.0, percentile=75,
                        dimension_medians={d.id: 40.0 for d in example_assessment.dimensions})
     html = build_html(example_assessment, previous=previous, peer=peer, grade=grade)

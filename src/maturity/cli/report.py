@@ -45,8 +45,8 @@ def report(
         prev_loaded = api.load_answers(previous)
         prev = api.assess(prev_loaded)
         prev_date = prev_loaded.answers.updated_at or prev_loaded.answers.created_at
-    plan = _plan_or_none(loaded, result)
-    grade = views.national_grade_or_none(loaded, result)
+    plan = api.plan_for(loaded, result)
+    grade = api.grade_estimate(loaded, result)
     when = loaded.answers.updated_at or loaded.answers.created_at
     views.warn_incomplete(loaded.warnings)
     res = render_report(result, output, html_out=html, templates=templates, font=font, previous=prev,
@@ -56,12 +56,6 @@ def report(
     out.print(f"[green]已生成报告[/]：{res.pdf}（{res.pages} 页，{res.size / 1024:.0f} KB）")
     if res.html:
         out.print(f"HTML：{res.html}")
-
-
-def _plan_or_none(loaded, result):
-    from maturity import api
-
-    return api.plan_for(loaded, result)
 
 
 @app.command(rich_help_panel="数据与环境")

@@ -26,7 +26,9 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
 def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
     """Extra sections attached to `score`: model objects by key, and `_views` callables that print them."""
     extras: dict[str, Any] = {"_views": []}
-    grade = national_grade_or_none(loaded, result)
+    from maturity import api
+
+    grade = api.grade_estimate(loaded, result)
     if grade is not None:
         extras["national_grade"] = grade
         extras["_views"].append(lambda: out.print(grade_panel(grade, brief=True)))
@@ -34,15 +36,6 @@ def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
 
     plan_extras(loaded, result, extras)
     return extras
-
-
-def national_grade_or_none(loaded: Any, result: Any) -> Any:
-    from maturity import api
-
-    qid = loaded.scheme.questionnaire.id
-    if qid == "miit-2024" or not api.crosswalk_path(qid, "miit-2024").is_file():
-        return None
-    return api.national_grade(loaded, "miit-2024", result)
 
 
 def grade_panel(grade: Any, brief: bool = False) -> Panel:
