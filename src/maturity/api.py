@@ -56,9 +56,15 @@ def list_bundled() -> list[BundledQuestionnaire]:
 
 
 @cache
+def bundled_questionnaire(qid: str) -> Questionnaire:
+    """A bundled questionnaire by id, loaded and checked once per process."""
+    return loader.load_questionnaire(questionnaire_path(qid))
+
+
+@cache
 def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
     """The compiled questionnaire + rules for a bundled questionnaire id (cached per process)."""
-    q = loader.load_questionnaire(questionnaire_path(qid))
+    q = bundled_questionnaire(qid)
     r = loader.load_rules(rules_path(qid), q)
     return Scheme(q, r)
 
@@ -245,7 +251,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
             return questionnaires[qid]
         if _exists(qid):
             try:
-                return loader.load_questionnaire(questionnaire_path(qid))
+                return bundled_questionnaire(qid)
             except DataValidationError:
                 return None
         return None
