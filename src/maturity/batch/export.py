@@ -106,9 +106,19 @@ def answers_to_data(af: AnswersFile | ParsedRow) -> dict[str, Any]:
     return data
 
 
+_SCALARS: dict[str, str] = {}
+
+
 def _scalar(v: Any) -> str:
     # JSON scalars are valid YAML (double-quoted strings use the same escapes); every string is quoted,
     # so values like "yes", "on" or "1.0" stay strings under yaml.safe_load.
+    if type(v) is str and len(v) <= 40:  # keys and option codes repeat in every file
+        text = _SCALARS.get(v)
+        if text is None:
+            if len(_SCALARS) >= 20_000:
+                _SCALARS.clear()
+            text = _SCALARS[v] = json.dumps(v, ensure_ascii=False)
+        return text
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -209,29 +219,37 @@ def _csv_value(v: Any) -> Any:
 
 def write_summary(outdir: Path, records: Iterable[dict], rejects: list[dict], cohort: Cohort,
                   dimensions: list[tuple[str, str]], rec_title: str, meta: list[tuple[str, str]]) -> tuple[Path, Path]:
-    """summary.xlsx (汇总 / 未通过 / 同行对比 / 说明) and summary.csv; records are streamed once."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """summary.xlsx (汇总 / 未通过 / 同行对比 / 说明) and summary.csv; records are streamed once.
+
+    The workbook is written with XlsxWriter in constant-memory mode: for a 10,000-row summary it takes
+    about half the time of openpyxl's write-only mode, and this step runs after every enterprise is scored.
+    Text is always written as text (no formula, number or URL conversion), on top of :func:`neutralise`.
+    """
+    import xlsxwriter
 
     cols = summary_columns(dimensions, rec_title)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("汇总")
-    ws.freeze_panes = "C2"
-    bold = Font(bold=True)
-
-    def head(sheet, names: list[str]) -> None:
-        cells = []
-        for name in names:
-            c = WriteOnlyCell(sheet, value=neutralise(name))
-            c.font = bold
-            cells.append(c)
-        sheet.append(cells)
-
-    for i, width in enumerate([6, 28, 20, 12, 10, 16, 10, 6, 10, 9], 1):
-        ws.column_dimensions[_letter(i)].width = width
-    head(ws, cols)
     xlsx_tmp = outdir / ".summary.xlsx.tmp"
+    wb = xlsxwriter.Workbook(str(xlsx_tmp), {
+        "constant_memory": True, "tmpdir": str(outdir), "strings_to_formulas": False, "strings_to_numbers": False,
+        "strings_to_urls": False, "nan_inf_to_errors": True})
+    bold = wb.add_format({"bold": True})
+
+    def put(sheet: Any, r: int, values: Iterable[Any], fmt: Any = None) -> None:
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                sheet.write_string(r, c, neutralise(v), fmt)
+            elif isinstance(v, bool):
+                sheet.write_boolean(r, c, v, fmt)
+            else:
+                sheet.write_number(r, c, v, fmt)
+
+    ws = wb.add_worksheet("汇总")
+    ws.freeze_panes(1, 2)
+    for i, width in enumerate([6, 28, 20, 12, 10, 16, 10, 6, 10, 9]):
+        ws.set_column(i, i, width)
+    put(ws, 0, cols, bold)
     csv_path = outdir / "summary.csv"
     csv_tmp = outdir / ".summary.csv.tmp"
     with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh:
@@ -239,30 +257,24 @@ def write_summary(outdir: Path, records: Iterable[dict], rejects: list[dict], co
         writer.writerow([neutralise(c) for c in cols])
         for n, rec in enumerate(records, 1):
             row = summary_row(n, rec, cohort, dimensions)
-            ws.append([neutralise(v) for v in row])
+            put(ws, n, row)
             writer.writerow([_csv_value(v) for v in row])
     os.replace(csv_tmp, csv_path)
 
-    rj = wb.create_sheet("未通过")
-    rj.freeze_panes = "A2"
-    head(rj, REJECT_COLUMNS)
-    for row in reject_rows(rejects):
-        rj.append([neutralise(v) for v in row])
+    rj = wb.add_worksheet("未通过")
+    rj.freeze_panes(1, 0)
+    put(rj, 0, REJECT_COLUMNS, bold)
+    for r, row in enumerate(reject_rows(rejects), 1):
+        put(rj, r, row)
 
-    co = wb.create_sheet("同行对比")
-    for row in cohort_rows(cohort):
-        co.append([neutralise(v) for v in row])
+    co = wb.add_worksheet("同行对比")
+    for r, row in enumerate(cohort_rows(cohort)):
+        put(co, r, row)
 
-    info = wb.create_sheet("说明")
-    for k, v in meta:
-        info.append([neutralise(k), neutralise(v)])
-    wb.save(xlsx_tmp)
+    info = wb.add_worksheet("说明")
+    for r, (k, v) in enumerate(meta):
+        put(info, r, (k, v))
+    wb.close()
     xlsx_path = outdir / "summary.xlsx"
     os.replace(xlsx_tmp, xlsx_path)
     return xlsx_path, csv_path
-
-
-def _letter(i: int) -> str:
-    from maturity.batch.cells import column_letter
-
-    return column_letter(i)

@@ -18,7 +18,9 @@ import codecs
 import csv
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -28,6 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from maturity.answering import AnswerProblem, Normalized, normalize, option_index
+from maturity.batch import xlsx_rows
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
@@ -40,14 +43,14 @@ from maturity.batch.sheet import (
     SHEET_LISTS,
     SHEET_META,
 )
+from maturity.batch.xlsx_rows import ERROR_VALUES as _EXCEL_ERRORS
+from maturity.batch.xlsx_rows import BadCell
 from maturity.errors import InputError
 from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import Question, Questionnaire
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
-_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                 "#SPILL!", "#CALC!"}
 _NA_WORDS = {NA_LABEL, "N/A", "NA", "n/a", "na"}
 _SEP = re.compile(r"([,，、;；|\n])")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -60,13 +63,6 @@ _FIELD_HEADER = {
 
 
 # ---- results of reading ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BadCell:
-    """A cell whose content cannot be used, with the reason (found while streaming the sheet)."""
-
-    reason: str
-
-
 @dataclass(frozen=True)
 class CellError:
     row: int | None
@@ -331,6 +327,26 @@ class Plan:
         return ParsedRow(q.id, q.version, enterprise, answers)
 
     def _value(self, x: Question, v: Any, index: int) -> Any:
+        """Canonical answer of one cell; a sheet repeats the same few labels, so results are remembered."""
+        if not isinstance(v, (str, int, float)):
+            return self._convert(x, v)
+        q = self.questionnaire
+        key = (q.id, q.version, x.id, type(v), v)  # type: 1, 1.0 and True are equal dict keys
+        hit = _VALUE_CACHE.get(key)
+        if hit is None:
+            try:
+                hit = (True, self._convert(x, v))
+            except AnswerProblem as e:
+                hit = (False, str(e))
+            if len(_VALUE_CACHE) >= _VALUE_CACHE_MAX:
+                _VALUE_CACHE.clear()
+            _VALUE_CACHE[key] = hit
+        ok, value = hit
+        if not ok:
+            raise AnswerProblem(value)
+        return list(value) if isinstance(value, list) else value
+
+    def _convert(self, x: Question, v: Any) -> Any:
         q = self.questionnaire
         if isinstance(v, (datetime, date, time)):
             if x.kind == "text":
@@ -343,6 +359,11 @@ class Plan:
                 v = int(v)
             return normalize(q, x, str(v))
         return normalize(q, x, v)
+
+
+# (questionnaire, version, question, type, cell value) -> (True, canonical value) or (False, problem)
+_VALUE_CACHE: dict[tuple, tuple[bool, Any]] = {}
+_VALUE_CACHE_MAX = 50_000
 
 
 def split_choices(text: str, options: list) -> list[str]:
@@ -471,11 +492,14 @@ def detect_encoding(path: Path) -> str:
 
 
 class XlsxTable(Table):
+    """An xlsx sheet; openpyxl opens the workbook, :mod:`.xlsx_rows` streams the rows (openpyxl if it cannot)."""
+
     def __init__(self, path: Path, source: str) -> None:
         from openpyxl import load_workbook
 
         self.path = path
         self.source = source
+        self._fwb = None
         try:
             self._wb = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as e:
@@ -486,27 +510,25 @@ class XlsxTable(Table):
                              hint="请在 Excel/WPS 中打开并另存为 .xlsx。") from None
         self.meta = self._read_meta()
         ws = self._pick_sheet()
-        self._ws = ws
-        ws.reset_dimensions()  # don't trust the stored <dimension>
-        self._merged, has_formulas = _prescan(self._wb, ws)
-        self._formula_ws = None
-        if has_formulas:
-            self._fwb = load_workbook(path, read_only=True, data_only=False)
-            self._formula_ws = self._fwb[ws.title]
-            self._formula_ws.reset_dimensions()
-        # Cell objects are needed only to see a percent format ("35%" is stored as 0.35) or a formula
-        # without a value; without either in the file, plain values are faster to read.
-        self._values_only = not has_formulas and not _has_percent_formats(self._wb)
-        self._rows = ws.iter_rows(values_only=self._values_only)
-        self._frows = self._formula_ws.iter_rows() if self._formula_ws is not None else None
+        src = xlsx_rows.source_of(self._wb, ws)
+        found = _prescan(self._wb, ws)
+        self._merged = found.merged
+        # Percent columns are known once the header is read (Plan.build); the row stream reads this set.
+        self._percent: set[int] = set()
         try:
-            first = next(self._rows)
-            if self._frows is not None:
-                next(self._frows)
+            if src is not None:
+                self._rows = xlsx_rows.rows(src, self._percent)
+            else:
+                self._rows = self._openpyxl_rows(ws, found.formulas)
+            _, first = next(self._rows)
         except StopIteration:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
-        self.header = list(first) if self._values_only else [c.value for c in first]
+        except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+            self.close()
+            raise InputError(f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
+                             hint="文件可能已损坏；请在 Excel/WPS 中打开并另存为 .xlsx。") from None
+        self.header = list(first)
         bad_head = [rng for rng in self._merged if rng[1] <= 1]
         if bad_head:
             self.close()
@@ -532,22 +554,18 @@ class XlsxTable(Table):
         raise InputError(f"{self.source}：没有可读取的答卷工作表")
 
     def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
-        if self._values_only:
-            yield from self._value_rows(file_index)
-            return
-        yield from self._cell_rows(plan, file_index)
-
-    def _value_rows(self, file_index: int) -> Iterator[RawRow]:
-        """Rows as plain values (no percent formats, no formulas in the file)."""
+        self._percent.update(plan.percent)
         merged = self._merged
-        for rown, row in enumerate(self._rows, 2):
-            vals: list[Any] = [BadCell(f"单元格为错误值 {v}") if isinstance(v, str) and v in _EXCEL_ERRORS else v
-                               for v in row]
-            if merged:
-                self._mark_merged(vals, rown)
-            if _blank(tuple(vals)):
-                continue
-            yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
+        try:
+            for rown, vals in self._rows:
+                if merged and any(r1 <= rown <= r2 for (_c1, r1, _c2, r2, _ref) in merged):
+                    self._mark_merged(vals, rown)
+                elif _blank(vals):
+                    continue
+                yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
+        except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+            raise InputError(f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
+                             hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。") from None
 
     def _mark_merged(self, vals: list[Any], rown: int) -> None:
         for (c1, r1, c2, r2, ref) in self._merged:
@@ -557,38 +575,33 @@ class XlsxTable(Table):
                         vals.append(None)
                     vals[col - 1] = BadCell(f"合并单元格 {ref}：请取消合并，并在每一行分别填写")
 
-    def _cell_rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
-        pct = plan.percent
-        merged = self._merged
-        frows = self._frows
-        for cells in self._rows:
+    def _openpyxl_rows(self, ws: Any, has_formulas: bool) -> Iterator[tuple[int, list[Any]]]:
+        """The same (row number, values) stream through openpyxl's cell objects (slower; any openpyxl version)."""
+        from openpyxl import load_workbook
+
+        ws.reset_dimensions()  # don't trust the stored <dimension>
+        frows = None
+        if has_formulas:
+            self._fwb = load_workbook(self.path, read_only=True, data_only=False)
+            fws = self._fwb[ws.title]
+            fws.reset_dimensions()
+            frows = fws.iter_rows()
+        pct = self._percent
+        for rown, cells in enumerate(ws.iter_rows(), 1):
             fcells = next(frows, ()) if frows is not None else ()
-            if not cells:
-                continue
-            rown = cells[0].row if hasattr(cells[0], "row") and cells[0].row else None
             vals: list[Any] = []
-            any_value = False
             for i, c in enumerate(cells):
                 v = c.value
-                dt = getattr(c, "data_type", "n")
-                if v is None and fcells and i < len(fcells) and getattr(fcells[i], "data_type", None) == "f":
-                    v = BadCell("单元格是公式，但文件中没有公式的计算结果；请在 Excel/WPS 中打开后保存，或直接填写数值")
-                if v is not None:
-                    any_value = True
-                    if dt == "e" or (isinstance(v, str) and v in _EXCEL_ERRORS):
-                        v = BadCell(f"单元格为错误值 {v}")
-                    elif i in pct and isinstance(v, (int, float)) and not isinstance(v, bool) \
-                            and "%" in (c.number_format or ""):
-                        v = round(v * 100, 10)  # typed as 35% -> stored 0.35
+                if v is None and i < len(fcells) and getattr(fcells[i], "data_type", None) == "f":
+                    v = BadCell(xlsx_rows.NO_FORMULA_RESULT)
+                elif getattr(c, "data_type", "n") == "e" or (isinstance(v, str) and v in _EXCEL_ERRORS):
+                    v = xlsx_rows.error_cell(v)
+                elif i in pct and isinstance(v, (int, float)) and not isinstance(v, bool) \
+                        and "%" in (c.number_format or ""):
+                    v = round(v * 100, 10)  # typed as 35% -> stored 0.35
                 vals.append(v)
-            if rown is None:
-                rown = getattr(cells[0], "row", None)
-            if merged and rown is not None and any(r1 <= rown <= r2 for (_c1, r1, _c2, r2, _ref) in merged):
-                any_value = True
-                self._mark_merged(vals, rown)
-            if not any_value or _blank(tuple(vals)):
-                continue
-            yield RawRow(self.source, (file_index, rown or 0), rown, tuple(vals))
+            if cells:
+                yield rown, vals
 
     def close(self) -> None:
         for wb in (getattr(self, "_wb", None), getattr(self, "_fwb", None)):
@@ -599,53 +612,13 @@ class XlsxTable(Table):
                     pass
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
-
-
-def _has_percent_formats(wb) -> bool:
-    """Whether any cell style of the workbook uses a percent number format (built-in 9/10 or custom)."""
-    try:
-        custom = list(wb._number_formats)
-        for style in wb._cell_styles:
-            fid = style.numFmtId
-            if fid in (9, 10) or (fid >= 164 and fid - 164 < len(custom) and "%" in custom[fid - 164]):
-                return True
-        return False
-    except Exception:  # openpyxl internals changed: take the careful path
-        return True
-
-
-def _prescan(wb, ws) -> tuple[list[tuple[int, int, int, int, str]], bool]:
-    """Merged ranges and whether any formula exists, by one pass over the sheet's XML (read-only mode hides both)."""
+def _prescan(wb: Any, ws: Any) -> xlsx_rows.Scan:
+    """Merged ranges and whether there are formulas (one pass over the sheet's XML); nothing if it can't be found."""
     path = getattr(ws, "_worksheet_path", None)
     archive = getattr(wb, "_archive", None)
     if path is None or archive is None:
-        return [], False
-    merged: list[tuple[int, int, int, int, str]] = []
-    formulas = False
-    tail = b""
-    with archive.open(path) as fh:
-        while chunk := fh.read(1 << 20):
-            buf = tail + chunk
-            if not formulas and _FORMULA.search(buf):
-                formulas = True
-            if b"mergeCell" in buf:
-                for m in _MERGE.finditer(buf):
-                    c1, r1, c2, r2 = m.groups()
-                    ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-                    item = (_col_index(c1), int(r1), _col_index(c2), int(r2), ref)
-                    if item not in merged:
-                        merged.append(item)
-            tail = buf[-256:]
-    return merged, formulas
+        return xlsx_rows.Scan([], False)
+    return xlsx_rows.scan(archive, path)
 
 
 def open_table(path: Path, source: str | None = None) -> Table:

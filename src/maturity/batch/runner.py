@@ -373,7 +373,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
 
     # Workers write each answers file into the answers folder under a temporary name; this process
     # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
-    staging = str(outdir / ANSWERS_DIR)
+    staging = str(outdir / LEDGER_DIR / "staging")
     Path(staging).mkdir(parents=True, exist_ok=True)
     executor: Any = _Inline(qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
