@@ -44,8 +44,7 @@ def _assert_outputs_sound(out: Path) -> int:
     """Every answers file present parses completely; returns how many there are."""
     n = 0
     for p in (out / "answers").iterdir():
-        if p.name.startswith("."):
-            continue  # an unfinished temp file from a killed atomic write: never the real name
+        assert not p.name.startswith("."), "unfinished files are staged elsewhere, never in answers/"
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
         assert doc["enterprise"]["name"] and doc["answers"], p
         n += 1
@@ -87,3 +86,4 @@ def test_interrupted_batch_resumes_to_a_complete_summary(tmp_path, csv_input, si
     assert rows - 1 == N  # one row per enterprise, header excluded
     wb.close()
     assert (out / LEDGER_DIR).is_dir()
+    assert not any((out / LEDGER_DIR / "staging").iterdir()), "files staged by the killed run are cleared"

@@ -229,8 +229,10 @@ def write_summary(outdir: Path, records: Iterable[dict], rejects: list[dict], co
 
     cols = summary_columns(dimensions, rec_title)
     xlsx_tmp = outdir / ".summary.xlsx.tmp"
+    scratch = outdir / ".maturity-batch"  # XlsxWriter's row files: kept inside OUTDIR, removed on close
+    scratch.mkdir(exist_ok=True)
     wb = xlsxwriter.Workbook(str(xlsx_tmp), {
-        "constant_memory": True, "tmpdir": str(outdir), "strings_to_formulas": False, "strings_to_numbers": False,
+        "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False, "strings_to_numbers": False,
         "strings_to_urls": False, "nan_inf_to_errors": True})
     bold = wb.add_format({"bold": True})
 

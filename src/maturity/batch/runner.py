@@ -48,6 +48,7 @@ os.umask(_umask)
 _FILE_MODE = 0o666 & ~_umask  # what a plain open() would give (mkstemp gives 0600)
 LEDGER_DIR = ".maturity-batch"
 LEDGER = "ledger.jsonl"
+STAGING = "staging"  # under LEDGER_DIR: answers files being written by the workers
 ANSWERS_DIR = "answers"
 REPORTS_DIR = "reports"
 CHUNK = 32
@@ -310,8 +311,9 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> dict[str, dict
     if previous and not resume and not force:
         raise InputError(f"输出文件夹中已有批量结果：{outdir}",
                          hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。")
-    for stale in (outdir / ANSWERS_DIR).glob(".staged-*.tmp") if outdir.is_dir() else ():
-        stale.unlink(missing_ok=True)  # left by an interrupted run: never a finished answers file
+    for folder in (outdir / LEDGER_DIR / STAGING, outdir / ANSWERS_DIR):  # (answers/: older versions staged there)
+        for stale in folder.glob(".staged-*.tmp") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)  # left by an interrupted run: never a finished answers file
     done: dict[str, dict] = {}
     if ledger.exists():
         with open(ledger, encoding="utf-8") as fh:
@@ -371,9 +373,9 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
         if progress:
             progress("score", count, total)
 
-    # Workers write each answers file into the answers folder under a temporary name; this process
+    # Workers write each answers file under a temporary name in the staging folder; this process
     # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
-    staging = str(outdir / LEDGER_DIR / "staging")
+    staging = str(outdir / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
     executor: Any = _Inline(qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
