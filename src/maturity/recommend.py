@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from maturity.conditions_eval import State, evaluate, failing_leaves, short
+from maturity.answering import Normalized
+from maturity.conditions_eval import State, evaluate, failing_leaves, holds, short
 from maturity.models.answers import Answer, AnswersFile, Enterprise
 from maturity.models.catalog import (
     Catalog,
@@ -47,8 +48,8 @@ from maturity.models.conditions import (
     ScoreCond,
 )
 from maturity.models.questionnaire import Question, Questionnaire
-from maturity.models.results import Assessment
-from maturity.scoring import Scheme
+from maturity.models.results import Assessment, Blocker
+from maturity.scoring import Scheme, Summary
 
 METHOD = (
     "等级预测方法：把计划内各方案声明的“落地后可如实改选的答案”（improves）按阶段累加到当前答卷上"
@@ -59,7 +60,47 @@ METHOD = (
 _EPS = 1e-9
 
 
-# ---- state and answers rebuilt from an Assessment ----------------------------------------------
+# ---- what selection and ranking look at ---------------------------------------------------------
+class Standing(NamedTuple):
+    """An assessed enterprise as selection and ranking read it: built from a full Assessment, or from the
+    engine's lighter Summary (batch rows), so both rank with the same code and the same numbers."""
+
+    enterprise: Enterprise  # the engine reads its sub-sector
+    industry_type: str | None
+    state: State
+    score: float
+    level_rank: int
+    next_id: str | None
+    blockers: list[Blocker]  # of the next level; a gate blocker lists every failing condition
+
+
+def standing(scheme: Scheme, a: Assessment) -> Standing:
+    e = a.enterprise
+    ent = Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
+                                     region=e.region, contact="", assessor=e.assessor)
+    return Standing(ent, e.industry_type or None, scheme.state_of(a), a.score, a.level.rank,
+                    a.next_level.id if a.next_level else None, a.blockers)
+
+
+def standing_of_summary(scheme: Scheme, enterprise: Enterprise, summary: Summary) -> Standing:
+    sub = scheme.sub_sectors.get(enterprise.sub_sector)
+    return Standing(enterprise, sub.industry_type if sub else None, summary.state, summary.score, summary.level.rank,
+                    summary.next_level.id if summary.next_level else None, summary.blockers)
+
+
+def canonical_answers(state: State) -> dict[str, Normalized]:
+    """The answers that count in an assessed state (answered values and N/A), for re-scoring."""
+    out: dict[str, Normalized] = {}
+    for qid, status in state.status.items():
+        if status == "na":
+            out[qid] = Normalized(None, True)
+        else:
+            value = state.values.get(qid)
+            if value is not None:
+                out[qid] = Normalized(value, False)
+    return out
+
+
 def answers_from_assessment(a: Assessment) -> AnswersFile:
     """Canonical answers equivalent to the ones that produced ``a`` (for re-scoring)."""
     e = a.enterprise
@@ -106,38 +147,53 @@ def _improved_value(q: Questionnaire, x: Question, current: Any, target: Any) ->
     return None
 
 
-def _canonical(q: Questionnaire, x: Question, value: Any) -> Any:
+_TARGETS: dict[int, tuple[Solution, dict[str, Any]]] = {}
+
+
+def _targets(q: Questionnaire, s: Solution) -> dict[str, Any]:
+    """The solution's ``improves`` as canonical answers (normalised once per solution)."""
     from maturity.answering import normalize
 
-    return normalize(q, x, value)
+    hit = _TARGETS.get(id(s))
+    if hit is None or hit[0] is not s:
+        qmap = q.question_map
+        hit = _TARGETS[id(s)] = (s, {qid: normalize(q, qmap[qid], raw) for qid, raw in s.improves.items()})
+    return hit[1]
 
 
-def apply_improvements(q: Questionnaire, answers: AnswersFile, solutions: list[Solution]) -> AnswersFile:
+def improve_answers(q: Questionnaire, answers: dict[str, Normalized], solutions: list[Solution]) -> dict[str, Normalized]:
     """``answers`` with every solution's ``improves`` applied where better (N/A answers stay N/A)."""
-    new = dict(answers.answers)
+    new = dict(answers)
     qmap = q.question_map
     for s in solutions:
-        for qid, raw in s.improves.items():
-            x = qmap[qid]
+        for qid, target in _targets(q, s).items():
             cur = new.get(qid)
             if cur is not None and cur.na:
                 continue
-            value = _improved_value(q, x, cur.value if cur is not None else None, _canonical(q, x, raw))
+            value = _improved_value(q, qmap[qid], cur.value if cur is not None else None, target)
             if value is not None:
-                new[qid] = Answer.model_construct(value=value, na=False, justification="",
-                                                  note=cur.note if cur is not None else "")
+                new[qid] = Normalized(value, False, cur.note if cur is not None else "")
+    return new
+
+
+def apply_improvements(q: Questionnaire, answers: AnswersFile, solutions: list[Solution]) -> AnswersFile:
+    """:func:`improve_answers` on an answers file."""
+    before = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
+    new = dict(answers.answers)
+    for qid, n in improve_answers(q, before, solutions).items():
+        if n is not before.get(qid):
+            new[qid] = Answer.model_construct(value=n.value, na=False, justification="", note=n.note)
     return answers.model_copy(update={"answers": new})
 
 
-def _adds_something(q: Questionnaire, a: Assessment, s: Solution) -> bool:
-    by_id = {x.id: x for x in a.questions}
+def _adds_something(q: Questionnaire, state: State, s: Solution) -> bool:
+    """Whether ``s`` would improve at least one answer of an assessed state (N/A or inapplicable: no)."""
     qmap = q.question_map
-    for qid, raw in s.improves.items():
-        r = by_id.get(qid)
-        if r is None or r.status in ("na", "not_applicable"):
+    for qid, target in _targets(q, s).items():
+        status = state.status.get(qid)
+        if status is None or status in ("na", "not_applicable"):
             continue
-        x = qmap[qid]
-        if _improved_value(q, x, r.answer, _canonical(q, x, raw)) is not None:
+        if _improved_value(q, qmap[qid], state.values.get(qid), target) is not None:
             return True
     return False
 
@@ -145,12 +201,11 @@ def _adds_something(q: Questionnaire, a: Assessment, s: Solution) -> bool:
 def _adds_something_to(q: Questionnaire, answers: AnswersFile, s: Solution) -> bool:
     """Whether ``s`` would still improve at least one of ``answers`` (N/A answers cannot be improved)."""
     qmap = q.question_map
-    for qid, raw in s.improves.items():
+    for qid, target in _targets(q, s).items():
         cur = answers.answers.get(qid)
         if cur is not None and cur.na:
             continue
-        x = qmap[qid]
-        if _improved_value(q, x, cur.value if cur is not None else None, _canonical(q, x, raw)) is not None:
+        if _improved_value(q, qmap[qid], cur.value if cur is not None else None, target) is not None:
             return True
     return False
 
@@ -227,66 +282,83 @@ class Candidate:
     prereqs: list[str] = field(default_factory=list)  # prerequisites that are candidates themselves
 
 
-def _applies(s: Solution, a: Assessment) -> bool:
-    it = a.enterprise.industry_type
+def _applies(s: Solution, st: Standing) -> bool:
+    it = st.industry_type
     if it and it not in s.industry_types:
         return False
-    return s.sub_sectors is None or a.enterprise.sub_sector in s.sub_sectors
+    return s.sub_sectors is None or st.enterprise.sub_sector in s.sub_sectors
 
 
-def _in_place(scheme: Scheme, a: Assessment, state: State, s: Solution) -> bool:
-    if not evaluate(s.trigger, state).passed:
+def _in_place(scheme: Scheme, st: Standing, s: Solution) -> bool:
+    state = st.state
+    if not holds(s.trigger, state):
         return True
     lv = state.dim_levels.get(s.dimension)
     if lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
         return True
-    return not _adds_something(scheme.questionnaire, a, s)
+    return not _adds_something(scheme.questionnaire, state, s)
 
 
-def _impact(scheme: Scheme, base: Assessment, base_answers: AnswersFile, s: Solution) -> Impact:
-    nxt = base.next_level.id if base.next_level is not None else None
-    after = scheme.probe(apply_improvements(scheme.questionnaire, base_answers, [s]), nxt)
+def _impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: Solution) -> Impact:
+    nxt = base.next_id
+    after = scheme.probe_of(base.enterprise, improve_answers(scheme.questionnaire, answers, [s]), nxt)
     gain = round(after.score - base.score, 3)
     if nxt is None:
         return Impact(addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain)
-    before = {g.id: g for g in base.gates if g.level == nxt}
-    opened = [gid for gid, g in before.items() if not g.passed and after.failing[gid] == 0]
-    closed = sum(max(0, len(failing_leaves(g.detail)) - after.failing[gid])
-                 for gid, g in before.items() if not g.passed)
+    failing = {b.gate: len(b.missing) for b in base.blockers if b.kind == "gate" and b.gate}  # gates in rule order
+    opened = [gid for gid in failing if after.failing[gid] == 0]
+    closed = sum(max(0, n - after.failing[gid]) for gid, n in failing.items())
     score_blocked = any(b.kind == "score" for b in base.blockers)
-    raises = after.level_rank > base.level.rank
+    raises = after.level_rank > base.level_rank
     addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
     return Impact(addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed,
                   score_gain=gain)
 
 
-def select(scheme: Scheme, a: Assessment, catalog: Catalog) -> tuple[list[Candidate], set[str]]:
-    """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place."""
-    state = scheme.state_of(a)
+def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
+           reasons: bool = True) -> tuple[list[Candidate], set[str]]:
+    """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place.
+
+    ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only)."""
+    st = standing(scheme, a) if isinstance(a, Assessment) else a
     cands: list[Candidate] = []
     in_place: set[str] = set()
     for i, s in enumerate(catalog.solutions):
-        if not _applies(s, a):
+        if not _applies(s, st):
             continue
-        if _in_place(scheme, a, state, s):
+        if _in_place(scheme, st, s):
             in_place.add(s.id)
             continue
-        cands.append(Candidate(s, i, reasons_for(s.trigger, state), Impact(addresses_next_level=False)))
+        cands.append(Candidate(s, i, reasons_for(s.trigger, st.state) if reasons else [],
+                               Impact(addresses_next_level=False)))
     ids = {c.solution.id for c in cands}
     for c in cands:
         c.prereqs = [p for p in c.solution.prerequisites if p in ids]
     return cands, in_place
 
 
-def rank(scheme: Scheme, cands: list[Candidate], at: Assessment, answers: AnswersFile) -> list[Candidate]:
+def rank(scheme: Scheme, cands: list[Candidate], at: Assessment | Standing,
+         answers: AnswersFile | dict[str, Normalized]) -> list[Candidate]:
     """Score each candidate alone against the state ``at`` and return them in topological priority order."""
-    dim_score = {d.id: d.score if d.score is not None else 0.0 for d in at.dimensions}
+    st = standing(scheme, at) if isinstance(at, Assessment) else at
+    if isinstance(answers, AnswersFile):
+        answers = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
+    dim_score = {did: v if v is not None else 0.0 for did, v in st.state.dim_scores.items()}
     for c in cands:
-        c.impact = _impact(scheme, at, answers, c.solution)
+        c.impact = _impact(scheme, st, answers, c.solution)
         c.key = (c.impact.raises_level, len(c.impact.gates), c.impact.gaps_closed, c.impact.addresses_next_level,
                  -dim_score.get(c.solution.dimension, 0.0), c.impact.score_gain, -c.solution.cost.max, -c.index)
     _inherit_priority(cands)
     return _topological(cands)
+
+
+def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary: Summary, n: int = 3) -> list[str]:
+    """The first ``n`` recommendations, by title, straight from a batch row's Summary (no Assessment built)."""
+    st = standing_of_summary(scheme, enterprise, summary)
+    cands, _ = select(scheme, st, catalog, reasons=False)
+    if not cands:
+        return []
+    return [c.solution.title for c in rank(scheme, cands, st, canonical_answers(st.state))[:n]]
 
 
 def _inherit_priority(cands: list[Candidate]) -> None:

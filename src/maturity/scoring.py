@@ -203,7 +203,7 @@ class Scheme:
         st = core.state
         return Summary(st.score or 0.0, self.level_ref[core.level_id],
                        self.level_ref[core.next_id] if core.next_id else None,
-                       st.dim_scores, st.status, self._blockers(core))
+                       st.dim_scores, st.status, self._blockers(core), st)
 
     def quick(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> QuickResult:
         """Score, level and dimension scores only: the fast path for large batches."""
@@ -219,7 +219,11 @@ class Scheme:
         be canonical (as in an Assessment), so no normalisation or explanation is done.
         """
         normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
-        core = self._core(answers.enterprise, normalized)
+        return self.probe_of(answers.enterprise, normalized, gates_of)
+
+    def probe_of(self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None) -> Probe:
+        """:meth:`probe` from the profile and canonical answers."""
+        core = self._core(enterprise, normalized)
         failing = {g.id: count_failing_leaves(g.when, core.state) for g in self.gates_by_level.get(gates_of or "", ())}
         return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)
 
@@ -319,6 +323,7 @@ class Summary(NamedTuple):
     dimension_scores: dict[str, float | None]
     statuses: dict[str, str]
     blockers: list[Blocker]
+    state: State  # what conditions (catalog triggers) are evaluated against
 
 
 class QuickResult(NamedTuple):

@@ -212,6 +212,14 @@ class Plan:
                     return self.questions[old]
         return None
 
+    def answer_columns(self) -> list[tuple[str, int, int | None]]:
+        """(question code, its column, its justification column) for every question column."""
+        cols = self.__dict__.get("_answer_columns")
+        if cols is None:
+            cols = self.__dict__["_answer_columns"] = [(qid, i, self.justifications.get(qid))
+                                                       for qid, i in self.questions.items()]
+        return cols
+
     def __getstate__(self) -> dict:
         # the questionnaire is large and every worker has it already: send only the column map
         state = dict(self.__dict__)
@@ -274,14 +282,18 @@ class Plan:
                                                for e in errors):
             errors.append(self.error(r, self.profile.get("sub_sector"), "子行业为必填"))
 
-        # answers
+        # answers (the hot loop of a batch: cells are read inline rather than through self.cell)
         qmap = q.question_map
         answers: dict[str, Normalized] = {}
-        for qid, i in self.questions.items():
-            v = self.cell(values, i)
-            j = self.justifications.get(qid)
-            just = self.cell(values, j)
-            just_text = None if just is None or isinstance(just, BadCell) else str(just)
+        n = len(values)
+        for qid, i, j in self.answer_columns():
+            v = values[i] if i < n else None
+            if v.__class__ is str:
+                v = unneutralise(v).strip() or None
+            just_text = None
+            if j is not None and j < n and values[j] is not None:
+                just = self.cell(values, j)
+                just_text = None if just is None or isinstance(just, BadCell) else str(just)
             if isinstance(v, BadCell):
                 continue
             if qid in drop:
@@ -331,16 +343,19 @@ class Plan:
         if not isinstance(v, (str, int, float)):
             return self._convert(x, v)
         q = self.questionnaire
-        key = (q.id, q.version, x.id, type(v), v)  # type: 1, 1.0 and True are equal dict keys
-        hit = _VALUE_CACHE.get(key)
+        cache = _VALUE_CACHE.get((q.id, q.version, x.id))
+        if cache is None:
+            cache = _VALUE_CACHE[(q.id, q.version, x.id)] = {}
+        key = v if v.__class__ is str else (type(v), v)  # with the type: 1, 1.0 and True are equal keys
+        hit = cache.get(key)
         if hit is None:
             try:
                 hit = (True, self._convert(x, v))
             except AnswerProblem as e:
                 hit = (False, str(e))
-            if len(_VALUE_CACHE) >= _VALUE_CACHE_MAX:
-                _VALUE_CACHE.clear()
-            _VALUE_CACHE[key] = hit
+            if len(cache) >= _VALUE_CACHE_MAX:
+                cache.clear()
+            cache[key] = hit
         ok, value = hit
         if not ok:
             raise AnswerProblem(value)
@@ -361,9 +376,9 @@ class Plan:
         return normalize(q, x, v)
 
 
-# (questionnaire, version, question, type, cell value) -> (True, canonical value) or (False, problem)
-_VALUE_CACHE: dict[tuple, tuple[bool, Any]] = {}
-_VALUE_CACHE_MAX = 50_000
+# (questionnaire, version, question) -> {cell value: (True, canonical value) or (False, problem)}
+_VALUE_CACHE: dict[tuple[str, str, str], dict[Any, tuple[bool, Any]]] = {}
+_VALUE_CACHE_MAX = 5_000  # per question
 
 
 def split_choices(text: str, options: list) -> list[str]:

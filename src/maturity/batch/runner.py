@@ -102,10 +102,10 @@ def _init_worker(qid: str, recommend: bool, staging: str) -> None:
     _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
 
 
-def _recommender(scheme: Any) -> Callable[[Any], list[str]] | None:
-    """Top three 小快轻准 recommendations if the questionnaire has a catalog, else None."""
+def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
+    """Top three 小快轻准 recommendations (enterprise, Summary) -> titles, if the questionnaire has a catalog."""
     from maturity.catalog_loader import bundled_catalog
-    from maturity.recommend import answers_from_assessment, rank, select
+    from maturity.recommend import top_titles
 
     try:
         catalog = bundled_catalog(scheme.questionnaire)
@@ -113,15 +113,7 @@ def _recommender(scheme: Any) -> Callable[[Any], list[str]] | None:
         return None
     if catalog is None:
         return None
-
-    def top3(a: Any) -> list[str]:
-        cands, _ = select(scheme, a, catalog)
-        if not cands:
-            return []
-        ranked = rank(scheme, cands, a, answers_from_assessment(a))
-        return [c.solution.title for c in ranked[:3]]
-
-    return top3
+    return lambda enterprise, summary: top_titles(scheme, catalog, enterprise, summary)
 
 
 def recommendations_available(qid: str) -> bool:
@@ -165,9 +157,8 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     normalized = (af.answers if isinstance(af, ParsedRow) else
                   {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()})
     rec = _STATE.get("recommend")
-    # Recommendations rank against the full Assessment; without them the lighter summary is enough.
-    a = scheme.assess_of(af.enterprise, normalized) if rec is not None else scheme.summary_of(af.enterprise, normalized)
-    statuses = {x.id: x.status for x in a.questions} if rec is not None else a.statuses
+    a = scheme.summary_of(af.enterprise, normalized)
+    statuses = a.statuses
     missing = [x for x in q.questions if x.required and statuses[x.id] == "unanswered"]
     if missing:
         for x in missing:
@@ -177,7 +168,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
             else:
                 out.errors.append(CellError(None, "", f"answers.{x.id}", f"必答题 {x.id} 未作答"))
         return out
-    recs = rec(a) if rec is not None else _blockers(a)
+    recs = rec(af.enterprise, a) if rec is not None else _blockers(a)
     ent = af.enterprise
     sub = q.sub_sector_map.get(ent.sub_sector)
     scored = [x for x in q.questions if x.scored]
@@ -186,7 +177,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         "sub_sector_name": sub.name if sub else ent.sub_sector, "size_name": scheme.sizes.get(ent.size or "", ""),
         "region": ent.region, "assessor": ent.assessor, "level": a.level.label, "level_name": a.level.name,
         "level_id": a.level.id, "score": a.score,
-        "dims": {d.id: d.score for d in a.dimensions} if rec is not None else dict(a.dimension_scores),
+        "dims": dict(a.dimension_scores),
         "recommendations": recs, "questionnaire": q.id, "version": q.version,
         "answered": sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
         "applicable": sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
