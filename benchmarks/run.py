@@ -33,8 +33,8 @@ def main() -> int:
         ("启动", lambda: bench_startup.main(repeat=7 if args.quick else 15)),
         ("评分", lambda: bench_scoring.main(n=500 if args.quick else 2000)),
         ("报告", lambda: bench_report.measure(runs=3 if args.quick else 7)),
-        ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 16,
-                                             repeat=1 if args.quick else 3)),
+        ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
+                                             repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 5)),
     ):
         print(f"… {name}", file=sys.stderr, flush=True)
         rows += fn()
