@@ -177,21 +177,3 @@ def test_random_answer_sets_never_violate_prerequisites_or_budget(bundled, data,
     a = scheme.assess(answers)
     plan = recommend.build_plan(scheme, a, catalog, budget=budget)
     check_invariants(scheme, catalog, a, plan)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_batch_top_three_equals_the_roadmap_ranking(bundled, data):
-    """A batch row ranks from the engine's Summary; the plan from a full Assessment: same candidates, same
-    impacts, same order."""
-    scheme, catalog = bundled
-    answers = data.draw(answer_sets(scheme.questionnaire))
-    a = scheme.assess(answers)
-    cands, _ = recommend.select(scheme, a, catalog)
-    full = recommend.rank(scheme, cands, a, recommend.answers_from_assessment(a))
-    summary = scheme.summary(answers)
-    st_ = recommend.standing_of_summary(scheme, answers.enterprise, summary)
-    light_cands, _ = recommend.select(scheme, st_, catalog, reasons=False)
-    light = recommend.rank(scheme, light_cands, st_, recommend.canonical_answers(summary.state))
-    assert [(c.solution.id, c.impact) for c in light] == [(c.solution.id, c.impact) for c in full]
-    assert recommend.top_titles(scheme, catalog, answers.enterprise, summary) == [c.solution.title for c in full[:3]]

@@ -117,7 +117,8 @@ def _count_reaches(cond: CountCond, state: State) -> bool:
     return False
 
 
-def _count_hits(cond: CountCond, state: State) -> tuple[list[str], list[str]]:
+def count_hits(cond: CountCond, state: State) -> tuple[list[str], list[str]]:
+    """The ids a count condition counts (hits) and those it looks at but does not count (misses)."""
     spec = cond.count
     pred = spec.predicate()
     hits: list[str] = []
@@ -209,7 +210,7 @@ def evaluate(cond: Any, state: State) -> ConditionResult:
 def _count(cond: CountCond, state: State) -> ConditionResult:
     spec = cond.count
     q = state.questionnaire
-    hit_ids, miss_ids = _count_hits(cond, state)
+    hit_ids, miss_ids = count_hits(cond, state)
     if spec.questions is not None:
         def name(qid: str) -> str:
             question = q.question_map[qid]

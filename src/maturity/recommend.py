@@ -299,7 +299,8 @@ def _in_place(scheme: Scheme, st: Standing, s: Solution) -> bool:
     return not _adds_something(scheme.questionnaire, state, s)
 
 
-def _impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: Solution) -> Impact:
+def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: Solution) -> Impact:
+    """What applying ``s`` alone to ``answers`` does for the next level (one re-scoring)."""
     nxt = base.next_id
     after = scheme.probe_of(base.enterprise, improve_answers(scheme.questionnaire, answers, [s]), nxt)
     gain = round(after.score - base.score, 3)
@@ -343,22 +344,30 @@ def rank(scheme: Scheme, cands: list[Candidate], at: Assessment | Standing,
     st = standing(scheme, at) if isinstance(at, Assessment) else at
     if isinstance(answers, AnswersFile):
         answers = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
-    dim_score = {did: v if v is not None else 0.0 for did, v in st.state.dim_scores.items()}
+    dim_score = dimension_scores(st)
     for c in cands:
-        c.impact = _impact(scheme, st, answers, c.solution)
-        c.key = (c.impact.raises_level, len(c.impact.gates), c.impact.gaps_closed, c.impact.addresses_next_level,
-                 -dim_score.get(c.solution.dimension, 0.0), c.impact.score_gain, -c.solution.cost.max, -c.index)
+        c.impact = impact(scheme, st, answers, c.solution)
+        c.key = key_of(c, dim_score)
+    return prioritise(cands)
+
+
+def dimension_scores(st: Standing) -> dict[str, float]:
+    return {did: v if v is not None else 0.0 for did, v in st.state.dim_scores.items()}
+
+
+def key_of(c: Candidate, dim_score: dict[str, float]) -> tuple:
+    """The ranking key: level gain, gates opened, gaps closed, next level addressed, weakest dimension first,
+    score gain, cheaper first, catalog order."""
+    i = c.impact
+    return (i.raises_level, len(i.gates), i.gaps_closed, i.addresses_next_level,
+            -dim_score.get(c.solution.dimension, 0.0), i.score_gain, -c.solution.cost.max, -c.index)
+
+
+def prioritise(cands: list[Candidate], limit: int | None = None) -> list[Candidate]:
+    """Candidates with keys in the recommended order (the first ``limit`` of it): prerequisites first, each
+    as urgent as what waits for it."""
     _inherit_priority(cands)
-    return _topological(cands)
-
-
-def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary: Summary, n: int = 3) -> list[str]:
-    """The first ``n`` recommendations, by title, straight from a batch row's Summary (no Assessment built)."""
-    st = standing_of_summary(scheme, enterprise, summary)
-    cands, _ = select(scheme, st, catalog, reasons=False)
-    if not cands:
-        return []
-    return [c.solution.title for c in rank(scheme, cands, st, canonical_answers(st.state))[:n]]
+    return _topological(cands, limit)
 
 
 def _inherit_priority(cands: list[Candidate]) -> None:
@@ -375,19 +384,19 @@ def _inherit_priority(cands: list[Candidate]) -> None:
             return
 
 
-def _topological(cands: list[Candidate]) -> list[Candidate]:
+def _topological(cands: list[Candidate], limit: int | None = None) -> list[Candidate]:
     ids = {c.solution.id for c in cands}
     done: set[str] = set()
     order: list[Candidate] = []
     remaining = list(cands)
-    while remaining:
+    while remaining and (limit is None or len(order) < limit):
         ready = [c for c in remaining if all(p in done or p not in ids for p in c.prereqs)]
         if not ready:  # a cycle: the catalog loader rejects these, but never loop forever
             ready = remaining
         best = max(ready, key=lambda c: c.key)
         order.append(best)
         done.add(best.solution.id)
-        remaining.remove(best)
+        remaining = [c for c in remaining if c is not best]  # by identity (dataclass == compares every field)
     return order
 
 

@@ -105,7 +105,7 @@ def _init_worker(qid: str, recommend: bool, staging: str) -> None:
 def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
     """Top three 小快轻准 recommendations (enterprise, Summary) -> titles, if the questionnaire has a catalog."""
     from maturity.catalog_loader import bundled_catalog
-    from maturity.recommend import top_titles
+    from maturity.shortlist import top_titles
 
     try:
         catalog = bundled_catalog(scheme.questionnaire)
