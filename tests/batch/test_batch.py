@@ -137,6 +137,17 @@ def test_round_trip_libreoffice(tmp_path, q):
     rows = rows_for(q, 25, seed=11)
     filled = tmp_path / "filled.xlsx"
     synth.fill_xlsx(sheet.xlsx_template(q), rows, str(filled))
+    # As people type in Calc: "35%" in a percent column (stored 0.35) and a formula (LibreOffice saves its result)
+    x = next(x for x in q.questions if x.kind == "number" and x.unit == "%" and x.applies_to is None)
+    wb = load_workbook(filled)
+    ws = wb["答卷"]
+    col = next(c.column for c in ws[1] if c.value == sheet.question_header(x))
+    typed = [(r, row) for r, row in enumerate(rows, 2) if isinstance(row.expected.get(x.id), float)][:2]
+    assert len(typed) == 2
+    (r1, row1), (r2, row2) = typed
+    ws.cell(row=r1, column=col, value=row1.expected[x.id] / 100).number_format = "0.0%"
+    ws.cell(row=r2, column=col, value=f"={row2.expected[x.id]}+0")
+    wb.save(filled)
     lo_dir = tmp_path / "lo"
     profile = tmp_path / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
