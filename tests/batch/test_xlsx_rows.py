@@ -229,13 +229,15 @@ def test_any_workbook_openpyxl_writes_reads_the_same(tmp_path, rows, write_only)
     assert {r: [plain(v) for v in vals] for r, vals in ours.items() if vals} == theirs
 
 
-@pytest.mark.parametrize("damage", ["truncated", "not xml"])
+@pytest.mark.parametrize("damage", ["truncated", "not xml", "column beyond XFD"])
 def test_damaged_sheet_is_one_clear_error(tmp_path, damage):
     from maturity.batch.reader import open_table
     from maturity.errors import InputError
 
     path = tmp_path / "damaged.xlsx"
-    body = SHEET[: len(SHEET) // 2] if damage == "truncated" else "<row r='1'><c><v>1</v></row>"
+    body = {"truncated": SHEET[: len(SHEET) // 2], "not xml": "<row r='1'><c><v>1</v></row>",
+            "column beyond XFD": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="ZZZZZZZZ2"><v>1</v></c></row>',
+            }[damage]
     write_raw_xlsx(path, body, SHARED)
     with pytest.raises(InputError) as e:
         table = open_table(path)

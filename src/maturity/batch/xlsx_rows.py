@@ -1,8 +1,8 @@
 """The rows of one worksheet as plain values, streamed from the sheet's XML by the C parser behind ElementTree.
 
 openpyxl still opens the workbook (sheet list, shared strings, cell styles, date epoch). Reading the rows
-through its read-only worksheet builds an object per cell and costs about four times as much as this, so
-the rows themselves are read here, with openpyxl's ``data_only`` meaning, which tests check cell by cell:
+through its read-only worksheet builds an object per cell and takes about two and a half times as long
+(6.9 s against 2.7 s for 10,000 rows of 84 columns), so the rows themselves are read here, with openpyxl's ``data_only`` meaning, which tests check cell by cell:
 
 * a formula cell gives its cached result; one saved without a result becomes a :class:`BadCell`;
 * shared, inline and rich-text strings give their text (phonetic runs left out, as openpyxl does);
@@ -26,6 +26,7 @@ from typing import Any
 
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!"})
+MAX_COLUMN = 16_384  # XFD
 NO_FORMULA_RESULT = "单元格是公式，但文件中没有公式的计算结果；请在 Excel/WPS 中打开后保存，或直接填写数值"
 
 
@@ -105,7 +106,8 @@ def scan(archive: zipfile.ZipFile, member: str) -> Scan:
                 for m in _MERGE.finditer(buf):
                     c1, r1, c2, r2 = m.groups()
                     ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-                    item = (_column(c1.decode()), int(r1), _column(c2.decode()), int(r2), ref)
+                    first, last = (min(_column(x.decode()), MAX_COLUMN) for x in (c1, c2))  # a bogus ref stays bounded
+                    item = (first, int(r1), last, int(r2), ref)
                     if item not in merged:
                         merged.append(item)
             tail = buf[-256:]
@@ -150,7 +152,7 @@ class _RowReader:
                 for _, el in parser.read_events():
                     tag = el.tag
                     if tag != row_tag:
-                        if names is not None or not tag.endswith("row"):
+                        if names is not None or not (tag == "row" or tag.endswith("}row")):
                             continue
                         names = _Names(tag[: tag.index("}") + 1] if tag.startswith("{") else "")
                         row_tag = names.ROW
@@ -160,8 +162,7 @@ class _RowReader:
                     return
 
     def row(self, el: ET.Element, n: _Names) -> tuple[int, list[Any]]:
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
-
+        from_excel, from_ISO8601 = _DATES or _load_dates()
         src = self.src
         r = el.get("r")
         self.row_counter = int(float(r)) if r else self.row_counter + 1
@@ -173,6 +174,8 @@ class _RowReader:
                 continue
             ref = c.get("r")
             col = _column(ref) if ref else col + 1
+            if col > MAX_COLUMN:  # Excel stops at XFD; a larger reference would make a huge row
+                raise ET.ParseError(f"cell reference {ref[:20]} lies beyond column XFD")
             t = c.get("t", "n")
             value: Any = None
             if t == "inlineStr":
@@ -226,6 +229,17 @@ class _RowReader:
                 values.extend([None] * (col - len(values)))
             values[col - 1] = value
         return self.row_counter, values
+
+
+_DATES: tuple = ()
+
+
+def _load_dates() -> tuple:
+    global _DATES
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    _DATES = (from_excel, from_ISO8601)
+    return _DATES
 
 
 def _rich_text(el: ET.Element, T: str, R: str) -> str:
