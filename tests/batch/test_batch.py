@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
 import shutil
@@ -507,3 +508,60 @@ def test_row_estimate_uses_the_dimension_record_or_gives_up(tmp_path):
     assert xlsx_declared_rows(tmp_path / "stream.xlsx") is None
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     assert xlsx_declared_rows(tmp_path / "bad.xlsx") is None
+
+
+# ---- reports ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
+    rows = rows_for(q, 6, seed=21)
+    path = tmp_path / "in.csv"
+    path.write_bytes(synth.write_csv(q, rows))
+    res = run_batch(path, tmp_path / "out", jobs=jobs, recommend=False, pdf=True)
+    assert (res.scored, res.pdfs, res.pdf_failed) == (6, 6, 0) and not res.failed
+    got = summary_rows(tmp_path / "out")
+    assert [r["企业名称"] for r in got] == [r.name for r in rows]  # input order
+    for r in got:
+        pdf = tmp_path / "out" / r["PDF 报告"]
+        assert pdf.suffix == ".pdf" and Path(r["答卷文件"]).stem == pdf.stem
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "同行对比" in text and r["企业名称"] in text
+
+
+def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
+    from maturity.batch import runner
+
+    rows = rows_for(q, 4, seed=22)
+    path = tmp_path / "in.csv"
+    path.write_bytes(synth.write_csv(q, rows))
+    real = runner._pdf_work
+
+    def flaky(items):
+        out = real([it for it in items if rows[1].name not in it[0]])
+        bad = [(it[1], "模拟的渲染失败") for it in items if rows[1].name in it[0]]
+        return [next((o for o in out if o[0] == it[1]), None) or bad[0] for it in items]
+
+    monkeypatch.setattr(runner, "_pdf_work", flaky)
+    res = run_batch(path, tmp_path / "out", jobs=1, recommend=False, pdf=True)
+    assert (res.scored, res.pdfs, res.pdf_failed) == (4, 3, 1) and res.failed
+    got = {r["企业名称"]: r for r in summary_rows(tmp_path / "out")}
+    assert got[rows[1].name]["PDF 报告"] is None and all(got[r.name]["PDF 报告"] for r in rows if r is not rows[1])
+    rejected = summary_rows(tmp_path / "out", "未通过")
+    assert [r["企业名称"] for r in rejected] == [rows[1].name] and "模拟的渲染失败" in rejected[0]["原因"]
+
+
+def test_a_ledger_line_cut_by_an_interruption_is_dropped(tmp_path, q):
+    """The unfinished last line of a killed run never swallows the next run's first line."""
+    rows = rows_for(q, 6, seed=23)
+    path = tmp_path / "in.csv"
+    path.write_bytes(synth.write_csv(q, rows[:3]))
+    out = tmp_path / "out"
+    run_batch(path, out, jobs=1, recommend=False)
+    ledger = out / LEDGER_DIR / "ledger.jsonl"
+    with open(ledger, "ab") as fh:
+        fh.write(b'{"key": "cut-sho')  # as kill -9 leaves it
+    path.write_bytes(synth.write_csv(q, rows))
+    res = run_batch(path, out, jobs=1, recommend=False, resume=True)
+    assert (res.resumed, res.scored) == (3, 3)
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and all(json.loads(line)["record"]["name"] for line in lines)
+    check_no_answer_lost(q, rows, out)

@@ -7,22 +7,22 @@ Flow (main process):
    and returns, per row, either a compact summary record plus the answers YAML text, or the row's errors.
    At most a few chunks per worker are in flight, and results are taken in input order, so memory does
    not grow with the input.
-3. The main process names and writes the per-enterprise answers files and appends one JSON line per
-   enterprise to ``OUTDIR/.maturity-batch/ledger.jsonl`` (the resume ledger and the summary spool).
-4. At the end the cohort is computed from the ledger (numbers only) and summary.xlsx / summary.csv are
-   written in one streaming pass; with ``pdf`` the reports are rendered in a second pool pass.
+3. The main process names the per-enterprise answers files (the workers wrote them under temporary
+   names) and appends one JSON line per enterprise to ``OUTDIR/.maturity-batch/ledger.jsonl`` (the resume
+   ledger and the summary spool); only a small index per enterprise stays in memory (:mod:`.ledger`).
+4. At the end the cohort is computed from the ledger's numbers; with ``pdf`` the reports are rendered in
+   a second pool pass; the ledger is rewritten in input order and streamed into summary.xlsx / summary.csv.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any
 
 from maturity.batch.cohort import Cohort
 from maturity.batch.export import Namer, answers_yaml, write_summary
+from maturity.batch.ledger import Ledger
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -218,8 +219,9 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
 class _Inline:
     """The executor interface, run in this process (``--jobs 1``)."""
 
-    def __init__(self, qid: str, recommend: bool, staging: str) -> None:
-        _init_worker(qid, recommend, staging)
+    def __init__(self, initializer: Callable | None = None, *initargs: Any) -> None:
+        if initializer is not None:
+            initializer(*initargs)
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         f: Future = Future()
@@ -293,40 +295,32 @@ def _choose_questionnaire(files: list[Path], explicit: str | None) -> str:
     return api.DEFAULT_QUESTIONNAIRE
 
 
-def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> dict[str, dict]:
-    """Check/create OUTDIR; return the done records of an earlier run (key -> ledger entry) when resuming."""
-    ledger = outdir / LEDGER_DIR / LEDGER
+def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> Ledger:
+    """Check/create OUTDIR; return its ledger, holding what an earlier run finished when resuming."""
+    path = outdir / LEDGER_DIR / LEDGER
     if outdir.exists() and not outdir.is_dir():
         raise InputError(f"输出位置不是文件夹：{outdir}")
-    previous = outdir.exists() and (ledger.exists() or (outdir / "summary.xlsx").exists())
+    previous = outdir.exists() and (path.exists() or (outdir / "summary.xlsx").exists())
     if previous and not resume and not force:
         raise InputError(f"输出文件夹中已有批量结果：{outdir}",
                          hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。")
     for folder in (outdir / LEDGER_DIR / STAGING, outdir / ANSWERS_DIR):  # (answers/: older versions staged there)
         for stale in folder.glob(".staged-*.tmp") if folder.is_dir() else ():
             stale.unlink(missing_ok=True)  # left by an interrupted run: never a finished answers file
-    done: dict[str, dict] = {}
-    if ledger.exists():
-        with open(ledger, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut short by an interruption
-                if isinstance(entry, dict) and "key" in entry:
-                    done[entry["key"]] = entry
-        if not resume:
-            for entry in done.values():  # --force: remove what the earlier run wrote, nothing else
-                for rel in (entry.get("file"), entry.get("record", {}).get("pdf")):
-                    if rel:
-                        (outdir / rel).unlink(missing_ok=True)
-            done = {}
-            ledger.unlink()
+    ledger = Ledger(path)
+    ledger.load()
+    if path.exists() and not resume:
+        for entry in ledger.index.values():  # --force: remove what the earlier run wrote, nothing else
+            for rel in (entry.file, entry.pdf):
+                if rel:
+                    (outdir / rel).unlink(missing_ok=True)
+        path.unlink()
+        ledger = Ledger(path)
     if resume:
-        done = {k: e for k, e in done.items() if e.get("file") and (outdir / e["file"]).is_file()}
+        ledger.index = {k: e for k, e in ledger.index.items() if e.file and (outdir / e.file).is_file()}
     (outdir / LEDGER_DIR).mkdir(parents=True, exist_ok=True)
     (outdir / ANSWERS_DIR).mkdir(exist_ok=True)
-    return done
+    return ledger
 
 
 def _reject_file(result: BatchResult, source: str, file_index: int, e: InputError) -> None:
@@ -352,9 +346,9 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     result = BatchResult(outdir, questionnaire=q.id, version=q.version)
     base = input_path if input_path.is_dir() else input_path.parent
 
-    done = prepare_outdir(outdir, resume=resume, force=force)
-    ledger_path = outdir / LEDGER_DIR / LEDGER
-    namer = Namer(Path(e["file"]).stem for e in done.values())
+    ledger = prepare_outdir(outdir, resume=resume, force=force)
+    done = ledger.index  # key -> small index entry; whole records stay in the ledger file
+    namer = Namer(Path(e.file).stem for e in done.values())
     seen: set[str] = set()
     occurrences: dict[str, int] = {}
     total = _estimate_rows(files) if progress else None
@@ -368,11 +362,10 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
     staging = str(outdir / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
-    executor: Any = _Inline(qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
+    executor: Any = _Inline(_init_worker, qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
     window: deque[Future] = deque()
     max_in_flight = jobs * 3
-    ledger = open(ledger_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
 
     def handle(outcomes: list[Outcome]) -> None:
         nonlocal count
@@ -387,9 +380,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             rel = f"{ANSWERS_DIR}/{stem}.yaml"
             os.replace(o.staged, outdir / rel)
             o.record.update(source=o.source, row=o.row, file=rel)
-            entry = {"key": o.key, "order": list(o.order), "file": rel, "record": o.record}
-            ledger.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            done[o.key] = entry
+            ledger.append(o.key, o.order, rel, o.record)
             result.scored += 1
         ledger.flush()
         tick()
@@ -456,27 +447,37 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
         ledger.close()
         executor.shutdown(wait=True, cancel_futures=True)
 
-    # drop what an earlier run scored but this input no longer contains, then compact the ledger
-    current = {k: e for k, e in done.items() if k in seen}
-    for k, e in done.items():
+    # drop what an earlier run scored but this input no longer contains
+    for k, e in list(done.items()):
         if k not in seen:
-            (outdir / e["file"]).unlink(missing_ok=True)
-            if e["record"].get("pdf"):
-                (outdir / e["record"]["pdf"]).unlink(missing_ok=True)
-    ordered = sorted(current.values(), key=lambda e: tuple(e["order"]))
-    done.clear()
+            (outdir / e.file).unlink(missing_ok=True)
+            if e.pdf:
+                (outdir / e.pdf).unlink(missing_ok=True)
+    ordered = [k for k, _ in ledger.ordered(seen & done.keys())]
+    del seen, occurrences
 
     cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
                     {s.id: s.name for s in q.sub_sectors})
-    for e in ordered:
-        r = e["record"]
+    for k in ordered:
+        r = ledger.record(done[k])
         cohort.add(r["sub_sector"], r["level"], r["score"], r["dims"])
     cohort.finalise()
 
+    failed_pdfs: dict[str, str] = {}
     if pdf:
-        _render_pdfs(ordered, outdir, cohort, jobs, result, progress)
+        failed_pdfs = _render_pdfs(ledger, ordered, outdir, cohort, jobs, result, progress)
 
-    _rewrite_ledger(ledger_path, ordered)
+    def settle(key: str, record: dict) -> None:  # the PDF each enterprise ended up with
+        if not pdf:
+            return
+        record["pdf"] = "" if key in failed_pdfs else f"{REPORTS_DIR}/{Path(done[key].file).stem}.pdf"
+        if key in failed_pdfs:
+            result.rejects.append({"source": record["source"], "row": record["row"], "name": record["name"],
+                                   "order": list(done[key].order),
+                                   "errors": [{"row": record["row"], "column": "", "header": "PDF 报告",
+                                               "reason": f"已评分，但报告生成失败：{failed_pdfs[key]}"}]})
+
+    ledger.rewrite(ordered, settle)  # input order, current enterprises only
     result.rejects.sort(key=lambda r: tuple(r["order"]))
     rec_title = "建议" if recommend and recommendations_available(qid) else "升级差距"
     if rec_title == "升级差距":
@@ -488,19 +489,14 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             ("等级说明", q.scheme_note)]
     if progress:
         progress("summary", 0, None)
-    result.summary_xlsx, result.summary_csv = write_summary(
-        outdir, (e["record"] for e in ordered), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
-        rec_title, meta)
+    try:
+        result.summary_xlsx, result.summary_csv = write_summary(
+            outdir, ledger.records(), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
+            rec_title, meta)
+    finally:
+        ledger.close()
     result.elapsed = time.perf_counter() - started
     return result
-
-
-def _rewrite_ledger(path: Path, entries: list[dict]) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for e in entries:
-            fh.write(json.dumps(e, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
 
 
 def peer_for_report(cohort: Cohort, rec: dict) -> dict:
@@ -514,42 +510,44 @@ def peer_for_report(cohort: Cohort, rec: dict) -> dict:
             "level_counts": {lv["label"]: lv["count"] for lv in ctx["levels"]}, "note": note}
 
 
-def _render_pdfs(entries: list[dict], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
-                 progress: Callable[[str, int, int | None], None] | None) -> None:
+def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
+                 progress: Callable[[str, int, int | None], None] | None) -> dict[str, str]:
+    """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
-    todo = []
-    for e in entries:
-        rel = f"{REPORTS_DIR}/{Path(e['file']).stem}.pdf"
-        e["record"]["pdf"] = rel
-        todo.append((str(outdir / e["file"]), str(outdir / rel), peer_for_report(cohort, e["record"])))
-    executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _Inline()
+    failed: dict[str, str] = {}
+    window: deque[tuple[list[str], Future]] = deque()
+    n = 0
+
+    def take() -> None:
+        nonlocal n
+        chunk_keys, fut = window.popleft()
+        for key, (_pdf_path, error) in zip(chunk_keys, fut.result(), strict=True):
+            n += 1
+            if error:
+                failed[key] = error
+            else:
+                result.pdfs += 1
+        if progress:
+            progress("pdf", n, len(keys))
+
     try:
-        chunks = [todo[i:i + 4] for i in range(0, len(todo), 4)]
-        results: Iterator[list[tuple[str, str]]] = (executor.map(_pdf_work, chunks) if executor is not None
-                                                     else map(_pdf_work, chunks))
-        n = 0
-        failed = {}
-        for res in results:
-            for pdf_path, error in res:
-                n += 1
-                if error:
-                    failed[pdf_path] = error
-                else:
-                    result.pdfs += 1
-            if progress:
-                progress("pdf", n, len(todo))
+        for i in range(0, len(keys), 4):
+            chunk_keys = keys[i:i + 4]
+            items = []
+            for key in chunk_keys:
+                entry = ledger.index[key]
+                rel = f"{REPORTS_DIR}/{Path(entry.file).stem}.pdf"
+                items.append((str(outdir / entry.file), str(outdir / rel), peer_for_report(cohort, ledger.record(entry))))
+            window.append((chunk_keys, executor.submit(_pdf_work, items)))
+            while len(window) > jobs * 2:
+                take()
+        while window:
+            take()
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
-    for e in entries:
-        path = str(outdir / e["record"]["pdf"])
-        if path in failed:
-            e["record"]["pdf"] = ""
-            result.pdf_failed += 1
-            result.rejects.append({"source": e["record"]["source"], "row": e["record"]["row"],
-                                   "name": e["record"]["name"], "order": e["order"],
-                                   "errors": [{"row": e["record"]["row"], "column": "", "header": "PDF 报告",
-                                               "reason": f"已评分，但报告生成失败：{failed[path]}"}]})
+        executor.shutdown(wait=True, cancel_futures=True)
+    result.pdf_failed += len(failed)
+    return failed
 
 
 def clean_outdir(outdir: Path) -> None:
