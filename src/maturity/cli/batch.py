@@ -61,7 +61,7 @@ def batch(
     pdf: bool = typer.Option(False, "--pdf", help="同时为每家企业生成 PDF 诊断报告（含“同行对比”）。"),
     recommend: bool = typer.Option(True, "--recommend/--no-recommend",
                                    help="汇总表列出每家企业的前三项“小快轻准”建议（与 maturity plan 的排序一致，"
-                                        "每家约 1 毫秒）；--no-recommend 改列升级差距，用时约为默认的六成。"),
+                                        "每家约 1 毫秒）；--no-recommend 改列升级差距，用时约为默认的六至七成。"),
     resume: bool = typer.Option(False, "--resume", help="继续上次中断的处理：跳过输出文件夹中已完成的企业。"),
     force: bool = typer.Option(False, "--force", help="输出文件夹已有结果时，重新处理全部企业并覆盖。"),
 ) -> None:
