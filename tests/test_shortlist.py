@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maturity import api, catalog_loader, recommend, shortlist
+from maturity.models.answers import AnswersFile
+from tests.batch.synth import synthetic_answers
 from tests.strategies import answer_sets
 
 
@@ -57,32 +57,12 @@ def test_most_candidates_are_never_rescored(bundled, monkeypatch):
     probes = []
     real = shortlist.impact
     monkeypatch.setattr(shortlist, "impact", lambda *a: probes.append(1) or real(*a))
-    rng = random.Random(5)
     candidates = 0
-    for _ in range(40):
-        answers = _random_answers(scheme, rng)
-        st_ = recommend.standing_of_summary(scheme, answers.enterprise, scheme.summary(answers))
+    for doc in synthetic_answers(scheme.questionnaire, 40, seed=5):
+        answers = AnswersFile.model_validate(doc)
+        summary = scheme.summary(answers)
+        st_ = recommend.standing_of_summary(scheme, answers.enterprise, summary)
         candidates += len(recommend.select(scheme, st_, catalog, reasons=False)[0])
-        shortlist.top_titles(scheme, catalog, answers.enterprise, scheme.summary(answers))
+        shortlist.top_titles(scheme, catalog, answers.enterprise, summary)
     assert candidates > 200
     assert len(probes) < 0.5 * candidates
-
-
-def _random_answers(scheme, rng):
-    from maturity.models.answers import AnswersFile
-
-    q = scheme.questionnaire
-    sub = rng.choice(q.sub_sectors)
-    answers = {}
-    for x in q.questions:
-        opts = q.options_of(x)
-        if x.kind in ("single", "yesno"):
-            answers[x.id] = rng.choice(opts).value
-        elif x.kind == "multi":
-            plain = [o.value for o in opts if not o.exclusive]
-            answers[x.id] = rng.sample(plain, k=rng.randint(1, min(3, len(plain))))
-        elif x.kind == "number":
-            lo, hi = x.min if x.min is not None else 0, x.max if x.max is not None else 100
-            answers[x.id] = round(rng.uniform(lo, hi), 1)
-    return AnswersFile.model_validate({"questionnaire": q.id, "questionnaire_version": q.version,
-                                       "enterprise": {"name": "测试企业", "sub_sector": sub.id}, "answers": answers})

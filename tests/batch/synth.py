@@ -1,6 +1,7 @@
-"""Synthetic filled answer sheets: what a consultant's team would type, generated from the questionnaire.
+"""Synthetic answers: filled answer sheets as a consultant's team would type them, generated from the
+questionnaire, and plain random answer documents (:func:`synthetic_answers`).
 
-Used by the batch tests and by benchmarks/bench_batch.py. Every value is what a person would type in the
+Used by the tests and the benchmarks. In a sheet row every value is what a person would type in the
 sheet (option labels, "甲、乙" for multi-choice, plain numbers); ``expected`` holds the canonical answers
 the tool must read back.
 """
@@ -104,3 +105,26 @@ def write_csv(q: Questionnaire, rows: list[SynthRow], encoding: str = "utf-8-sig
     for row in rows:
         w.writerow(["" if row.cells.get(h) is None else row.cells[h] for h in cols])
     return buf.getvalue().encode(encoding)
+
+
+def synthetic_answers(questionnaire, n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Plausible random answer documents (dicts, as read from YAML) for a questionnaire."""
+    rng = random.Random(seed)
+    subs = [s.id for s in questionnaire.sub_sectors] or ["x"]
+    docs = []
+    for i in range(n):
+        answers: dict[str, Any] = {}
+        for x in questionnaire.questions:
+            opts = questionnaire.options_of(x)
+            if x.kind in ("single", "yesno"):
+                answers[x.id] = rng.choice(opts).value
+            elif x.kind == "multi":
+                normal = [o.value for o in opts if not o.exclusive]
+                answers[x.id] = rng.sample(normal, rng.randint(1, len(normal)))
+            elif x.kind == "number":
+                answers[x.id] = round(rng.uniform(x.min or 0, x.max or 100), 1)
+        docs.append({
+            "questionnaire": questionnaire.id, "questionnaire_version": questionnaire.version,
+            "enterprise": {"name": f"企业{i:05d}", "sub_sector": rng.choice(subs)}, "answers": answers,
+        })
+    return docs

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
+from maturity.batch.ledger import LEDGER_DIR
 from maturity.models.answers import AnswersFile
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ def write_summary(outdir: Path, records: Iterable[dict], rejects: list[dict], co
 
     cols = summary_columns(dimensions, rec_title)
     xlsx_tmp = outdir / ".summary.xlsx.tmp"
-    scratch = outdir / ".maturity-batch"  # XlsxWriter's row files: kept inside OUTDIR, removed on close
+    scratch = outdir / LEDGER_DIR  # XlsxWriter's row files: kept inside OUTDIR, removed on close
     scratch.mkdir(exist_ok=True)
     wb = xlsxwriter.Workbook(str(xlsx_tmp), {
         "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False, "strings_to_numbers": False,

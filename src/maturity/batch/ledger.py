@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+LEDGER_DIR = ".maturity-batch"  # inside OUTDIR: the ledger, staged answers files, scratch files
+LEDGER = "ledger.jsonl"
+
 
 @dataclass(slots=True)
 class Entry:
@@ -73,10 +76,9 @@ class Ledger:
         self._in.seek(entry.offset)
         return json.loads(self._in.readline())["record"]
 
-    def ordered(self, keys: set[str] | None = None) -> list[tuple[str, Entry]]:
-        """(key, entry) of the given keys (default: all), in input order."""
-        items = self.index.items() if keys is None else ((k, self.index[k]) for k in keys)
-        return sorted(items, key=lambda kv: kv[1].order)
+    def ordered(self, keys: set[str]) -> list[str]:
+        """The given keys in input order."""
+        return sorted(keys, key=lambda k: self.index[k].order)
 
     def rewrite(self, keys: list[str], update: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         """Keep only ``keys``, in that order (``update`` may change each record on the way), atomically."""

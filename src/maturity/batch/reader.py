@@ -51,6 +51,8 @@ from maturity.models.questionnaire import Question, Questionnaire
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+# what reading a damaged or cut-short sheet raises (met when the header is read, or partway through)
+_DAMAGED = (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error)
 _NA_WORDS = {NA_LABEL, "N/A", "NA", "n/a", "na"}
 _SEP = re.compile(r"([,，、;；|\n])")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -477,7 +479,7 @@ def _csv_cell(v: str, percent: bool) -> Any:
     if not v:
         return None
     if v in _EXCEL_ERRORS:
-        return BadCell(f"单元格为错误值 {v}")
+        return xlsx_rows.error_cell(v)
     return v
 
 
@@ -539,7 +541,7 @@ class XlsxTable(Table):
         except StopIteration:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
-        except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+        except _DAMAGED as e:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
                              hint="文件可能已损坏；请在 Excel/WPS 中打开并另存为 .xlsx。") from None
@@ -578,7 +580,7 @@ class XlsxTable(Table):
                 elif _blank(vals):
                     continue
                 yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
-        except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+        except _DAMAGED as e:
             raise InputError(f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
                              hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。") from None
 

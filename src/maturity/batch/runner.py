@@ -30,7 +30,7 @@ from typing import Any
 
 from maturity.batch.cohort import Cohort
 from maturity.batch.export import Namer, answers_yaml, write_summary
-from maturity.batch.ledger import Ledger
+from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -47,8 +47,6 @@ from maturity.models.answers import AnswersFile
 _umask = os.umask(0)
 os.umask(_umask)
 _FILE_MODE = 0o666 & ~_umask  # what a plain open() would give (mkstemp gives 0600)
-LEDGER_DIR = ".maturity-batch"
-LEDGER = "ledger.jsonl"
 STAGING = "staging"  # under LEDGER_DIR: answers files being written by the workers
 ANSWERS_DIR = "answers"
 REPORTS_DIR = "reports"
@@ -453,7 +451,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             (outdir / e.file).unlink(missing_ok=True)
             if e.pdf:
                 (outdir / e.pdf).unlink(missing_ok=True)
-    ordered = [k for k, _ in ledger.ordered(seen & done.keys())]
+    ordered = ledger.ordered(seen & done.keys())
     del seen, occurrences
 
     cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
@@ -470,7 +468,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     def settle(key: str, record: dict) -> None:  # the PDF each enterprise ended up with
         if not pdf:
             return
-        record["pdf"] = "" if key in failed_pdfs else f"{REPORTS_DIR}/{Path(done[key].file).stem}.pdf"
+        record["pdf"] = "" if key in failed_pdfs else _report_of(done[key].file)
         if key in failed_pdfs:
             result.rejects.append({"source": record["source"], "row": record["row"], "name": record["name"],
                                    "order": list(done[key].order),
@@ -510,6 +508,11 @@ def peer_for_report(cohort: Cohort, rec: dict) -> dict:
             "level_counts": {lv["label"]: lv["count"] for lv in ctx["levels"]}, "note": note}
 
 
+def _report_of(answers_file: str) -> str:
+    """The report beside an answers file, relative to OUTDIR (reports/<same stem>.pdf)."""
+    return f"{REPORTS_DIR}/{Path(answers_file).stem}.pdf"
+
+
 def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
                  progress: Callable[[str, int, int | None], None] | None) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
@@ -537,8 +540,8 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
             items = []
             for key in chunk_keys:
                 entry = ledger.index[key]
-                rel = f"{REPORTS_DIR}/{Path(entry.file).stem}.pdf"
-                items.append((str(outdir / entry.file), str(outdir / rel), peer_for_report(cohort, ledger.record(entry))))
+                items.append((str(outdir / entry.file), str(outdir / _report_of(entry.file)),
+                              peer_for_report(cohort, ledger.record(entry))))
             window.append((chunk_keys, executor.submit(_pdf_work, items)))
             while len(window) > jobs * 2:
                 take()
