@@ -73,12 +73,22 @@ class Standing(NamedTuple):
     next_id: str | None
     blockers: list[Blocker]  # of the next level; a gate blocker lists every failing condition
 
+    def failing_gates(self) -> dict[str, int]:
+        """Next-level gate -> how many of its conditions fail now (gates in rule order)."""
+        return {b.gate: len(b.missing) for b in self.blockers if b.kind == "gate" and b.gate}
+
+    def score_blocked(self) -> bool:
+        return any(b.kind == "score" for b in self.blockers)
+
+
+def _enterprise_of(a: Assessment) -> Enterprise:
+    e = a.enterprise
+    return Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
+                                      region=e.region, contact="", assessor=e.assessor)
+
 
 def standing(scheme: Scheme, a: Assessment) -> Standing:
-    e = a.enterprise
-    ent = Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
-                                     region=e.region, contact="", assessor=e.assessor)
-    return Standing(ent, e.industry_type or None, scheme.state_of(a), a.score, a.level.rank,
+    return Standing(_enterprise_of(a), a.enterprise.industry_type or None, scheme.state_of(a), a.score, a.level.rank,
                     a.next_level.id if a.next_level else None, a.blockers)
 
 
@@ -103,9 +113,6 @@ def canonical_answers(state: State) -> dict[str, Normalized]:
 
 def answers_from_assessment(a: Assessment) -> AnswersFile:
     """Canonical answers equivalent to the ones that produced ``a`` (for re-scoring)."""
-    e = a.enterprise
-    ent = Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
-                                     region=e.region, contact="", assessor=e.assessor)
     answers: dict[str, Answer] = {}
     for x in a.questions:
         if x.status == "na":
@@ -114,7 +121,8 @@ def answers_from_assessment(a: Assessment) -> AnswersFile:
         elif x.answer is not None:
             answers[x.id] = Answer.model_construct(value=x.answer, na=False, justification="", note=x.note)
     return AnswersFile.model_construct(questionnaire=a.questionnaire_id, questionnaire_version=a.questionnaire_version,
-                                       enterprise=ent, created_at=None, updated_at=None, answers=answers)
+                                       enterprise=_enterprise_of(a), created_at=None, updated_at=None,
+                                       answers=answers)
 
 
 def _rank(q: Questionnaire, x: Question, value: Any) -> tuple[float, int]:
@@ -306,10 +314,10 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
     gain = round(after.score - base.score, 3)
     if nxt is None:
         return Impact(addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain)
-    failing = {b.gate: len(b.missing) for b in base.blockers if b.kind == "gate" and b.gate}  # gates in rule order
+    failing = base.failing_gates()
     opened = [gid for gid in failing if after.failing[gid] == 0]
     closed = sum(max(0, n - after.failing[gid]) for gid, n in failing.items())
-    score_blocked = any(b.kind == "score" for b in base.blockers)
+    score_blocked = base.score_blocked()
     raises = after.level_rank > base.level_rank
     addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
     return Impact(addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed,

@@ -212,17 +212,12 @@ class Scheme:
         core = self._core(answers.enterprise, normalized)
         return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
 
-    def probe(self, answers: AnswersFile, gates_of: str | None) -> Probe:
+    def probe_of(self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None) -> Probe:
         """Score, level and, for the gates of level ``gates_of``, how many conditions still fail.
 
-        For "what if" questions asked many times (recommendation ranking): answers must already
-        be canonical (as in an Assessment), so no normalisation or explanation is done.
+        For "what if" questions asked many times (recommendation ranking): the answers must already be
+        canonical, so no normalisation or explanation is done.
         """
-        normalized = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
-        return self.probe_of(answers.enterprise, normalized, gates_of)
-
-    def probe_of(self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None) -> Probe:
-        """:meth:`probe` from the profile and canonical answers."""
         core = self._core(enterprise, normalized)
         failing = {g.id: count_failing_leaves(g.when, core.state) for g in self.gates_by_level.get(gates_of or "", ())}
         return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)

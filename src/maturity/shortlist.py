@@ -64,8 +64,8 @@ def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary
     answers = canonical_answers(st.state)
     dim_score = dimension_scores(st)
     gates = {g.id: g.when for g in scheme.gates_by_level.get(st.next_id or "", ())}
-    failing = {b.gate: len(b.missing) for b in st.blockers if b.kind == "gate" and b.gate}
-    score_blocked = any(b.kind == "score" for b in st.blockers)
+    failing = st.failing_gates()
+    score_blocked = st.score_blocked()
     memo: dict[tuple[str, int], Any] = {}  # what each condition node gives on this row's state
     bounds = {id(c): _bound(scheme.questionnaire, st, c, dim_score, gates, failing, score_blocked, memo)
               for c in cands}
