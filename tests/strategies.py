@@ -47,7 +47,7 @@ def answer_sets(draw, q: Questionnaire, *, allow_missing: bool = True) -> Answer
 
 def improvements(q: Questionnaire, x: Question, current: Any) -> list[Any]:
     """Every answer to ``x`` at least as good as ``current`` (None = unanswered)."""
-    from maturity.answering import option_score
+    from maturity.engine.normalize import option_score
 
     opts = q.options_of(x)
     if x.kind in ("single", "yesno"):

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from maturity import api
 from maturity.errors import DataValidationError, InputError, MaturityError
+from maturity.load.yamlio import loads
 from maturity.resources import example_path
-from maturity.yamlio import loads
 
 EXAMPLE = yaml.safe_load(example_path().read_text(encoding="utf-8"))
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,

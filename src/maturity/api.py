@@ -10,16 +10,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from maturity import loader
-from maturity.answering import Normalized
+from maturity.engine.normalize import Normalized
+from maturity.engine.scoring import Scheme
 from maturity.errors import DataValidationError, InputError, Issue
+from maturity.load import loader
+from maturity.load.validation import validate_model
+from maturity.load.yamlio import Loaded, load
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import Questionnaire
 from maturity.models.results import Assessment, NationalGrade, PendingItem, SceneLevel
 from maturity.resources import data_dir
-from maturity.scoring import Scheme
-from maturity.validation import validate_model
-from maturity.yamlio import Loaded, load
 
 DEFAULT_QUESTIONNAIRE = "light-industry"
 
@@ -116,8 +116,8 @@ def assess_file(path: str | Path) -> Assessment:
 def plan_for(la: LoadedAnswers, result: Assessment, budget: float | None = None, *, required: bool = False):
     """The 小快轻准 roadmap for loaded answers, or None if the questionnaire has no catalog
     (an InputError if ``required``)."""
-    from maturity.catalog_loader import bundled_catalog, catalog_path
-    from maturity.recommend import build_plan
+    from maturity.advice.recommend import build_plan
+    from maturity.load.catalog import bundled_catalog, catalog_path
 
     q = la.scheme.questionnaire
     catalog = bundled_catalog(q)
@@ -146,7 +146,7 @@ def _crosswalk(source_id: str, target_id: str):
 def national_grade(la: LoadedAnswers, target_id: str = "miit-2024",
                    result: Assessment | None = None) -> NationalGrade:
     """Grade the enterprise under ``target_id``: directly if answered on it, else estimated via the crosswalk."""
-    from maturity.crosswalk import derive
+    from maturity.engine.crosswalk import derive
 
     if result is None:
         result = assess(la)
@@ -270,7 +270,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
             _, iss = loader.check_crosswalk(lf, src, dst)
             issues += iss
         elif kind == "catalog":
-            from maturity import catalog_loader  # optional module (recommendations)
+            from maturity.load import catalog as catalog_loader  # optional module (recommendations)
 
             issues += catalog_loader.check_catalog_file(lf, find_q)
         elif kind == "answers":

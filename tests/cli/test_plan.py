@@ -49,7 +49,7 @@ def test_score_shows_plan_summary_and_json_includes_plan_without_private_keys(cl
 
 
 def test_plan_without_catalog_is_a_clear_error(cli, write):
-    from maturity.catalog_loader import catalog_path
+    from maturity.load.catalog import catalog_path
 
     if catalog_path("miit-2024").is_file():
         pytest.skip("miit-2024 now ships a catalog")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from maturity import api, loader
+from maturity import api
 from maturity.interview.parse import parse
 from maturity.interview.session import Session
+from maturity.load import loader
 from maturity.models.answers import Enterprise
 
 PROFILE = {"name": "测试家具有限公司", "sub_sector": "furniture", "size": "small", "region": "江西省赣州市南康区"}

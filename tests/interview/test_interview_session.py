@@ -6,13 +6,14 @@ import json
 
 import pytest
 
-from maturity import api, loader
-from maturity.answering import AnswerProblem
+from maturity import api
+from maturity.engine.normalize import AnswerProblem
+from maturity.engine.scoring import Scheme
 from maturity.interview import store
 from maturity.interview.parse import BadOptionNumber, parse
 from maturity.interview.session import Session
+from maturity.load import loader
 from maturity.models.answers import Enterprise
-from maturity.scoring import Scheme
 
 
 @pytest.fixture(scope="module")

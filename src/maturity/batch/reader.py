@@ -9,7 +9,7 @@ Reading is split in two so the work can be spread over processes:
   problems (formula without a computed value, merged cells, error values) become :class:`BadCell` markers.
 * :class:`Plan` (built once from the header; picklable) turns one raw row into an :class:`AnswersFile`,
   or into :class:`CellError` s naming the row, the column letter, the header and the reason.
-  Option labels and codes go through :func:`maturity.answering.normalize`, the one place answers are parsed.
+  Option labels and codes go through :func:`maturity.engine.normalize.normalize`, the one place answers are parsed.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.answering import AnswerProblem, Normalized, normalize, option_index
 from maturity.batch import xlsx_rows
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
@@ -45,6 +44,7 @@ from maturity.batch.sheet import (
 )
 from maturity.batch.xlsx_rows import ERROR_VALUES as _EXCEL_ERRORS
 from maturity.batch.xlsx_rows import BadCell
+from maturity.engine.normalize import AnswerProblem, Normalized, normalize, option_index
 from maturity.errors import InputError
 from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import Question, Questionnaire

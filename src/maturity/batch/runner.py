@@ -103,8 +103,8 @@ def _init_worker(qid: str, recommend: bool, staging: str) -> None:
 
 def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
     """Top three 小快轻准 recommendations (enterprise, Summary) -> titles, if the questionnaire has a catalog."""
-    from maturity.catalog_loader import bundled_catalog
-    from maturity.shortlist import top_titles
+    from maturity.advice.shortlist import top_titles
+    from maturity.load.catalog import bundled_catalog
 
     try:
         catalog = bundled_catalog(scheme.questionnaire)
@@ -139,7 +139,7 @@ def _work(chunk: list[tuple[str, RawRow]], plan: Plan | None) -> list[Outcome]:
 
 
 def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome:
-    from maturity.answering import Normalized
+    from maturity.engine.normalize import Normalized
 
     q = scheme.questionnaire
     out = Outcome(key, raw.source, raw.order, raw.row, raw.name_hint(plan))
@@ -196,7 +196,7 @@ def _stage(data: bytes) -> str:
 
 
 def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError]:
-    from maturity import loader
+    from maturity.load import loader
 
     q = scheme.questionnaire
     try:

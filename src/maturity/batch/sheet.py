@@ -351,7 +351,7 @@ def _write_help(ws, q: Questionnaire, cols: list[Column], sub_sector: str | None
 
 def write_template(path: Path, questionnaire: Questionnaire, fmt: str, sub_sector: str | None = None,
                    *, force: bool = False) -> None:
-    from maturity.yamlio import atomic_write_bytes
+    from maturity.writing import atomic_write_bytes
 
     data = xlsx_template(questionnaire, sub_sector) if fmt == "xlsx" else csv_template(questionnaire, sub_sector)
     atomic_write_bytes(path, data, force=force)

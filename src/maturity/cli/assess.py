@@ -18,8 +18,8 @@ from typing import Any
 import typer
 
 from maturity.cli import app
+from maturity.cli.console import err, out, user_errors
 from maturity.cli.core import Format
-from maturity.console import err, out, user_errors
 
 
 class Lang(str, Enum):
@@ -290,7 +290,7 @@ class Interview:
         out.print(Text(" · ".join(p for p in parts if p), style="dim"))
 
     def ask_question(self, qid: str, editing: bool) -> str:
-        from maturity.answering import AnswerProblem
+        from maturity.engine.normalize import AnswerProblem
         from maturity.interview.parse import parse
 
         s, msg, ui = self.s, self.msg, self.ui
@@ -366,7 +366,7 @@ class Interview:
         from rich.table import Table
         from rich.text import Text
 
-        from maturity.conditions_eval import short
+        from maturity.engine.conditions import short
 
         s, msg = self.s, self.msg
         order = s.order()
@@ -473,7 +473,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
         grid.add_row("", msg("next_steps_none"))
     out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
     out.print(Text(result.scheme_note, style="dim"))
-    out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"))
+    out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))
         return
@@ -481,7 +481,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     from maturity.report import render_report
 
     report = render_report(result, pdf, plan=api.plan_for(loaded, result), force=force)
-    out.print(Text(msg("pdf_written", path=Path(report.pdf or pdf).resolve()), style="green"))
+    out.print(Text(msg("pdf_written", path=Path(report.pdf or pdf).resolve()), style="green"), soft_wrap=True)
 
 
 # ---- the command ------------------------------------------------------------------------------
@@ -501,11 +501,12 @@ def assess(
     interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
-    from maturity import api, loader
+    from maturity import api
     from maturity.errors import InputError
     from maturity.interview import store
     from maturity.interview.messages import Messages
     from maturity.interview.session import Session
+    from maturity.load import loader
 
     msg = Messages(lang.value)
     if resume is not None and answers is not None:
@@ -599,7 +600,7 @@ def compare(
     from rich.text import Text
 
     from maturity import api
-    from maturity.compare import compare as compare_assessments
+    from maturity.engine.compare import compare as compare_assessments
 
     a = api.assess(api.load_answers(old))
     b = api.assess(api.load_answers(new))

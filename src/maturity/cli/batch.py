@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from maturity.cli import app
-from maturity.console import err, user_errors
+from maturity.cli.console import err, user_errors
 
 EXIT_ROWS_FAILED = 4
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from maturity.cli import app
-from maturity.console import err, out, user_errors
+from maturity.cli.console import err, out, user_errors
 
 
 class Format(str, Enum):
@@ -29,7 +29,7 @@ def validate(
 ) -> None:
     """校验问卷、评分规则和答卷（含交叉引用），一次列出全部问题及其 文件:行:列。"""
     from maturity import api
-    from maturity.console import print_issues
+    from maturity.cli.console import print_issues
     from maturity.errors import DataValidationError
 
     targets = list(paths) if paths else api.default_validation_targets()
@@ -121,7 +121,7 @@ def schema(
     """输出三类文件（及评分结果）的 JSON Schema，供 YAML 编辑器做补全和校验。"""
     from maturity import api
     from maturity.errors import InputError
-    from maturity.yamlio import atomic_write_text
+    from maturity.writing import atomic_write_text
 
     schemas = api.json_schemas()
     if kind != "all" and kind not in schemas:

@@ -9,8 +9,8 @@ from typing import Any
 import typer
 
 from maturity.cli import app
+from maturity.cli.console import out, user_errors
 from maturity.cli.core import ANSWERS_ARG, Format
-from maturity.console import out, user_errors
 
 _KIND = {"budget": "超出预算", "prerequisite": "前置未纳入", "capacity": "阶段已排满", "requires": "条件未具备",
          "covered": "已被覆盖"}

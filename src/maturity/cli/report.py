@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from maturity.cli import app
-from maturity.console import err, out, user_errors
+from maturity.cli.console import err, out, user_errors
 
 
 @app.command(rich_help_panel="评估与报告")

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from maturity.console import err, out
+from maturity.cli.console import err, out
 
 BAR_WIDTH = 24
 _STATUS = {"answered": "", "na": "不适用", "unanswered": "未答", "hidden": "未涉及", "not_applicable": "不适用本行业",
@@ -182,7 +182,7 @@ def show_explain(result: Any) -> None:
     gates.add_column("门槛", ratio=2, overflow="fold")
     gates.add_column("结果", no_wrap=True)
     gates.add_column("未满足的条件", ratio=3, overflow="fold")
-    from maturity.conditions_eval import failing_leaves
+    from maturity.engine.conditions import failing_leaves
 
     for g in result.gates:
         gates.add_row(g.level, g.title, "[green]通过[/]" if g.passed else "[red]未通过[/]",

@@ -2,7 +2,7 @@
 
 Options are chosen by their on-screen number (1-based), because option codes may
 themselves be digits (``"0"``–``"4"``); anything else is handed to
-:func:`maturity.answering.normalize`, the one place that knows answer syntax (labels,
+:func:`maturity.engine.normalize.normalize`, the one place that knows answer syntax (labels,
 codes, full-width digits, ``%``, 是/否).
 """
 
@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from maturity.answering import _LIST_SPLIT, AnswerProblem, _option_by, normalize
+from maturity.engine.normalize import _LIST_SPLIT, AnswerProblem, _option_by, normalize
 from maturity.models.questionnaire import Question, Questionnaire
 
 Kind = Literal["answer", "na", "back", "skip", "review", "quit", "help", "finish", "keep", "empty"]

@@ -2,7 +2,7 @@
 
 Which questions are asked follows the scoring engine: a question is not asked when ``applies_to``
 excludes the enterprise's industry type or sub-sector (``not_applicable``) or when its ``show_if``
-over earlier answers fails (``hidden``, evaluated with :func:`maturity.conditions_eval.holds`, the
+over earlier answers fails (``hidden``, evaluated with :func:`maturity.engine.conditions.holds`, the
 engine's own evaluator, on a state filled in questionnaire order as the engine fills it). Navigation
 is by position in that list, which is recomputed after every answer because an answer can show or
 hide later questions. A test checks that the list equals the questions the scorer counts as asked.
@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from maturity.answering import AnswerProblem, Normalized, answer_text, normalize, option_score
-from maturity.conditions_eval import State, holds
+from maturity.engine.conditions import State, holds
+from maturity.engine.normalize import AnswerProblem, Normalized, answer_text, normalize, option_score
 from maturity.models.answers import Answer, AnswersFile, Enterprise, clean_text
 from maturity.models.questionnaire import Question, Questionnaire
 

@@ -1,7 +1,7 @@
 """Saving and reopening an interview: the answers file plus a small session sidecar.
 
 The answers file is a plain AnswersFile (docs/data-format.md §4) and is rewritten atomically
-(temp file + fsync + rename, :func:`maturity.yamlio.atomic_write_text`) after every confirmed
+(temp file + fsync + rename, :func:`maturity.writing.atomic_write_text`) after every confirmed
 answer, so an interrupted interview loses at most the question on screen. Where the user was
 and which questions they skipped live in ``.<name>.session.json`` next to it (also atomic);
 without it the position is derived from which questions are answered.
@@ -13,12 +13,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from maturity import loader
 from maturity.errors import DataValidationError
 from maturity.interview.session import Session
+from maturity.load import loader
+from maturity.load.yamlio import dump_yaml
 from maturity.models.answers import Answer, AnswersFile
 from maturity.models.questionnaire import Questionnaire
-from maturity.yamlio import atomic_write_text, dump_yaml
+from maturity.writing import atomic_write_text
 
 STATE_FORMAT = 1
 

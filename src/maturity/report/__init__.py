@@ -64,7 +64,7 @@ def render_report(
     from maturity.report.context import build_context
     from maturity.report.fonts import check_coverage, compact, resolve_font
     from maturity.report.pdf import html_to_pdf, stylesheet_text, visible_text
-    from maturity.yamlio import atomic_write_bytes, atomic_write_text
+    from maturity.writing import atomic_write_bytes, atomic_write_text
 
     targets = [Path(p) for p in (out_pdf, html_out) if p is not None]
     if not force:

@@ -9,9 +9,7 @@ tags and undecodable bytes are user errors with a position.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,46 +210,6 @@ def _scalar_key(node: yaml.Node) -> Any:
                 return node.value
         return node.value
     return f"<{node.id}>"
-
-
-def atomic_write_text(path: Path, text: str, *, force: bool = True) -> None:
-    """Write ``text`` to ``path`` via a temp file + rename, so readers never see half a file."""
-    atomic_write_bytes(path, text.encode("utf-8"), force=force)
-
-
-def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True, fsync: bool = True) -> None:
-    """Temp file in the same folder, then rename: a reader sees the old file or the new one, never half.
-
-    ``fsync=False`` skips flushing to disk (thousands of small batch files, where --resume covers a crash).
-    """
-    from maturity.errors import OutputExistsError
-
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old file's).
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if fsync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def dump_yaml(data: Any) -> str:

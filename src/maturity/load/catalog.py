@@ -11,17 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from maturity.answering import AnswerProblem, normalize
-from maturity.conditions_eval import State, evaluate
+from maturity.engine.conditions import State, evaluate
+from maturity.engine.normalize import AnswerProblem, normalize
 from maturity.errors import DataValidationError, Issue
-from maturity.loader import duplicate_ids, issue_at, raise_errors
+from maturity.load.loader import duplicate_ids, issue_at, raise_errors
+from maturity.load.refcheck import check_condition
+from maturity.load.validation import validate_model
+from maturity.load.yamlio import Loaded, load
 from maturity.models.catalog import Catalog, Solution
 from maturity.models.conditions import QuestionCond, walk
 from maturity.models.questionnaire import Questionnaire
-from maturity.refcheck import check_condition
 from maturity.resources import data_dir
-from maturity.validation import validate_model
-from maturity.yamlio import Loaded, load
 
 
 def catalog_path(qid: str) -> Path:

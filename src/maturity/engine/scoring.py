@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import NamedTuple
 
-from maturity.answering import Normalized, answer_text, normalize_answers, option_score
-from maturity.conditions_eval import State, count_failing_leaves, evaluate, failing_leaves, holds
+from maturity.engine.conditions import State, count_failing_leaves, evaluate, failing_leaves, holds
+from maturity.engine.normalize import Normalized, answer_text, normalize_answers, option_score
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Questionnaire

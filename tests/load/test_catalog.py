@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from maturity import api, catalog_loader
+from maturity import api
 from maturity.errors import DataValidationError
+from maturity.load import catalog as catalog_loader
 
-FIX = Path(__file__).parent / "fixtures" / "plan"
+FIX = Path(__file__).parent.parent / "fixtures" / "plan"
 CATALOG = (FIX / "plan-mini.catalog.yaml").read_text(encoding="utf-8")
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maturity import loader
 from maturity.errors import VersionMismatchError
+from maturity.load import loader
+from maturity.load.yamlio import load
 from maturity.models.answers import AnswersFile
-from maturity.yamlio import load
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parent.parent / "fixtures"
 
 
 def _mini_v11(tmp_path: Path) -> Path:

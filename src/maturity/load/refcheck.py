@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from maturity.conditions_eval import select_dimensions, select_questions
+from maturity.engine.conditions import select_dimensions, select_questions
 from maturity.models.conditions import (
     AllCond,
     AnyCond,

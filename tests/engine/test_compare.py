@@ -1,4 +1,4 @@
-"""Progress between two assessments: maturity.compare and `maturity compare`."""
+"""Progress between two assessments: maturity.engine.compare and `maturity compare`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from maturity import api
-from maturity.compare import compare
+from maturity.engine.compare import compare
 from maturity.errors import InputError
 
 

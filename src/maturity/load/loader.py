@@ -11,15 +11,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from maturity.answering import normalize_answers
+from maturity.engine.normalize import normalize_answers
 from maturity.errors import DataValidationError, InputError, Issue, VersionMismatchError
+from maturity.load.refcheck import check_condition
+from maturity.load.validation import validate_model
+from maturity.load.yamlio import Loaded, load
 from maturity.models.answers import AnswersFile
 from maturity.models.crosswalk import Crosswalk
 from maturity.models.questionnaire import Questionnaire
 from maturity.models.rules import Rules
-from maturity.refcheck import check_condition
-from maturity.validation import validate_model
-from maturity.yamlio import Loaded, load
 
 
 def issue_at(loaded: Loaded, loc: tuple, message: str, value: Any = "", severity: str = "error") -> Issue:

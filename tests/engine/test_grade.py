@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from maturity import loader
-from maturity.crosswalk import derive as derive_answers
+from maturity.engine.crosswalk import derive as derive_answers
+from maturity.engine.scoring import Scheme
+from maturity.load import loader
+from maturity.load.yamlio import load
 from maturity.models.answers import AnswersFile
-from maturity.scoring import Scheme
-from maturity.yamlio import load
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 Q_PATH = ROOT / "questionnaires" / "miit-2024.yaml"
 R_PATH = ROOT / "scoring_rules" / "miit-2024.rules.yaml"
 

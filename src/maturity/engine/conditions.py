@@ -1,6 +1,6 @@
 """Evaluate the condition language against a scored state, with a Chinese explanation.
 
-Pure functions; no I/O. ``State`` is built by :mod:`maturity.scoring`.
+Pure functions; no I/O. ``State`` is built by :mod:`maturity.engine.scoring`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from maturity.answering import _fmt_num, answer_text
+from maturity.engine.normalize import _fmt_num, answer_text
 from maturity.models.conditions import (
     AllCond,
     AnyCond,

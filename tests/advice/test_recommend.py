@@ -8,16 +8,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maturity import api, catalog_loader, loader, recommend
-from maturity.catalog_loader import _best_state
-from maturity.conditions_eval import evaluate
+from maturity import api
+from maturity.advice import recommend
+from maturity.engine.conditions import evaluate
+from maturity.engine.scoring import Scheme
+from maturity.load import catalog as catalog_loader
+from maturity.load import loader
+from maturity.load.catalog import _best_state
 from maturity.models.answers import AnswersFile
 from maturity.models.conditions import QuestionCond, walk
 from maturity.resources import example_path
-from maturity.scoring import Scheme
 from tests.strategies import answer_sets
 
-FIX = Path(__file__).parent / "fixtures" / "plan"
+FIX = Path(__file__).parent.parent / "fixtures" / "plan"
 
 
 @pytest.fixture(scope="module")

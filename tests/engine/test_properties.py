@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from maturity import api
 from maturity.models.answers import Answer
 
-from .strategies import answer_sets, improvements
+from tests.strategies import answer_sets, improvements
 
 SCHEMES = ["light-industry", "miit-2024"]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from maturity.errors import DataValidationError, InputError
-from maturity.yamlio import atomic_write_text, load
+from maturity.load.yamlio import load
+from maturity.writing import atomic_write_text
 
 
 def test_positions_of_nested_values(write):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from maturity import loader
+from maturity.engine.scoring import Scheme
 from maturity.errors import DataValidationError
+from maturity.load import loader
 from maturity.models.answers import AnswersFile
-from maturity.scoring import Scheme
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from maturity.answering import Normalized
-from maturity.conditions_eval import State, evaluate, failing_leaves, holds, short
+from maturity.engine.conditions import State, evaluate, failing_leaves, holds, short
+from maturity.engine.normalize import Normalized
+from maturity.engine.scoring import Scheme, Summary
 from maturity.models.answers import Answer, AnswersFile, Enterprise
 from maturity.models.catalog import (
     Catalog,
@@ -49,7 +50,6 @@ from maturity.models.conditions import (
 )
 from maturity.models.questionnaire import Question, Questionnaire
 from maturity.models.results import Assessment, Blocker
-from maturity.scoring import Scheme, Summary
 
 METHOD = (
     "等级预测方法：把计划内各方案声明的“落地后可如实改选的答案”（improves）按阶段累加到当前答卷上"
@@ -160,7 +160,7 @@ _TARGETS: dict[int, tuple[Solution, dict[str, Any]]] = {}
 
 def _targets(q: Questionnaire, s: Solution) -> dict[str, Any]:
     """The solution's ``improves`` as canonical answers (normalised once per solution)."""
-    from maturity.answering import normalize
+    from maturity.engine.normalize import normalize
 
     hit = _TARGETS.get(id(s))
     if hit is None or hit[0] is not s:
@@ -262,7 +262,7 @@ def _collect(cond: Any, state: State, negated: bool, out: list[Reason]) -> None:
 
 
 def _answer_reason(state: State, qid: str) -> str:
-    from maturity.answering import answer_text
+    from maturity.engine.normalize import answer_text
 
     q = state.questionnaire
     x = q.question_map[qid]

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maturity import api, catalog_loader, recommend, shortlist
+from maturity import api
+from maturity.advice import recommend, shortlist
+from maturity.load import catalog as catalog_loader
 from maturity.models.answers import AnswersFile
 from tests.batch.synth import synthetic_answers
 from tests.strategies import answer_sets

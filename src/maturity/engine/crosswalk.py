@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from maturity.conditions_eval import evaluate
+from maturity.engine.conditions import evaluate
+from maturity.engine.scoring import Scheme
 from maturity.models.answers import Answer, AnswersFile
 from maturity.models.crosswalk import Crosswalk
 from maturity.models.questionnaire import Questionnaire
 from maturity.models.results import Assessment
-from maturity.scoring import Scheme
 
 
 @dataclass

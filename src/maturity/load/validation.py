@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from maturity.errors import Issue
-from maturity.yamlio import Loaded
+from maturity.load.yamlio import Loaded
 
 _MESSAGES: dict[str, str] = {
     "missing": "缺少必填字段",

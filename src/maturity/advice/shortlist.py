@@ -1,6 +1,6 @@
 """The first few recommendations of a batch row, without re-scoring every candidate.
 
-:func:`maturity.recommend.rank` re-scores each candidate once (about 0.1 ms each, twenty-odd per
+:func:`maturity.advice.recommend.rank` re-scores each candidate once (about 0.1 ms each, twenty-odd per
 enterprise). A batch summary needs only the first three. Here every candidate first gets an upper bound
 of its ranking key from the assessed state alone (:func:`_bound`); candidates are re-scored in order of
 that bound, and the rest are skipped once ``n`` exact keys beat every remaining bound. A skipped
@@ -17,7 +17,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from maturity.conditions_eval import (
+from maturity.advice.recommend import (
+    Candidate,
+    Standing,
+    canonical_answers,
+    dimension_scores,
+    impact,
+    key_of,
+    prioritise,
+    select,
+    standing_of_summary,
+)
+from maturity.engine.conditions import (
     State,
     count_failing_leaves,
     count_hits,
@@ -25,6 +36,7 @@ from maturity.conditions_eval import (
     select_dimensions,
     select_questions,
 )
+from maturity.engine.scoring import Scheme, Summary
 from maturity.models.answers import Enterprise
 from maturity.models.catalog import Catalog, Solution
 from maturity.models.conditions import (
@@ -38,18 +50,6 @@ from maturity.models.conditions import (
     walk,
 )
 from maturity.models.questionnaire import Questionnaire
-from maturity.recommend import (
-    Candidate,
-    Standing,
-    canonical_answers,
-    dimension_scores,
-    impact,
-    key_of,
-    prioritise,
-    select,
-    standing_of_summary,
-)
-from maturity.scoring import Scheme, Summary
 
 _INF = float("inf")
 _BELOW_ALL = (False, -1, -1, False, -_INF, -_INF, -_INF, -_INF)  # below every real key (counts are >= 0)

@@ -1,0 +1,1 @@
+"""The scoring engine: answers normalised, conditions evaluated, scores, levels, national grade."""

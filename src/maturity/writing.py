@@ -1,0 +1,56 @@
+"""Writing files users keep: atomically (temp file + rename), and never over an existing file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from maturity.errors import OutputExistsError
+
+
+def refuse_overwrite(paths: Iterable[Path | str | None], *, force: bool) -> None:
+    """The one overwrite guard: raise OutputExistsError for the first path that exists (unless ``force``)."""
+    if force:
+        return
+    for p in paths:
+        if p is not None and Path(p).exists():
+            raise OutputExistsError(Path(p))
+
+
+def atomic_write_text(path: Path, text: str, *, force: bool = True) -> None:
+    """Write ``text`` to ``path`` via a temp file + rename, so readers never see half a file."""
+    atomic_write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True, fsync: bool = True) -> None:
+    """Temp file in the same folder, then rename: a reader sees the old file or the new one, never half.
+
+    ``fsync=False`` skips flushing to disk (thousands of small batch files, where --resume covers a crash).
+    """
+    path = Path(path)
+    refuse_overwrite([path], force=force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old file's).
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
