@@ -25,18 +25,17 @@ from _common import print_table, row
 def measure(runs: int = 7) -> list[tuple]:
     import weasyprint
 
-    from maturity import api
+    from maturity import pipeline
     from maturity.report import html as html_mod
     from maturity.report import pdf as pdf_mod
-    from maturity.report import render_report
     from maturity.report.context import build_context
     from maturity.report.fonts import compact, resolve_font
     from maturity.resources import example_path
 
-    a = api.assess_file(example_path())
+    a = pipeline.evaluate_file(example_path())
     out = Path(tempfile.mkdtemp()) / "bench.pdf"
     t0 = time.perf_counter()
-    render_report(a, out, force=True)  # warm-up: font cache, FontConfiguration, CSS
+    pipeline.write_report(a, out, force=True)  # warm-up: font cache, FontConfiguration, CSS
     first = time.perf_counter() - t0
 
     paths = html_mod.search_path(None)
@@ -48,7 +47,7 @@ def measure(runs: int = 7) -> list[tuple]:
     ours, alone, size = [], [], 0
     for _ in range(runs):
         t = time.perf_counter()
-        res = render_report(a, out, force=True)
+        res = pipeline.write_report(a, out, force=True)
         ours.append(time.perf_counter() - t)
         size = res.size
         t = time.perf_counter()

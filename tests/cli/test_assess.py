@@ -45,13 +45,13 @@ def test_full_run_saves_every_answer_and_shows_the_result(cli, q, tmp_path):
     result = api.assess(loaded)
     assert f"{result.level.label} {result.level.name}" in res.output
     assert "最重要的三项下一步" in res.output
-    from maturity.cli.assess import next_steps
+    from maturity import pipeline
 
-    steps = next_steps(loaded, result)
+    steps = pipeline.evaluate(loaded).next_steps
     assert 1 <= len(steps) <= 3
     flat = re.sub(r"[\s│]", "", res.output)
-    for what, why in steps:
-        assert re.sub(r"\s", "", what)[:12] in flat and re.sub(r"\s", "", why)[:12] in flat
+    for step in steps:
+        assert re.sub(r"\s", "", step.title)[:12] in flat and re.sub(r"\s", "", step.why)[:12] in flat
     assert str(out.resolve()) in res.output
 
 

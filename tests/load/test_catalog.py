@@ -9,6 +9,7 @@ import pytest
 from maturity import api
 from maturity.errors import DataValidationError
 from maturity.load import catalog as catalog_loader
+from maturity.load import loader
 
 FIX = Path(__file__).parent.parent / "fixtures" / "plan"
 CATALOG = (FIX / "plan-mini.catalog.yaml").read_text(encoding="utf-8")
@@ -87,7 +88,7 @@ def test_mistakes_are_errors_with_line_numbers(write, old, new, needle, message)
 def test_load_catalog_raises_with_every_issue(write):
     text = CATALOG.replace("policies: [diag]", "policies: [nope]").replace("cost: {min: 3, max: 8}", "cost: {min: 9, max: 8}")
     path = write("two.catalog.yaml", text)
-    q = api.loader.load_questionnaire(FIX / "plan-mini.yaml")
+    q = loader.load_questionnaire(FIX / "plan-mini.yaml")
     with pytest.raises(DataValidationError) as e:
         catalog_loader.load_catalog(path, q)
     assert len([i for i in e.value.issues if i.severity == "error"]) == 2

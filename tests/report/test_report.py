@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maturity import api
+from maturity import api, pipeline
+from maturity.advice.next_steps import next_steps
 from maturity.errors import OutputExistsError, RenderError
+from maturity.models.evaluation import Evaluation, Previous
 from maturity.report import build_html, render_report
 from maturity.resources import example_path
 
@@ -33,6 +35,19 @@ def run(*args: str) -> str:
 @pytest.fixture(scope="module")
 def example_assessment():
     return api.assess_file(example_path())
+
+
+@pytest.fixture(scope="module")
+def example_evaluation() -> Evaluation:
+    return pipeline.evaluate_file(example_path())
+
+
+def bare(ev: Evaluation, **sections) -> Evaluation:
+    """The evaluation without its optional sections (plan, national grade), plus those given."""
+    from dataclasses import replace
+
+    plain = replace(ev, plan=None, grade=None, next_steps=next_steps(ev.assessment, None))
+    return replace(plain, **sections)
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +135,8 @@ def test_pdf_metadata_and_outline(rendered, example_assessment):
     assert b"/Lang (zh-CN)" in everything
 
 
-def test_html_has_lang_and_svg_font(example_assessment):
-    html = build_html(example_assessment)
+def test_html_has_lang_and_svg_font(example_evaluation):
+    html = build_html(example_evaluation)
     assert re.search(r'<html lang="zh-CN">', html)
     svgs = re.findall(r"<svg\b[^>]*>", html)
     assert len(svgs) >= 2
@@ -136,10 +151,13 @@ def _normalise(html: str) -> str:
     return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
 
 
-def test_html_golden(example_assessment):
-    from datetime import date
+def test_html_golden(example_evaluation):
+    from dataclasses import replace
+    from datetime import datetime
 
-    html = _normalise(build_html(example_assessment, assessed_on=date(2026, 11, 20)))
+    ev = bare(example_evaluation)
+    ev = replace(ev, provenance=replace(ev.provenance, assessed_on=datetime(2026, 11, 20)))
+    html = _normalise(build_html(ev))
     golden = GOLDEN / "furniture-example.html"
     if os.environ.get("MATURITY_UPDATE_GOLDEN") or not golden.exists():
         if not os.environ.get("MATURITY_UPDATE_GOLDEN"):
@@ -157,23 +175,23 @@ def test_missing_font_file_is_clear_error_and_no_pdf(tmp_path, cli):
     assert not out.exists()
 
 
-def test_bundled_font_removed_is_clear_error_and_no_pdf(tmp_path, monkeypatch, example_assessment):
+def test_bundled_font_removed_is_clear_error_and_no_pdf(tmp_path, monkeypatch, example_evaluation):
     from maturity.report import fonts
 
     monkeypatch.setattr(fonts, "_package_font", lambda module, filename: None)
     out = tmp_path / "r.pdf"
     with pytest.raises(RenderError) as e:
-        render_report(example_assessment, out)
+        render_report(example_evaluation, out)
     assert "找不到报告使用的中文字体" in e.value.message
     assert "pip install" in e.value.hint
     assert not out.exists()
 
 
 @pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans not installed")
-def test_font_without_chinese_names_missing_characters(tmp_path, example_assessment):
+def test_font_without_chinese_names_missing_characters(tmp_path, example_evaluation):
     out = tmp_path / "r.pdf"
     with pytest.raises(RenderError) as e:
-        render_report(example_assessment, out, font=DEJAVU)
+        render_report(example_evaluation, out, font=DEJAVU)
     assert "缺少报告中的" in e.value.message
     assert "“、”(U+3001)" in e.value.message and "等 " in e.value.message
     assert not out.exists()
@@ -193,7 +211,7 @@ def test_notdef_warnings_become_an_error():
 
 
 def test_rare_character_in_name_is_covered_by_bundled_font(tmp_path):
-    a = api.assess_file(_answers_with(tmp_path, name="𠮷野家具有限公司"))
+    a = pipeline.evaluate_file(_answers_with(tmp_path, name="𠮷野家具有限公司"))
     html = build_html(a)
     from maturity.report.fonts import check_coverage, resolve_font
     from maturity.report.html import search_path
@@ -212,7 +230,7 @@ def test_markup_in_name_and_note_is_text_and_nothing_fetched(tmp_path):
     data["answers"][first] = {**(val if isinstance(val, dict) else {"value": val}),
                               "note": '<img src="file:///etc/passwd"><img src="http://example.com/x.png">'}
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    a = api.assess_file(p)
+    a = pipeline.evaluate_file(p)
     html = build_html(a)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<img src="file:///etc/passwd">' not in html and "&lt;img src=" in html
@@ -223,14 +241,14 @@ def test_markup_in_name_and_note_is_text_and_nothing_fetched(tmp_path):
 
 
 @pytest.mark.slow
-def test_user_template_cannot_fetch_local_files_or_network(tmp_path, example_assessment):
+def test_user_template_cannot_fetch_local_files_or_network(tmp_path, example_evaluation):
     tpl = tmp_path / "tpl"
     tpl.mkdir()
     (tpl / "_method.html").write_text(
         '<section><h1>自定义</h1><img src="file:///etc/passwd"><img src="http://example.com/logo.png">'
         '<img src="../secret.png"><p>用户模板</p></section>', encoding="utf-8")
     (tmp_path / "secret.png").write_bytes(b"not really")
-    res = render_report(example_assessment, tmp_path / "r.pdf", templates=tpl)
+    res = render_report(example_evaluation, tmp_path / "r.pdf", templates=tpl)
     assert "file:///etc/passwd" in res.refused
     assert "http://example.com/logo.png" in res.refused
     assert any(u.endswith("/secret.png") for u in res.refused)
@@ -254,51 +272,51 @@ def test_fetcher_allows_only_template_folder_and_fonts(tmp_path):
     assert len(f.refused) == 4
 
 
-def test_user_templates_override_file_by_file(tmp_path, example_assessment):
+def test_user_templates_override_file_by_file(tmp_path, example_evaluation):
     tpl = tmp_path / "tpl"
     tpl.mkdir()
     (tpl / "_cover.html").write_text("<section class=\"cover\"><p>咨询公司专用封面{{ enterprise.name }}</p></section>",
                                      encoding="utf-8")
-    html = build_html(example_assessment, templates=tpl)
-    assert "咨询公司专用封面" + example_assessment.enterprise.name in html
+    html = build_html(example_evaluation, templates=tpl)
+    assert "咨询公司专用封面" + example_evaluation.assessment.enterprise.name in html
     assert "一页摘要" in html  # the other partials still come from the bundled folder
 
 
-def test_undefined_template_variable_is_an_error(tmp_path, example_assessment):
+def test_undefined_template_variable_is_an_error(tmp_path, example_evaluation):
     tpl = tmp_path / "tpl"
     tpl.mkdir()
     (tpl / "_cover.html").write_text("<p>{{ no_such_field }}</p>", encoding="utf-8")
     with pytest.raises(RenderError, match="no_such_field"):
-        build_html(example_assessment, templates=tpl)
+        build_html(example_evaluation, templates=tpl)
 
 
-def test_existing_output_needs_force(tmp_path, cli, example_assessment):
+def test_existing_output_needs_force(tmp_path, cli, example_evaluation):
     out = tmp_path / "r.pdf"
     out.write_bytes(b"keep me")
     with pytest.raises(OutputExistsError):
-        render_report(example_assessment, out)
+        render_report(example_evaluation, out)
     assert out.read_bytes() == b"keep me"
     res = cli("report", example_path(), "-o", out)
     assert res.exit_code != 0 and out.read_bytes() == b"keep me"
 
 
 @pytest.mark.slow
-def test_force_overwrites_atomically(tmp_path, example_assessment):
+def test_force_overwrites_atomically(tmp_path, example_evaluation):
     out = tmp_path / "r.pdf"
     out.write_bytes(b"old")
-    res = render_report(example_assessment, out, force=True)
+    res = render_report(example_evaluation, out, force=True)
     assert out.read_bytes().startswith(b"%PDF-") and res.size == out.stat().st_size
     assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]  # no temp files left behind
 
 
 # ---- optional sections ----------------------------------------------------------------------
-def test_optional_sections_absent_by_default(example_assessment):
-    html = build_html(example_assessment)
+def test_optional_sections_absent_by_default(example_evaluation):
+    html = build_html(bare(example_evaluation))
     for title in ("提升路线图", "与上次评估相比", "同行对比", "全国中小企业数字化水平评测对照"):
         assert title not in html
 
 
-def test_optional_sections_render_when_given(tmp_path, example_assessment):
+def test_optional_sections_render_when_given(tmp_path, example_assessment, example_evaluation):
     from maturity.report.context import PeerContext
 
     prev_file = _answers_with(tmp_path)
@@ -311,18 +329,18 @@ def test_optional_sections_render_when_given(tmp_path, example_assessment):
     grade = api.grade_estimate(la, example_assessment)
     peer = PeerContext(cohort="赣州家具企业", size=12, median_score=40.0, percentile=75,
                        dimension_medians={d.id: 40.0 for d in example_assessment.dimensions})
-    html = build_html(example_assessment, previous=previous, peer=peer, grade=grade)
+    html = build_html(bare(example_evaluation, previous=Previous(previous, None), peer=peer, grade=grade))
     assert "与上次评估相比" in html and first in html
     assert "同行对比" in html and "赣州家具企业" in html
     assert grade is not None  # light-industry ships a crosswalk to miit-2024
     assert "全国中小企业数字化水平评测对照" in html and grade.grade.label in html
 
 
-def test_plan_section_when_plan_given(example_assessment):
+def test_plan_section_when_plan_given(example_assessment, example_evaluation):
     la = api.load_answers(example_path())
     plan = api.plan_for(la, example_assessment)
     assert plan is not None  # the light-industry questionnaire ships a catalog
-    html = build_html(example_assessment, plan=plan)
+    html = build_html(bare(example_evaluation, plan=plan))
     assert "提升路线图" in html
     first = plan.horizons[0].items[0]
     assert first.title in html

@@ -16,6 +16,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import mean, quantiles
 
+from maturity.models.evaluation import PeerStanding
+
 MIN_GROUP = 5
 OVERALL = "*"
 OVERALL_NAME = "全部企业"
@@ -149,3 +151,15 @@ class Cohort:
             "levels": [{"label": lab, "name": nm, "count": use.levels.get(lab, 0)} for lab, nm in self.level_order],
             "dimensions": rows,
         }
+
+    def standing(self, sub_sector: str, score: float, dims: dict[str, float | None]) -> PeerStanding:
+        """One enterprise's standing in this cohort, as its report shows it (同行对比)."""
+        ctx = self.peer_context(sub_sector, score, dims)
+        score_row = ctx["dimensions"][0]
+        note = (f"对比范围：本批次{ctx['group']}（{ctx['group_n']} 家）。" if ctx["sub_sector_reported"] else
+                f"本批次同一子行业不足 {ctx['min_group']} 家，不单独对比；对比范围为本批次全部企业（{ctx['overall_n']} 家）。")
+        return PeerStanding(
+            cohort=ctx["group"], size=ctx["group_n"], median_score=score_row["median"] or 0.0,
+            percentile=ctx["at_or_below"],
+            dimension_medians={d["id"]: d["median"] for d in ctx["dimensions"][1:] if d["median"] is not None},
+            level_counts={lv["label"]: lv["count"] for lv in ctx["levels"]}, note=note)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from maturity.batch.cells import neutralise
 from maturity.batch.cohort import Cohort
 from maturity.batch.ledger import LEDGER_DIR
+from maturity.batch.records import EnterpriseRecord, RejectedRow
 from maturity.models.answers import AnswersFile
 
 if TYPE_CHECKING:
@@ -157,26 +158,25 @@ def summary_columns(dimensions: list[tuple[str, str]], rec_title: str) -> list[s
                "问卷", "问卷版本", "已答题数", "适用题数", "来源文件", "行号", "答卷文件", "PDF 报告"])
 
 
-def summary_row(n: int, rec: dict, cohort: Cohort, dimensions: list[tuple[str, str]]) -> list[Any]:
-    recs = (rec.get("recommendations") or [])[:3]
+def summary_row(n: int, rec: EnterpriseRecord, cohort: Cohort, dimensions: list[tuple[str, str]]) -> list[Any]:
+    recs: list[str] = rec.recommendations[:3]
     recs += [""] * (3 - len(recs))
-    sub_pct = cohort.sub_sector_percentile(rec["sub_sector"], rec["score"])
-    return ([n, rec["name"], rec.get("credit_code") or "", rec["sub_sector_name"], rec.get("size_name", ""),
-             rec.get("region", ""), rec.get("assessor", ""), rec["level"], rec["level_name"], rec["score"]]
-            + [rec["dims"].get(did) for did, _ in dimensions]
-            + [cohort.percentile(rec["score"]), sub_pct if sub_pct is not None else "样本不足",
-               *recs, rec["questionnaire"], rec["version"], rec["answered"], rec["applicable"],
-               rec["source"], rec["row"] if rec["row"] is not None else "", rec["file"], rec.get("pdf", "")])
+    sub_pct = cohort.sub_sector_percentile(rec.sub_sector, rec.score)
+    return ([n, rec.name, rec.credit_code or "", rec.sub_sector_name, rec.size_name,
+             rec.region, rec.assessor, rec.level, rec.level_name, rec.score]
+            + [rec.dims.get(did) for did, _ in dimensions]
+            + [cohort.percentile(rec.score), sub_pct if sub_pct is not None else "样本不足",
+               *recs, rec.questionnaire, rec.version, rec.answered, rec.applicable,
+               rec.source, rec.row if rec.row is not None else "", rec.file, rec.pdf])
 
 
 REJECT_COLUMNS = ["来源文件", "行号", "列", "表头", "企业名称", "原因"]
 
 
-def reject_rows(rejects: Iterable[dict]) -> Iterator[list[Any]]:
+def reject_rows(rejects: Iterable[RejectedRow]) -> Iterator[list[Any]]:
     for r in rejects:
-        for e in r["errors"]:
-            yield [r["source"], r["row"] if r["row"] is not None else "", e["column"], e["header"], r["name"],
-                   e["reason"]]
+        for e in r.errors:
+            yield [r.source, r.row if r.row is not None else "", e.column, e.header, r.name, e.reason]
 
 
 def cohort_rows(cohort: Cohort) -> Iterator[list[Any]]:
@@ -218,7 +218,7 @@ def _csv_value(v: Any) -> Any:
     return neutralise(v)
 
 
-def write_summary(outdir: Path, records: Iterable[dict], rejects: list[dict], cohort: Cohort,
+def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: list[RejectedRow], cohort: Cohort,
                   dimensions: list[tuple[str, str]], rec_title: str, meta: list[tuple[str, str]]) -> tuple[Path, Path]:
     """summary.xlsx (汇总 / 未通过 / 同行对比 / 说明) and summary.csv; records are streamed once.
 

@@ -12,7 +12,9 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+
+from maturity.batch.records import EnterpriseRecord
 
 LEDGER_DIR = ".maturity-batch"  # inside OUTDIR: the ledger, staged answers files, scratch files
 LEDGER = "ledger.jsonl"
@@ -56,31 +58,32 @@ class Ledger:
             with open(self.path, "r+b") as fh:
                 fh.truncate(offset)
 
-    def append(self, key: str, order: tuple[int, int], file: str, record: dict[str, Any]) -> None:
+    def append(self, key: str, order: tuple[int, int], file: str, record: EnterpriseRecord) -> None:
         if self._out is None:
             self._out = open(self.path, "ab")  # noqa: SIM115 - closed in close()
         offset = self._out.tell()
-        line = json.dumps({"key": key, "order": list(order), "file": file, "record": record}, ensure_ascii=False)
+        line = json.dumps({"key": key, "order": list(order), "file": file, "record": record.to_json()},
+                          ensure_ascii=False)
         self._out.write(line.encode("utf-8") + b"\n")
-        self.index[key] = Entry(order, offset, file, str(record.get("pdf") or ""))
+        self.index[key] = Entry(order, offset, file, record.pdf)
 
     def flush(self) -> None:
         if self._out is not None:
             self._out.flush()
 
-    def record(self, entry: Entry) -> dict[str, Any]:
+    def record(self, entry: Entry) -> EnterpriseRecord:
         """The full record of one indexed enterprise, read back from the file."""
         self.flush()
         if self._in is None:
             self._in = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         self._in.seek(entry.offset)
-        return json.loads(self._in.readline())["record"]
+        return EnterpriseRecord.from_json(json.loads(self._in.readline())["record"])
 
     def ordered(self, keys: set[str]) -> list[str]:
         """The given keys in input order."""
         return sorted(keys, key=lambda k: self.index[k].order)
 
-    def rewrite(self, keys: list[str], update: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+    def rewrite(self, keys: list[str], update: Callable[[str, EnterpriseRecord], None] | None = None) -> None:
         """Keep only ``keys``, in that order (``update`` may change each record on the way), atomically."""
         tmp = self.path.with_suffix(".tmp")
         index: dict[str, Entry] = {}
@@ -91,20 +94,20 @@ class Ledger:
                 if update is not None:
                     update(key, record)
                 offset = out.tell()
-                line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file, "record": record},
-                                  ensure_ascii=False)
+                line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file,
+                                   "record": record.to_json()}, ensure_ascii=False)
                 out.write(line.encode("utf-8") + b"\n")
-                index[key] = Entry(entry.order, offset, entry.file, str(record.get("pdf") or ""))
+                index[key] = Entry(entry.order, offset, entry.file, record.pdf)
         self.close()
         os.replace(tmp, self.path)
         self.index = index
 
-    def records(self) -> Iterator[dict[str, Any]]:
+    def records(self) -> Iterator[EnterpriseRecord]:
         """Every record, in file order (input order after :meth:`rewrite`), streamed."""
         self.flush()
         with open(self.path, "rb") as fh:
             for line in fh:
-                yield json.loads(line)["record"]
+                yield EnterpriseRecord.from_json(json.loads(line)["record"])
 
     def close(self) -> None:
         for fh in (self._out, self._in):

@@ -41,8 +41,10 @@ from maturity.batch.reader import (
     open_table,
     xlsx_declared_rows,
 )
+from maturity.batch.records import EnterpriseRecord, RejectedRow
 from maturity.errors import DataValidationError, InputError, MaturityError
 from maturity.models.answers import AnswersFile
+from maturity.models.evaluation import PeerStanding
 
 _umask = os.umask(0)
 os.umask(_umask)
@@ -61,7 +63,7 @@ class Outcome:
     order: tuple[int, int]
     row: int | None
     name: str
-    record: dict | None = None
+    record: EnterpriseRecord | None = None
     staged: str = ""  # the answers file, written by the worker under a temporary name
     errors: list[CellError] = field(default_factory=list)
 
@@ -80,7 +82,7 @@ class BatchResult:
     summary_csv: Path | None = None
     questionnaire: str = ""
     version: str = ""
-    rejects: list[dict] = field(default_factory=list)
+    rejects: list[RejectedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -92,12 +94,13 @@ class BatchResult:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(qid: str, recommend: bool, staging: str) -> None:
-    from maturity import api
+def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = False) -> None:
+    from maturity.load import bundled
 
     _STATE.clear()
-    _STATE["scheme"] = api.scheme(qid)
+    _STATE["scheme"] = bundled.scheme(qid)
     _STATE["staging"] = staging
+    _STATE["keep_answers"] = keep_answers
     _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
 
 
@@ -116,9 +119,9 @@ def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
 
 
 def recommendations_available(qid: str) -> bool:
-    from maturity import api
+    from maturity.load import bundled
 
-    return _recommender(api.scheme(qid)) is not None
+    return _recommender(bundled.scheme(qid)) is not None
 
 
 def _blockers(a: Any) -> list[str]:
@@ -171,19 +174,23 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     ent = af.enterprise
     sub = q.sub_sector_map.get(ent.sub_sector)
     scored = [x for x in q.questions if x.scored]
-    out.record = {
-        "name": ent.name, "credit_code": ent.credit_code, "sub_sector": ent.sub_sector,
-        "sub_sector_name": sub.name if sub else ent.sub_sector, "size_name": scheme.sizes.get(ent.size or "", ""),
-        "region": ent.region, "assessor": ent.assessor, "level": a.level.label, "level_name": a.level.name,
-        "level_id": a.level.id, "score": a.score,
-        "dims": dict(a.dimension_scores),
-        "recommendations": recs, "questionnaire": q.id, "version": q.version,
-        "answered": sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
-        "applicable": sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
-    }
+    out.record = EnterpriseRecord(
+        name=ent.name, credit_code=ent.credit_code, sub_sector=ent.sub_sector,
+        sub_sector_name=sub.name if sub else ent.sub_sector, size_name=scheme.sizes.get(ent.size or "", ""),
+        region=ent.region, assessor=ent.assessor, level=a.level.label, level_name=a.level.name,
+        level_id=a.level.id, score=a.score, dims=dict(a.dimension_scores), recommendations=recs,
+        questionnaire=q.id, version=q.version,
+        answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
+        applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
+        answers=_answers_json(af) if _STATE.get("keep_answers") else None)
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
     out.staged = _stage(answers_yaml(af, head).encode("utf-8"))
     return out
+
+
+def _answers_json(af: AnswersFile | ParsedRow) -> dict[str, Any]:
+    model = af.to_answers_file() if isinstance(af, ParsedRow) else af
+    return model.model_dump(mode="json", exclude_defaults=True)
 
 
 def _stage(data: bytes) -> str:
@@ -230,21 +237,15 @@ class _Inline:
         pass
 
 
-def _pdf_work(items: list[tuple[str, str, dict]]) -> list[tuple[str, str]]:
-    """Render reports: (answers file, pdf path, peer context) -> (pdf path, error or "")."""
-    from maturity import api
-    from maturity.report import render_report
-    from maturity.report.context import PeerContext
+def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]]) -> list[tuple[str, str]]:
+    """Render reports: (checked answers, pdf path, peer standing) -> (pdf path, error or "")."""
+    from maturity import pipeline
 
     out = []
-    for answers_path, pdf_path, peer in items:
+    for answers, pdf_path, peer in items:
         try:
-            loaded = api.load_answers(answers_path)
-            a = api.assess(loaded)
-            pc = PeerContext(cohort=peer["group"], size=peer["group_n"], median_score=peer["median"],
-                             percentile=peer["percentile"], dimension_medians=peer["dimension_medians"],
-                             level_counts=peer["level_counts"], note=peer["note"])
-            render_report(a, pdf_path, peer=pc, force=True)
+            ev = pipeline.evaluate_answers(AnswersFile.model_validate(answers), peer=peer)
+            pipeline.write_report(ev, pdf_path, force=True)
             out.append((pdf_path, ""))
         except MaturityError as e:
             out.append((pdf_path, e.message))
@@ -280,17 +281,17 @@ def _estimate_rows(files: list[Path]) -> int | None:
 
 
 def _choose_questionnaire(files: list[Path], explicit: str | None) -> str:
-    from maturity import api
     from maturity.batch.reader import sheet_questionnaire
+    from maturity.load import bundled
 
     if explicit:
-        api.questionnaire_path(explicit)  # clear error if unknown
+        bundled.questionnaire_path(explicit)  # clear error if unknown
         return explicit
     for f in files:
         qid, _ = sheet_questionnaire(f)
         if qid:
             return qid
-    return api.DEFAULT_QUESTIONNAIRE
+    return bundled.DEFAULT_QUESTIONNAIRE
 
 
 def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> Ledger:
@@ -324,21 +325,20 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> Ledger:
 def _reject_file(result: BatchResult, source: str, file_index: int, e: InputError) -> None:
     """One file of a folder could not be read: list it as rejected and carry on with the others."""
     result.unreadable_files += 1
-    result.rejects.append({"source": source, "row": None, "name": "", "order": [file_index, 0],
-                           "errors": [{"row": None, "column": "", "header": "",
-                                       "reason": f"整个文件无法读取：{e.message}"}]})
+    result.rejects.append(RejectedRow(source, None, "", (file_index, 0),
+                                      [CellError(None, "", "", f"整个文件无法读取：{e.message}")]))
 
 
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often."""
-    from maturity import api
+    from maturity.load import bundled
 
     started = time.perf_counter()
     files = input_files(input_path)
     qid = _choose_questionnaire(files, questionnaire)
-    scheme = api.scheme(qid)
+    scheme = bundled.scheme(qid)
     q = scheme.questionnaire
     jobs = max(1, jobs or os.cpu_count() or 1)
     result = BatchResult(outdir, questionnaire=q.id, version=q.version)
@@ -360,8 +360,8 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
     staging = str(outdir / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
-    executor: Any = _Inline(_init_worker, qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
+    executor: Any = _Inline(_init_worker, qid, recommend, staging, pdf) if jobs == 1 else ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging, pdf))
     window: deque[Future] = deque()
     max_in_flight = jobs * 3
 
@@ -371,13 +371,12 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             count += 1
             if o.record is None:
                 result.rejected_rows += 1
-                result.rejects.append({"source": o.source, "row": o.row, "name": o.name, "order": list(o.order),
-                                       "errors": [e.__dict__ for e in o.errors]})
+                result.rejects.append(RejectedRow(o.source, o.row, o.name, o.order, o.errors))
                 continue
             stem = namer.assign(o.name)
             rel = f"{ANSWERS_DIR}/{stem}.yaml"
             os.replace(o.staged, outdir / rel)
-            o.record.update(source=o.source, row=o.row, file=rel)
+            o.record.source, o.record.row, o.record.file = o.source, o.row, rel
             ledger.append(o.key, o.order, rel, o.record)
             result.scored += 1
         ledger.flush()
@@ -458,25 +457,24 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
                     {s.id: s.name for s in q.sub_sectors})
     for k in ordered:
         r = ledger.record(done[k])
-        cohort.add(r["sub_sector"], r["level"], r["score"], r["dims"])
+        cohort.add(r.sub_sector, r.level, r.score, r.dims)
     cohort.finalise()
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
         failed_pdfs = _render_pdfs(ledger, ordered, outdir, cohort, jobs, result, progress)
 
-    def settle(key: str, record: dict) -> None:  # the PDF each enterprise ended up with
+    def settle(key: str, record: EnterpriseRecord) -> None:  # the PDF each enterprise ended up with
+        record.answers = None  # needed only for the report pass
         if not pdf:
             return
-        record["pdf"] = "" if key in failed_pdfs else _report_of(done[key].file)
+        record.pdf = "" if key in failed_pdfs else _report_of(done[key].file)
         if key in failed_pdfs:
-            result.rejects.append({"source": record["source"], "row": record["row"], "name": record["name"],
-                                   "order": list(done[key].order),
-                                   "errors": [{"row": record["row"], "column": "", "header": "PDF 报告",
-                                               "reason": f"已评分，但报告生成失败：{failed_pdfs[key]}"}]})
+            result.rejects.append(RejectedRow(record.source, record.row, record.name, done[key].order, [
+                CellError(record.row, "", "PDF 报告", f"已评分，但报告生成失败：{failed_pdfs[key]}")]))
 
     ledger.rewrite(ordered, settle)  # input order, current enterprises only
-    result.rejects.sort(key=lambda r: tuple(r["order"]))
+    result.rejects.sort(key=lambda r: r.order)
     rec_title = "建议" if recommend and recommendations_available(qid) else "升级差距"
     if rec_title == "升级差距":
         result.notes.append("汇总表中列出的是升到下一等级的前三项差距"
@@ -497,15 +495,11 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     return result
 
 
-def peer_for_report(cohort: Cohort, rec: dict) -> dict:
-    ctx = cohort.peer_context(rec["sub_sector"], rec["score"], rec["dims"])
-    score_row = ctx["dimensions"][0]
-    note = (f"对比范围：本批次{ctx['group']}（{ctx['group_n']} 家）。" if ctx["sub_sector_reported"] else
-            f"本批次同一子行业不足 {ctx['min_group']} 家，不单独对比；对比范围为本批次全部企业（{ctx['overall_n']} 家）。")
-    return {"group": ctx["group"], "group_n": ctx["group_n"], "median": score_row["median"] or 0.0,
-            "percentile": ctx["at_or_below"],
-            "dimension_medians": {d["id"]: d["median"] for d in ctx["dimensions"][1:] if d["median"] is not None},
-            "level_counts": {lv["label"]: lv["count"] for lv in ctx["levels"]}, "note": note}
+def _answers_from_file(path: Path) -> dict[str, Any]:
+    """Checked answers of an enterprise scored by an earlier run without --pdf (its ledger kept none)."""
+    from maturity.load.answers import load_answers
+
+    return load_answers(path).answers.model_dump(mode="json", exclude_defaults=True)
 
 
 def _report_of(answers_file: str) -> str:
@@ -540,8 +534,10 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
             items = []
             for key in chunk_keys:
                 entry = ledger.index[key]
-                items.append((str(outdir / entry.file), str(outdir / _report_of(entry.file)),
-                              peer_for_report(cohort, ledger.record(entry))))
+                rec = ledger.record(entry)
+                answers = rec.answers if rec.answers is not None else _answers_from_file(outdir / entry.file)
+                items.append((answers, str(outdir / _report_of(entry.file)),
+                              cohort.standing(rec.sub_sector, rec.score, rec.dims)))
             window.append((chunk_keys, executor.submit(_pdf_work, items)))
             while len(window) > jobs * 2:
                 take()

@@ -55,7 +55,7 @@ def _root(
 
 
 # Importing the command modules registers their commands on `app`.
-from maturity.cli import assess, batch, core, plan, report  # noqa: E402,F401
+from maturity.cli import assess, batch, compare, core, doctor, plan, report  # noqa: E402,F401
 
 # Help lists commands in the order a user meets them, not in import order.
 _ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch",

@@ -7,7 +7,6 @@ this module only prompts, prints and saves. Every confirmed answer is written at
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from datetime import date
@@ -19,7 +18,6 @@ import typer
 
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
-from maturity.cli.core import Format
 
 
 class Lang(str, Enum):
@@ -71,6 +69,83 @@ class Terminal:
             elif raw.isdigit() and 1 <= int(raw) <= count:
                 return int(raw)
             self.problem(self.msg("pick_number", lo=1, hi=count))
+
+
+    def show_question(self, s: Any, qid: str, editing: bool) -> None:
+        from rich.rule import Rule
+        from rich.text import Text
+
+        msg, q = self.msg, s.question(qid)
+        order = s.order()
+        dim = s.questionnaire.dimension_map[q.dimension].name
+        key = "progress_review" if editing else "progress"
+        out.print()
+        out.print(Rule(Text(msg(key, n=order.index(qid) + 1, total=len(order), dimension=dim)), align="left",
+                       style="blue"))
+        title = Text(q.text, style="bold")
+        title.append(f"  [{q.id}]", style="dim")
+        out.print(title)
+        if q.help:
+            out.print(Text(q.help.strip(), style="dim"))
+        if q.kind in ("single", "multi", "yesno"):
+            for i, o in enumerate(s.questionnaire.options_of(q), 1):
+                line = Text(f"  {i}. ", style="cyan")
+                line.append(o.label)
+                if o.help:
+                    line.append(f"（{o.help}）", style="dim")
+                out.print(line)
+        if q.allow_na:
+            out.print(Text("  " + msg("na_option"), style="cyan"))
+        current = s.answer_text(qid)
+        if current:
+            out.print(Text(msg("current_answer", answer=current), style="green"))
+        hint = {"single": msg("single_hint"), "yesno": msg("single_hint"), "multi": msg("multi_hint"),
+                "text": msg("text_hint")}.get(q.kind)
+        if q.kind == "number":
+            lo = "" if q.min is None else f"{q.min:g}"
+            hi = "" if q.max is None else f"{q.max:g}"
+            rng = f"（{lo}–{hi}{(' ' + q.unit) if q.unit else ''}）" if (lo or hi) else (
+                f"（{q.unit}）" if q.unit else "")
+            hint = msg("number_hint", range=rng)
+        parts = [hint or ""]
+        if current:
+            parts.append(msg("keep_hint"))
+        parts.append(msg("commands"))
+        out.print(Text(" · ".join(p for p in parts if p), style="dim"))
+
+    def show_help(self, s: Any, qid: str, path: Path) -> None:
+        from rich.text import Text
+
+        q = s.question(qid)
+        out.print(Text(self.msg("help", path=path), style="cyan"))
+        sources = {x.id: x.title for x in s.questionnaire.sources}
+        basis = f" · {q.basis}" if q.basis else ""
+        out.print(Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim"))
+
+    def show_review(self, s: Any) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        from maturity.engine.conditions import short
+
+        msg = self.msg
+        order = s.order()
+        answered, total = s.progress()
+        table = Table(title=msg("review_title", answered=answered, total=total), title_justify="left",
+                      expand=False, show_edge=False, show_header=False)
+        table.add_column("#", justify="right", style="cyan")
+        table.add_column("", style="dim", no_wrap=True)
+        table.add_column("", overflow="fold", max_width=40)
+        table.add_column("", overflow="fold", max_width=40)
+        for n, qid in enumerate(order, 1):
+            q = s.question(qid)
+            text = s.answer_text(qid)
+            if not text and not q.scored:
+                text = Text(msg("status_optional"), style="dim")
+            elif not text:
+                text = Text(msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow")
+            table.add_row(str(n), qid, short(q.text, 40), text)
+        out.print(table)
 
 
 # ---- start: questionnaire, profile, file ------------------------------------------------------
@@ -180,307 +255,35 @@ def _resolve_target(ui: Terminal, path: Path, qid: str, force: bool) -> tuple[Pa
     raise _Quit
 
 
-# ---- the interview loop -----------------------------------------------------------------------
-class Interview:
-    """Drives one Session through the terminal, saving after every step."""
-
-    def __init__(self, ui: Terminal, session: Any, path: Path) -> None:
-        self.ui = ui
-        self.msg = ui.msg
-        self.s = session
-        self.path = path
-
-    def save(self, answers: bool = True) -> None:
-        from maturity.interview import store
-
-        if answers:
-            store.save(self.s, self.path)
-        else:
-            store.save_state(self.s, self.path)
-
-    def run(self, start: str | None) -> bool:
-        """True when the user finished, False when they quit."""
-        current: str | None = start
-        back_to_review = False
-        resume_at = start  # where Enter on the review screen returns to (None: the finish screen)
-        while True:
-            self.s.position = current
-            self.save(answers=False)
-            if current is None:
-                step = self.finish_screen()
-                if step == "done":
-                    return True
-                if step != "review":
-                    current = step
-                    continue
-                resume_at = None
-            else:
-                action = self.ask_question(current, back_to_review)
-                if action == "quit":
-                    self.ui.say(self.msg("quit_saved", path=self.path), style="green")
-                    return False
-                if action == "back":
-                    prev = self.s.previous(current)
-                    if prev is None:
-                        self.ui.problem(self.msg("first_question"))
-                    else:
-                        current = prev
-                    back_to_review = False
-                    continue
-                if action == "finish":
-                    current, back_to_review = None, False
-                    continue
-                if action == "review":
-                    resume_at = current
-                elif not back_to_review:  # answered, kept or skipped: move on
-                    current = self.next_open(current)
-                    continue
-            current, back_to_review = self.review(resume_at)
-            if current is None and not back_to_review and resume_at is None and not self.s.pending():
-                return True  # "Enter = finish" on a review opened from the finish screen
-
-    def next_open(self, qid: str) -> str | None:
-        """The next question after ``qid`` still to answer (None: the finish screen)."""
-        nxt = self.s.next_after(qid)
-        while nxt is not None and (self.s.is_answered(nxt) or nxt in self.s.skipped):
-            nxt = self.s.next_after(nxt)
-        return nxt
-
-    # ---- one question ----
-    def show_question(self, qid: str, editing: bool) -> None:
-        from rich.rule import Rule
-        from rich.text import Text
-
-        s, msg, q = self.s, self.msg, self.s.question(qid)
-        order = s.order()
-        dim = s.questionnaire.dimension_map[q.dimension].name
-        key = "progress_review" if editing else "progress"
-        out.print()
-        out.print(Rule(Text(msg(key, n=order.index(qid) + 1, total=len(order), dimension=dim)), align="left",
-                       style="blue"))
-        title = Text(q.text, style="bold")
-        title.append(f"  [{q.id}]", style="dim")
-        out.print(title)
-        if q.help:
-            out.print(Text(q.help.strip(), style="dim"))
-        if q.kind in ("single", "multi", "yesno"):
-            for i, o in enumerate(s.questionnaire.options_of(q), 1):
-                line = Text(f"  {i}. ", style="cyan")
-                line.append(o.label)
-                if o.help:
-                    line.append(f"（{o.help}）", style="dim")
-                out.print(line)
-        if q.allow_na:
-            out.print(Text("  " + msg("na_option"), style="cyan"))
-        current = s.answer_text(qid)
-        if current:
-            out.print(Text(msg("current_answer", answer=current), style="green"))
-        hint = {"single": msg("single_hint"), "yesno": msg("single_hint"), "multi": msg("multi_hint"),
-                "text": msg("text_hint")}.get(q.kind)
-        if q.kind == "number":
-            lo = "" if q.min is None else f"{q.min:g}"
-            hi = "" if q.max is None else f"{q.max:g}"
-            rng = f"（{lo}–{hi}{(' ' + q.unit) if q.unit else ''}）" if (lo or hi) else (
-                f"（{q.unit}）" if q.unit else "")
-            hint = msg("number_hint", range=rng)
-        parts = [hint or ""]
-        if current:
-            parts.append(msg("keep_hint"))
-        parts.append(msg("commands"))
-        out.print(Text(" · ".join(p for p in parts if p), style="dim"))
-
-    def ask_question(self, qid: str, editing: bool) -> str:
-        from maturity.engine.normalize import AnswerProblem
-        from maturity.interview.parse import parse
-
-        s, msg, ui = self.s, self.msg, self.ui
-        q = s.question(qid)
-        self.show_question(qid, editing)
-        while True:
-            raw = ui.ask("> ")
-            try:
-                action = parse(s.questionnaire, q, raw, has_answer=s.is_answered(qid))
-            except AnswerProblem as e:
-                ui.problem(str(e))
-                continue
-            kind = action.kind
-            if kind == "help":
-                self.show_help(qid)
-                continue
-            if kind == "empty":
-                if q.kind == "text":  # a free-text remark may stay empty
-                    s.skip(qid)
-                    return "next"
-                ui.problem(msg("empty_input"))
-                continue
-            if kind == "na":
-                if not q.allow_na:
-                    ui.problem(msg("na_not_allowed"))
-                    continue
-                why = self.ask_justification()
-                if why is None:
-                    continue
-                s.answer_na(qid, why)
-                self.save()
-                ui.say(msg("na_saved", justification=why), style="green")
-                return "next"
-            if kind == "answer":
-                try:
-                    s.answer(qid, action.value)
-                except AnswerProblem as e:
-                    ui.problem(str(e))
-                    continue
-                self.save()
-                return "next"
-            if kind == "skip":
-                s.skip(qid)
-                ui.say(msg("skipped"), style="yellow")
-                return "next"
-            if kind == "keep":
-                return "next"
-            return kind  # back, review, quit, finish
-
-    def ask_justification(self) -> str | None:
-        from maturity.models.answers import clean_text
-
-        while True:
-            why = clean_text(self.ui.ask(self.msg("ask_justification")))
-            if why.lower() == "c":
-                return None
-            if why:
-                return why
-            self.ui.problem(self.msg("justification_required"))
-
-    def show_help(self, qid: str) -> None:
-        from rich.text import Text
-
-        q = self.s.question(qid)
-        out.print(Text(self.msg("help", path=self.path), style="cyan"))
-        sources = {x.id: x.title for x in self.s.questionnaire.sources}
-        basis = f" · {q.basis}" if q.basis else ""
-        out.print(Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim"))
-
-    # ---- review and finish ----
-    def review(self, resume_at: str | None) -> tuple[str | None, bool]:
-        """Show every answer; returns (question to go to, whether to come back here after it)."""
-        from rich.table import Table
-        from rich.text import Text
-
-        from maturity.engine.conditions import short
-
-        s, msg = self.s, self.msg
-        order = s.order()
-        answered, total = s.progress()
-        table = Table(title=msg("review_title", answered=answered, total=total), title_justify="left",
-                      expand=False, show_edge=False, show_header=False)
-        table.add_column("#", justify="right", style="cyan")
-        table.add_column("", style="dim", no_wrap=True)
-        table.add_column("", overflow="fold", max_width=40)
-        table.add_column("", overflow="fold", max_width=40)
-        for n, qid in enumerate(order, 1):
-            q = s.question(qid)
-            text = s.answer_text(qid)
-            if not text and not q.scored:
-                text = Text(msg("status_optional"), style="dim")
-            elif not text:
-                text = Text(msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow")
-            table.add_row(str(n), qid, short(q.text, 40), text)
-        out.print(table)
-        prompt = msg("review_prompt_done") if resume_at is None and not s.pending() else msg("review_prompt")
-        k = self.ui.choose(prompt, len(order), allow_empty=True)
-        if k is None:
-            return resume_at, False
-        return order[k - 1], True
-
-    def finish_screen(self) -> str | None:
-        """'done', 'review', or a question to go to."""
-        s, msg, ui = self.s, self.msg, self.ui
-        pending = s.pending()
-        while True:
-            if pending:
-                ui.say(msg("pending", n=len(pending), ids="、".join(pending[:10]) + (" …" if len(pending) > 10 else "")),
-                       style="yellow")
-                raw = ui.ask(msg("pending_prompt")).strip().lower()
-                if raw == "":
-                    s.skipped -= set(pending)
-                    return pending[0]
-                if raw == "f":
-                    return "done"
-            else:
-                _, total = s.progress()
-                ui.say(msg("all_done", total=total), style="green")
-                raw = ui.ask(msg("done_prompt")).strip().lower()
-                if raw == "":
-                    return "done"
-                if raw == "b":
-                    return s.previous(None)
-            if raw == "r":
-                return "review"
-            ui.problem(msg("finish_keys_pending" if pending else "finish_keys_done"))
-
-
 # ---- the end screen ---------------------------------------------------------------------------
-def next_steps(loaded: Any, result: Any) -> list[tuple[str, str]]:
-    """The three most important next steps with their reasons: the recommendation plan's first items
-    when a solution catalog is available, else the concrete conditions blocking the next level, then
-    the questions with the largest room for improvement."""
-    from maturity import api
-
-    plan = api.plan_for(loaded, result)
-    if plan is not None and plan.items:
-        return [(it.title, it.because) for it in plan.items[:3]]
-    steps: list[tuple[str, str]] = []
-    nxt = result.next_level
-    for b in result.blockers:
-        if b.kind != "gate":
-            continue
-        for leaf in b.missing:
-            if len(steps) < 3:
-                steps.append((leaf, f"升到 {nxt.label} 的门槛：{b.text}"))
-    if len(steps) < 3:
-        room = sorted((x for x in result.questions if x.max_contribution - x.contribution > 0.05),
-                      key=lambda x: x.max_contribution - x.contribution, reverse=True)
-        for x in room[: 3 - len(steps)]:
-            now = x.answer_text or "未答"
-            steps.append((f"改进 {x.id}「{x.text}」（当前：{now}）",
-                          f"这是提分空间最大的题目之一：答到最好一档，{result.score_label}最多可提高 "
-                          f"{x.max_contribution - x.contribution:.1f} 分"))
-    return steps
-
-
 def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    from maturity import api
+    from maturity import pipeline
     from maturity.cli import views
 
-    loaded = api.load_answers(answers_path)
-    result = api.assess(loaded)
-    views.warn_incomplete(loaded.warnings)
-    out.print(views.header(result))
-    out.print(views.dimension_table(result))
-    steps = next_steps(loaded, result)
+    ev = pipeline.evaluate_file(answers_path)
+    views.warn_incomplete(ev.warnings)
+    out.print(views.header(ev.assessment))
+    out.print(views.dimension_table(ev.assessment))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
-    for i, (what, why) in enumerate(steps, 1):
-        cell = Text(what, style="bold")
-        cell.append("\n" + (why if why.startswith("因为") else msg("why", reason=why)), style="dim")
+    for i, step in enumerate(ev.next_steps, 1):
+        cell = Text(step.title, style="bold")
+        cell.append("\n" + (step.why if step.why.startswith("因为") else msg("why", reason=step.why)), style="dim")
         grid.add_row(f"{i}.", cell)
-    if not steps:
+    if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
     out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
-    out.print(Text(result.scheme_note, style="dim"))
+    out.print(Text(ev.assessment.scheme_note, style="dim"))
     out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))
         return
-    from maturity import api
-    from maturity.report import render_report
-
-    report = render_report(result, pdf, plan=api.plan_for(loaded, result), force=force)
+    report = pipeline.write_report(ev, pdf, force=force)
     out.print(Text(msg("pdf_written", path=Path(report.pdf or pdf).resolve()), style="green"), soft_wrap=True)
 
 
@@ -554,7 +357,9 @@ def assess(
                     store.remove_state(path)
                     store.save(session, path)
             ui.say(msg("will_save", path=path), style="dim")
-        finished = Interview(ui, session, path).run(session.resume_at())
+        from maturity.interview.navigator import Navigator
+
+        finished = Navigator(ui, session, path).run(session.resume_at())
     except _Quit:
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -585,72 +390,3 @@ def _stopped(msg: Any, key: str, session: Any, path: Path | None) -> None:
 
     store.save_state(session, path)
     out.print(msg(key, path=path))
-
-
-# ---- compare ----------------------------------------------------------------------------------
-@app.command(rich_help_panel="评估与报告")
-@user_errors
-def compare(
-    old: Path = typer.Argument(..., help="较早的一次答卷。", show_default=False),
-    new: Path = typer.Argument(..., help="较新的一次答卷。", show_default=False),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式：table 或 json。"),
-) -> None:
-    """比较同一企业的两次评估：等级、得分、各维度的变化，以及答案有变化的题目。"""
-    from rich.table import Table
-    from rich.text import Text
-
-    from maturity import api
-    from maturity.engine.compare import compare as compare_assessments
-
-    a = api.assess(api.load_answers(old))
-    b = api.assess(api.load_answers(new))
-    c = compare_assessments(a, b)
-    if format is Format.json:
-        out.print_json(json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
-        return
-    if not c.same_enterprise:
-        err.print(f"[yellow]提示[/]：两份答卷的企业不同（{a.enterprise.name} / {b.enterprise.name}），请确认是否选对了文件。")
-
-    def signed(x: float | None, unit: str = "") -> Text:
-        if x is None:
-            return Text("—", style="dim")
-        style = "green" if x > 0 else "red" if x < 0 else "dim"
-        return Text(f"{x:+g}{unit}", style=style)
-
-    head = Text()
-    head.append(f"{c.enterprise}\n", style="bold")
-    head.append(f"成熟度等级  {c.old_level.label} {c.old_level.name} → ", style="")
-    head.append(f"{c.new_level.label} {c.new_level.name}", style="bold")
-    if c.level_change:
-        head.append(f"（{'升' if c.level_change > 0 else '降'} {abs(c.level_change)} 级）",
-                    style="green" if c.level_change > 0 else "red")
-    else:
-        head.append("（等级未变）", style="dim")
-    head.append(f"\n{c.score_label}  {c.old_score:g} → {c.new_score:g}  ")
-    head.append_text(signed(c.score_change))
-    if c.old_version != c.new_version:
-        head.append(f"\n问卷版本 {c.old_version} → {c.new_version}（按题号对应比较）", style="dim")
-    from rich.panel import Panel
-
-    out.print(Panel(head, title="评估对比", title_align="left", expand=False))
-    dims = Table(title="各维度变化", title_justify="left")
-    for col, just in (("维度", "left"), ("上次", "right"), ("本次", "right"), ("变化", "right"), ("等级", "left")):
-        dims.add_column(col, justify=just)  # type: ignore[arg-type]
-    for d in c.dimensions:
-        lv = f"{d.old_level or '—'} → {d.new_level or '—'}"
-        dims.add_row(d.name, "—" if d.old_score is None else f"{d.old_score:g}",
-                     "—" if d.new_score is None else f"{d.new_score:g}", signed(d.delta), lv)
-    out.print(dims)
-    if not c.answers:
-        out.print("两次答案完全相同。")
-        return
-    changes = Table(title=f"答案有变化的题目（{len(c.answers)} 道：提高 {c.improved}，降低 {c.declined}）",
-                    title_justify="left", expand=True)
-    changes.add_column("题号", style="cyan", no_wrap=True)
-    changes.add_column("题目", ratio=3, overflow="fold")
-    changes.add_column("上次", ratio=2, overflow="fold")
-    changes.add_column("本次", ratio=2, overflow="fold")
-    changes.add_column("得分变化", justify="right", no_wrap=True)
-    for x in c.answers:
-        changes.add_row(x.id, x.text, x.old_answer, x.new_answer, signed(x.delta))
-    out.print(changes)

@@ -35,12 +35,12 @@ def template(
     force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
 ) -> None:
     """生成批量答卷模板：每家企业一行，可在 Excel、WPS 或 LibreOffice 中填写后用 maturity batch 评分。"""
-    from maturity import api
     from maturity.batch.sheet import write_template
     from maturity.errors import InputError
+    from maturity.load import bundled
 
-    qid = questionnaire or api.DEFAULT_QUESTIONNAIRE
-    q = api.scheme(qid).questionnaire
+    qid = questionnaire or bundled.DEFAULT_QUESTIONNAIRE
+    q = bundled.scheme(qid).questionnaire
     if sub_sector is not None and sub_sector not in q.sub_sector_map:
         raise InputError(f"问卷 {q.id} 中没有子行业 {sub_sector}；可选："
                          + "、".join(f"{s.id}（{s.name}）" for s in q.sub_sectors))
@@ -114,8 +114,8 @@ def batch(
     if result.failed:
         from rich.table import Table
 
-        rows = [(r["source"], "" if r["row"] is None else str(r["row"]), e["column"], e["reason"])
-                for r in result.rejects for e in r["errors"]]
+        rows = [(r.source, "" if r.row is None else str(r.row), e.column, e.reason)
+                for r in result.rejects for e in r.errors]
         table = Table(title=f"[bold red]未通过[/]：{result.rejected_rows} 行"
                       + (f"，{result.unreadable_files} 个文件无法读取" if result.unreadable_files else "")
                       + (f"，{result.pdf_failed} 份报告生成失败" if result.pdf_failed else ""), title_justify="left")

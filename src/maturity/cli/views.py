@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from maturity.cli.console import err, out
+from maturity.cli.plan_view import show_plan
+from maturity.errors import Issue
+from maturity.models.evaluation import Evaluation
+from maturity.models.results import Assessment, NationalGrade
 
 BAR_WIDTH = 24
 _STATUS = {"answered": "", "na": "不适用", "unanswered": "未答", "hidden": "未涉及", "not_applicable": "不适用本行业",
@@ -23,22 +25,7 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
 
 
-def extras_for(loaded: Any, result: Any) -> dict[str, Any]:
-    """Extra sections attached to `score`: model objects by key, and `_views` callables that print them."""
-    extras: dict[str, Any] = {"_views": []}
-    from maturity import api
-
-    grade = api.grade_estimate(loaded, result)
-    if grade is not None:
-        extras["national_grade"] = grade
-        extras["_views"].append(lambda: out.print(grade_panel(grade, brief=True)))
-    from maturity.cli.plan import plan_extras
-
-    plan_extras(loaded, result, extras)
-    return extras
-
-
-def grade_panel(grade: Any, brief: bool = False) -> Panel:
+def grade_panel(grade: NationalGrade, brief: bool = False, answers_path: str = "答卷") -> Panel:
     body = Text()
     body.append(f" {grade.grade.name}（{grade.grade.label}） ", style="bold white on dark_green")
     body.append(f"   {grade.score_label} {grade.score:g} / 100\n")
@@ -64,21 +51,21 @@ def grade_panel(grade: Any, brief: bool = False) -> Panel:
         body.append(f"补齐方法：在本问卷中答完对应题目，或用 maturity assess -q {grade.scheme_id} 直接按评测指标作答。\n",
                     style="dim")
     if brief:
-        body.append(f"详情：maturity score 答卷 --scheme {grade.scheme_id}\n", style="dim")
+        body.append(f"详情：maturity score {answers_path} --scheme {grade.scheme_id}\n", style="dim")
     title = "全国中小企业数字化水平评测（2024）" + ("估算" if grade.estimated else "")
     body.append(("由本问卷答案按对照表推算，仅供参考，不是官方评定。" if grade.estimated else "自评结果，不是官方评定。"),
                 style="dim")
     return Panel(body, title=title, title_align="left", expand=False)
 
 
-def warn_incomplete(warnings: list) -> None:
+def warn_incomplete(warnings: list[Issue]) -> None:
     missing = [w for w in warnings if "未作答" in w.message]
     if missing:
         err.print(f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
                   f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。")
 
 
-def header(result: Any) -> Panel:
+def header(result: Assessment) -> Panel:
     e = result.enterprise
     lines = Text()
     lines.append(f"{e.name}\n", style="bold")
@@ -99,7 +86,7 @@ def header(result: Any) -> Panel:
     return Panel(lines, title="评估结果", title_align="left", expand=False)
 
 
-def dimension_table(result: Any) -> Table:
+def dimension_table(result: Assessment) -> Table:
     table = Table(title="各维度", title_justify="left", expand=False)
     table.add_column("维度")
     table.add_column("得分", justify="right")
@@ -115,7 +102,7 @@ def dimension_table(result: Any) -> Table:
     return table
 
 
-def blockers_panel(result: Any) -> Panel | None:
+def blockers_panel(result: Assessment) -> Panel | None:
     if result.next_level is None:
         return Panel("已达到本问卷的最高等级。", title="下一等级", title_align="left", expand=False)
     body = Text()
@@ -134,24 +121,28 @@ def blockers_panel(result: Any) -> Panel | None:
                  expand=False)
 
 
-def disclaimer(result: Any) -> str:
+def disclaimer(result: Assessment) -> str:
     """One line for the terminal; the full scheme note is in the JSON and the PDF report's method section."""
     first = result.scheme_note.split("。")[0]
     return f"说明：{first}。（完整说明见 PDF 报告“方法与依据”或 --format json 的 scheme_note）"
 
 
-def show_summary(result: Any, extras: dict[str, Any]) -> None:
+def show_summary(ev: Evaluation) -> None:
+    result = ev.assessment
+    path = str(ev.source) if ev.source else "答卷文件"
     out.print(header(result))
     out.print(dimension_table(result))
     panel = blockers_panel(result)
     if panel:
         out.print(panel)
-    for render in extras.get("_views", []):
-        render()
+    if ev.grade is not None:
+        out.print(grade_panel(ev.grade, brief=True, answers_path=path))
+    if ev.plan is not None:
+        show_plan(ev.plan, brief=True, answers_path=path)
     out.print(Text(disclaimer(result), style="dim"))
 
 
-def show_explain(result: Any) -> None:
+def show_explain(result: Assessment) -> None:
     out.print(header(result))
     dims = {d.id: d for d in result.dimensions}
     for did, d in dims.items():

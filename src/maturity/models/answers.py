@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -44,6 +44,8 @@ class Enterprise(StrictModel):
     region: str = ""
     contact: str = ""
     assessor: str = Field("", description="评估人 / 数字专员（可选）")
+    mode: Literal["self", "onsite"] | None = Field(
+        None, description="评估方式：self 企业自评（默认），onsite 现场评估（评估人到企业现场核实）")
 
     @field_validator("name", "region", "contact", "assessor", mode="before")
     @classmethod

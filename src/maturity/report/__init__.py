@@ -1,17 +1,17 @@
-"""The PDF diagnosis report: Assessment -> ReportContext -> HTML (Jinja2) -> PDF (WeasyPrint).
+"""The PDF diagnosis report: Evaluation -> ReportContext -> HTML (Jinja2) -> PDF (WeasyPrint).
 
-``render_report`` is the one public entry point. Importing this package does not import WeasyPrint.
+Called only through :mod:`maturity.pipeline` (``write_report``, ``report_html``). Importing this package does
+not import WeasyPrint, and nothing here imports the layers above the report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from maturity.errors import OutputExistsError
-from maturity.models.results import Assessment
+from maturity.models.evaluation import Evaluation
+from maturity.writing import refuse_overwrite
 
 
 @dataclass
@@ -24,14 +24,8 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_html(
-    assessment: Assessment,
-    *,
-    templates: str | Path | None = None,
-    font: Any = None,
-    standalone: bool = False,
-    **context_kwargs: Any,
-) -> str:
+def build_html(evaluation: Evaluation, *, templates: str | Path | None = None, font: Any = None,
+               standalone: bool = False) -> str:
     """The report HTML only (used by --html, golden tests and the benchmark)."""
     from maturity.report import html as html_mod
     from maturity.report.context import build_context
@@ -40,25 +34,12 @@ def build_html(
 
     paths = html_mod.search_path(Path(templates) if templates else None)
     choice = resolve_font(font)
-    ctx = build_context(assessment, **context_kwargs)
+    ctx = build_context(evaluation)
     return html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths) if standalone else "")
 
 
-def render_report(
-    assessment: Assessment,
-    out_pdf: str | Path | None,
-    *,
-    html_out: str | Path | None = None,
-    templates: str | Path | None = None,
-    font: Any = None,
-    previous: Assessment | None = None,
-    previous_date: date | datetime | None = None,
-    plan: Any = None,
-    peer: Any = None,
-    grade: Any = None,
-    assessed_on: date | datetime | None = None,
-    force: bool = False,
-) -> ReportResult:
+def render_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_out: str | Path | None = None,
+                  templates: str | Path | None = None, font: Any = None, force: bool = False) -> ReportResult:
     """Render the report to ``out_pdf`` (and the HTML to ``html_out``); nothing is written on any error."""
     from maturity.report import html as html_mod
     from maturity.report.context import build_context
@@ -66,15 +47,10 @@ def render_report(
     from maturity.report.pdf import html_to_pdf, stylesheet_text, visible_text
     from maturity.writing import atomic_write_bytes, atomic_write_text
 
-    targets = [Path(p) for p in (out_pdf, html_out) if p is not None]
-    if not force:
-        for t in targets:
-            if t.exists():
-                raise OutputExistsError(t)
+    refuse_overwrite([out_pdf, html_out], force=force)
     paths = html_mod.search_path(Path(templates) if templates else None)
     choice = resolve_font(font)
-    ctx = build_context(assessment, previous=previous, previous_date=previous_date, plan=plan, peer=peer,
-                        grade=grade, assessed_on=assessed_on)
+    ctx = build_context(evaluation)
     html = html_mod.render_html(ctx, paths)
     text = visible_text(html, paths)
     check_coverage(text, choice)

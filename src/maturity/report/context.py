@@ -1,4 +1,4 @@
-"""Assessment (+ optional plan, previous assessment, peer cohort, national grade) -> a plain ReportContext.
+"""An Evaluation (assessment, plan, national grade, next steps, peer cohort, previous assessment) -> a plain ReportContext.
 
 Everything the templates show is computed here, as plain dataclasses of strings and numbers; templates only
 lay it out. No WeasyPrint, typer or rich imports.
@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity import __version__
-from maturity.models.results import Assessment, DimensionResult, QuestionResult
+from maturity.models.catalog import Plan, Range
+from maturity.models.evaluation import Evaluation, PeerStanding
+from maturity.models.results import Assessment, DimensionResult, NationalGrade, QuestionResult
 from maturity.report import charts
+
+if TYPE_CHECKING:
+    from maturity.engine.scoring import Scheme
 
 STATUS_TEXT = {"answered": "", "na": "不适用", "unanswered": "未作答", "hidden": "未涉及（前提题为否）",
                "not_applicable": "不适用本行业", "unscored": "不计分"}
@@ -152,17 +157,7 @@ class ProgressView:
     changed_answers: list[tuple[str, str, str, str]]  # (id, text, before, after)
 
 
-@dataclass
-class PeerContext:
-    """A cohort to compare with (filled by the batch/cohort feature when available)."""
-
-    cohort: str
-    size: int
-    median_score: float
-    percentile: float | None = None  # share of the cohort at or below this enterprise, 0–100
-    dimension_medians: dict[str, float] = field(default_factory=dict)
-    level_counts: dict[str, int] = field(default_factory=dict)
-    note: str = ""
+PeerContext = PeerStanding  # the report's name for a batch cohort standing
 
 
 @dataclass
@@ -241,7 +236,7 @@ DISCLAIMER = (
 
 
 # ---- builders ---------------------------------------------------------------------------------
-def _level_views(scheme: Any, a: Assessment) -> list[LevelView]:
+def _level_views(scheme: Scheme, a: Assessment) -> list[LevelView]:
     out = []
     for lv in scheme.questionnaire.levels_sorted():
         if lv.rank < a.level.rank:
@@ -278,65 +273,12 @@ def _question_view(x: QuestionResult) -> QuestionView:
         justification=x.justification, gap=max(0.0, x.max_contribution - x.contribution))
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """First attribute or key of ``obj`` among ``names`` that is present and not None."""
-    for n in names:
-        v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
-        if v is not None:
-            return v
-    return default
-
-
-def _text_of(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return zh(v)
-    if isinstance(v, (int, float)):
-        return num(float(v))
-    label = _get(v, "text", "label", "title", "name")
-    if label is not None:
-        return zh(label)
-    lo, hi = _get(v, "min", "low", "lo"), _get(v, "max", "high", "hi")
-    unit = _get(v, "unit", default="")
-    if lo is not None and hi is not None:
-        return f"{num(float(lo))}–{num(float(hi))}{unit}"
-    return zh(str(v))
-
-
-def _recommendation(item: Any, dim_names: dict[str, str]) -> Recommendation:
-    sol = _get(item, "solution", "entry", default=item)
-    reasons_raw = _get(item, "reasons", "because", "why", default=[])
-    if isinstance(reasons_raw, str):
-        reasons_raw = [reasons_raw]
-    policy_raw = _get(item, "policy", "policy_support", default=None) or _get(sol, "policy", "policy_support", default=[])
-    if isinstance(policy_raw, str):
-        policy_raw = [policy_raw]
-    kpis_raw = _get(item, "kpis", "benefits", default=None) or _get(sol, "kpis", "benefits", default=[])
-    dim = _get(item, "dimension", default=None) or _get(sol, "dimension", "scenario", default="")
-    lifts = _get(item, "lifts_to", "target_level", default=None) or _get(sol, "lifts_to", "level", default="")
-    return Recommendation(
-        title=zh(_get(item, "title", default=None) or _get(sol, "title", "name", default="")),
-        what=zh(_get(item, "what", "summary", "description", default=None)
-                or _get(sol, "what", "summary", "description", "changes", default="")),
-        reasons=[_text_of(r) for r in reasons_raw],
-        cost=_text_of(_get(item, "cost_text", "cost", default=None) or _get(sol, "cost_text", "cost", default=None)),
-        time=_text_of(_get(item, "time_text", "duration", "time", default=None)
-                      or _get(sol, "time_text", "duration", "time", "deploy_time", default=None)),
-        lifts_to=_text_of(lifts),
-        policy=[_text_of(p) for p in policy_raw],
-        kpis=[_text_of(k) for k in kpis_raw],
-        dimension=str(dim or ""), dimension_name=dim_names.get(str(dim or ""), ""),
-    )
-
-
-def _range_text(r: Any, unit: str) -> str:
+def _range_text(r: Range, unit: str) -> str:
     lo, hi = float(r.min), float(r.max)
     return f"{num(lo)}{unit}" if lo == hi else f"{num(lo)}–{num(hi)}{unit}"
 
 
-def _plan_model_view(plan: Any) -> PlanView | None:
-    """The recommendations feature's Plan model (maturity.models.catalog.Plan)."""
+def _plan_model_view(plan: Plan) -> PlanView | None:
     policy_names = {p.id: p.name for p in plan.policies}
     horizons = []
     for h in plan.horizons:
@@ -361,39 +303,12 @@ def _plan_model_view(plan: Any) -> PlanView | None:
                   for p in plan.policies])
 
 
-def plan_view(plan: Any, dim_names: dict[str, str]) -> PlanView | None:
-    """Adapt a recommendations Plan (model or dict) to the plain view; None if it has nothing to show."""
-    if plan is None:
-        return None
-    if hasattr(plan, "horizons") and hasattr(plan, "target_level") and hasattr(plan, "policies"):
-        return _plan_model_view(plan)
-    if hasattr(plan, "model_dump"):
-        plan = plan.model_dump(mode="json")
-    horizons_raw = _get(plan, "horizons", "phases", default=None)
-    horizons: list[Horizon] = []
-    if horizons_raw:
-        for h in horizons_raw:
-            items = [_recommendation(i, dim_names) for i in (_get(h, "items", "recommendations", default=[]) or [])]
-            horizons.append(Horizon(
-                name=zh(_get(h, "title", "name", "label", default="")),
-                target_level=_text_of(_get(h, "target_level_label", "target_level", "target", default="")),
-                items=items, cost=_text_of(_get(h, "cost_text", "cost", default=None))))
-    else:
-        items = [_recommendation(i, dim_names) for i in (_get(plan, "items", "recommendations", default=[]) or [])]
-        if items:
-            horizons.append(Horizon(name="建议措施", items=items))
-    if not any(h.items for h in horizons):
-        return None
-    left = _get(plan, "left_out", "excluded", "dropped", default=[]) or []
-    notes = _get(plan, "notes", default=[]) or []
-    if isinstance(notes, str):
-        notes = [notes]
-    return PlanView(horizons=horizons, notes=[zh(n) for n in notes],
-                    left_out=[_text_of(x) for x in left],
-                    disclaimer=zh(_get(plan, "disclaimer", "note", default="")))
+def plan_view(plan: Plan | None) -> PlanView | None:
+    """The roadmap as plain values; None if it has nothing to show."""
+    return None if plan is None else _plan_model_view(plan)
 
 
-def _grade_view(g: Any) -> GradeView:
+def _grade_view(g: NationalGrade) -> GradeView:
     reached = [s for s in g.scenes if s.level not in (None, "0")]
     return GradeView(
         scheme_title=zh(g.scheme_title), estimated=g.estimated, grade_label=g.grade.label, grade_name=g.grade.name,
@@ -405,48 +320,14 @@ def _grade_view(g: Any) -> GradeView:
         pending=[(p.id, zh(p.text)) for p in g.pending], note=zh(g.note))
 
 
-def _next_steps_from_blockers(a: Assessment, scenarios: list[ScenarioView]) -> list[str]:
-    steps: list[str] = []
-    target = f"{a.next_level.label}{a.next_level.name}" if a.next_level else ""
-    for b in a.blockers:
-        if b.kind == "gate" and b.missing:
-            for m in b.missing:
-                steps.append(f"为达到{target}：{zh(m)}")
-        elif b.kind == "score":
-            steps.append(zh(b.text))
-    weakest = sorted((s for s in scenarios if s.dim.score is not None), key=lambda s: s.dim.score or 0)
-    for s in weakest:
-        for q in s.top_gaps[:1]:
-            steps.append(f"补强{s.dim.name}：{q.text}（目前：{q.answer}）")
-    seen: set[str] = set()
-    uniq = []
-    for s in steps:
-        if s not in seen:
-            seen.add(s)
-            uniq.append(s)
-    return uniq[:3]
-
-
-def build_context(
-    assessment: Assessment,
-    *,
-    scheme: Any = None,
-    plan: Any = None,
-    previous: Assessment | None = None,
-    previous_date: date | datetime | None = None,
-    peer: PeerContext | None = None,
-    grade: Any = None,
-    assessed_on: date | datetime | None = None,
-) -> ReportContext:
+def build_context(evaluation: Evaluation) -> ReportContext:
     """Everything the templates need, as plain values."""
-    a = assessment
-    if scheme is None:
-        from maturity import api
-
-        scheme = api.scheme(a.questionnaire_id)
+    ev = evaluation
+    a, scheme, peer, grade = ev.assessment, ev.scheme, ev.peer, ev.grade
+    previous = ev.previous.assessment if ev.previous else None
+    previous_date = ev.previous.assessed_on if ev.previous else None
     q = scheme.questionnaire
     descriptions = {d.id: d.description for d in q.dimensions}
-    dim_names = {d.id: d.name for d in q.dimensions}
     levels = _level_views(scheme, a)
     by_id = {lv.id: lv for lv in levels}
     level = by_id[a.level.id]
@@ -466,7 +347,7 @@ def build_context(
             dv.peer_median = num(peer.dimension_medians[dv.id])
 
     qviews = {x.id: _question_view(x) for x in a.questions}
-    plan_v = plan_view(plan, dim_names)
+    plan_v = plan_view(ev.plan)
 
     # scenario sections
     bands = sorted(scheme.rules.dimension_bands, key=lambda b: b.min_score)
@@ -501,10 +382,7 @@ def build_context(
     strongest = ranked[:1] + [d for d in ranked[1:2] if ranked and d.score == ranked[0].score]
     weakest = sorted((d for d in dims if d.kind == "scenario"), key=lambda d: (d.score or 0, d.id))[:1]
 
-    if plan_v is not None:
-        next_steps = [r.title + (f"：{r.what}" if r.what else "") for r in plan_v.items][:3]
-    else:
-        next_steps = _next_steps_from_blockers(a, scenarios)
+    next_steps = [zh(s.title) + (f"：{zh(s.what)}" if s.what else "") for s in ev.next_steps]
 
     radar = charts.radar_svg([
         charts.RadarAxis(d.name, d.score or 0,
@@ -538,7 +416,8 @@ def build_context(
     ent = {
         "name": e.name, "sub_sector": e.sub_sector_name, "industry_type": e.industry_type_name,
         "size": zh(e.size_name.split("（")[0]) if e.size_name else "", "region": e.region,
-        "credit_code": e.credit_code or "", "assessor": e.assessor,
+        "credit_code": e.credit_code or "", "assessor": ev.provenance.assessor,
+        "mode": ev.provenance.mode_text,
     }
     appendix = []
     for d in a.dimensions:
@@ -560,7 +439,7 @@ def build_context(
     title = f"{e.name}数字化成熟度诊断报告"
     return ReportContext(
         title=title, lang="zh-CN", generator=f"maturity {__version__}", enterprise=ent,
-        assessed_on=cn_date(assessed_on),
+        assessed_on=cn_date(ev.provenance.assessed_on),
         questionnaire={"id": a.questionnaire_id, "version": a.questionnaire_version,
                        "title": zh(a.questionnaire_title), "rules_id": a.rules_id, "rules_version": a.rules_version},
         level=level, band_level=band_level, next_level=next_level, score=num(a.score), score_label=a.score_label,
@@ -573,5 +452,5 @@ def build_context(
         keywords=",".join(["数字化成熟度", "自评估", e.sub_sector_name, level.label]),
         plan=plan_v, progress=progress, peer=peer, peer_rank_text=peer_rank,
         grade=_grade_view(grade) if grade is not None else None,
-        next_steps_from_plan=plan_v is not None,
+        next_steps_from_plan=bool(ev.plan and ev.plan.items),
     )

@@ -1,0 +1,107 @@
+"""The 小快轻准 roadmap in the terminal: in full for `maturity plan`, in brief inside `maturity score`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from maturity.cli.console import out
+
+if TYPE_CHECKING:
+    from maturity.models.catalog import Plan
+
+_KIND = {"budget": "超出预算", "prerequisite": "前置未纳入", "capacity": "阶段已排满", "requires": "条件未具备",
+         "covered": "已被覆盖"}
+_POLICY_KIND = {"subsidy": "补贴", "fund": "专项资金", "service": "服务", "voucher": "券", "loan": "贷款"}
+
+
+def _range(lo: float, hi: float) -> str:
+    return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
+
+
+def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text()
+    head.append("当前 ", style="dim")
+    head.append(f"{p.current_level.label} {p.current_level.name}", style="bold")
+    head.append(f"（{p.current_score:g} 分）", style="dim")
+    for h in p.horizons:
+        head.append("  →  ")
+        head.append(f"{h.name}后 ", style="dim")
+        head.append(h.projected_level.label, style="bold green" if h.projected_level.rank > p.current_level.rank
+                    else "bold")
+    head.append(f"\n参考费用合计 {_range(p.total_cost_min, p.total_cost_max)} 万元")
+    if p.budget is not None:
+        head.append(f"（预算上限 {p.budget:g} 万元，按参考费用上限核对）")
+    if not p.items:
+        head.append("\n没有需要推荐的方案：触发条件均不成立，或相关能力已经具备。", style="green")
+    out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
+
+    if brief:
+        table = Table(title="推荐方案", title_justify="left", expand=True)
+        table.add_column("阶段", no_wrap=True)
+        table.add_column("方案", ratio=2, overflow="fold")
+        table.add_column("参考费用（万元）", justify="right", no_wrap=True)
+        table.add_column("推荐理由", ratio=4, overflow="fold")
+        for h in p.horizons:
+            for it in h.items:
+                table.add_row(h.name, f"{it.title}（{it.dimension_name} → {it.lifts_to.label}）",
+                              _range(it.cost.min, it.cost.max), it.because)
+        if p.items:
+            out.print(table)
+        out.print(Text(f"完整路线图（阶段安排、KPI、政策支持、未纳入项）：maturity plan {answers_path}。{p.note}", style="dim"))
+        return
+
+    for h in p.horizons:
+        title = (f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
+                 f"{h.projected_level.name}，{h.projected_score:g} 分；参考费用 {_range(h.cost_min, h.cost_max)} 万元")
+        if h.raised_dimensions:
+            title += f"\n提升：{'，'.join(h.raised_dimensions)}"
+        table = Table(title=title, title_justify="left", expand=True, show_lines=True)
+        table.add_column("方案", ratio=2, overflow="fold")
+        table.add_column("实际变化", ratio=3, overflow="fold")
+        table.add_column("费用（万元）/周期（周）", no_wrap=True)
+        table.add_column("预期成效", ratio=2, overflow="fold")
+        table.add_column("推荐理由", ratio=3, overflow="fold")
+        for it in h.items:
+            name = Text(it.title, style="bold")
+            name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
+            if it.prerequisites:
+                name.append(f"\n前置：{'、'.join(it.prerequisites)}", style="dim")
+            if it.policies:
+                name.append(f"\n政策：{'、'.join(it.policies)}", style="cyan")
+            cost = f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
+            cost += f"\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
+            kpis = "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)
+            table.add_row(name, it.changes, cost, kpis, it.because)
+        if not h.items:
+            table.add_row("（本阶段无新增方案）", "", "", "", "")
+        out.print(table)
+
+    if p.left_out:
+        table = Table(title="未纳入本次路线图", title_justify="left", expand=True)
+        table.add_column("方案", ratio=2, overflow="fold")
+        table.add_column("原因", no_wrap=True)
+        table.add_column("说明", ratio=4, overflow="fold")
+        for lo in p.left_out:
+            table.add_row(f"{lo.title}（{lo.id}）", _KIND.get(lo.kind, lo.kind), lo.reason)
+        out.print(table)
+    if p.policies:
+        table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
+        table.add_column("编号", style="cyan", no_wrap=True)
+        table.add_column("政策", ratio=2, overflow="fold")
+        table.add_column("类型", no_wrap=True)
+        table.add_column("支持内容", ratio=4, overflow="fold")
+        for pol in p.policies:
+            detail = pol.summary.rstrip("。")
+            if pol.amount:
+                detail += f"；额度：{pol.amount}"
+            if pol.eligibility:
+                detail += f"；条件：{pol.eligibility}"
+            name = pol.name + (f"（{pol.region}）" if pol.region else "")
+            table.add_row(pol.id, name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
+        out.print(table)
+    out.print(Text(p.note, style="dim"))
+    out.print(Text(p.method, style="dim"))

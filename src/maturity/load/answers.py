@@ -1,0 +1,47 @@
+"""An answers file read, migrated to its questionnaire's current version and checked against it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from maturity.engine.normalize import Normalized
+from maturity.engine.scoring import Scheme
+from maturity.errors import DataValidationError, Issue
+from maturity.load import bundled, loader
+from maturity.load.yamlio import Loaded
+from maturity.models.answers import AnswersFile
+
+
+@dataclass
+class LoadedAnswers:
+    path: Path | None
+    answers: AnswersFile
+    normalized: dict[str, Normalized]
+    scheme: Scheme
+    warnings: list[Issue]
+
+
+def load_answers(path: str | Path, *, strict: bool = False) -> LoadedAnswers:
+    """Read, migrate and check an answers file against its bundled questionnaire."""
+    loaded, raw = loader.read_answers(path)
+    return answers_from_model(loaded, raw, strict=strict)
+
+
+def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False) -> LoadedAnswers:
+    if not bundled.exists(raw.questionnaire):
+        raise DataValidationError([Issue(str(loaded.path), f"未知问卷 {raw.questionnaire}；内置问卷："
+                                         f"{'、'.join(bundled.known_ids())}",
+                                         *loaded.locate(("questionnaire",)), field="questionnaire",
+                                         value=raw.questionnaire)])
+    sch = bundled.scheme(raw.questionnaire)
+    answers = loader.migrate(raw, sch.questionnaire, loaded)
+    issues = loader.check_answers(loaded, answers, sch.questionnaire, strict=strict)
+    if any(i.severity == "error" for i in issues):
+        raise DataValidationError(issues)
+    return LoadedAnswers(Path(loaded.path), answers, sch.normalize(answers), sch, issues)
+
+
+def answers_checked(answers: AnswersFile, sch: Scheme) -> LoadedAnswers:
+    """Answers that were already checked against ``sch`` (a batch row), ready to evaluate."""
+    return LoadedAnswers(None, answers, sch.normalize(answers), sch, [])

@@ -1,0 +1,102 @@
+"""The data shipped with the tool: questionnaires, their rules, catalogs and crosswalks, each loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from maturity.errors import InputError
+from maturity.load import loader
+from maturity.load.yamlio import load
+from maturity.resources import data_dir
+
+if TYPE_CHECKING:
+    from maturity.engine.scoring import Scheme
+    from maturity.models.catalog import Catalog
+    from maturity.models.crosswalk import Crosswalk
+    from maturity.models.questionnaire import Questionnaire
+
+DEFAULT_QUESTIONNAIRE = "light-industry"
+NATIONAL_SCHEME = "miit-2024"
+
+
+@dataclass(frozen=True)
+class BundledQuestionnaire:
+    id: str
+    version: str
+    title: str
+    path: Path
+    rules_path: Path
+    questions: int
+
+
+def known_ids() -> list[str]:
+    return [p.stem for p in sorted(data_dir("questionnaires").glob("*.yaml"))]
+
+
+def exists(qid: str) -> bool:
+    return (data_dir("questionnaires") / f"{qid}.yaml").is_file()
+
+
+def questionnaire_path(qid: str) -> Path:
+    path = data_dir("questionnaires") / f"{qid}.yaml"
+    if not path.is_file():
+        raise InputError(f"没有名为 {qid} 的问卷；内置问卷：{'、'.join(known_ids())}")
+    return path
+
+
+def rules_path(qid: str) -> Path:
+    return data_dir("scoring_rules") / f"{qid}.rules.yaml"
+
+
+def crosswalk_path(source_id: str, target_id: str) -> Path:
+    return data_dir("scoring_rules") / f"{source_id}--{target_id}.crosswalk.yaml"
+
+
+def list_bundled() -> list[BundledQuestionnaire]:
+    out = []
+    for path in sorted(data_dir("questionnaires").glob("*.yaml")):
+        q = bundled_questionnaire(path.stem)
+        out.append(BundledQuestionnaire(q.id, q.version, q.title, path, rules_path(q.id),
+                                        sum(1 for x in q.questions if x.scored)))
+    return out
+
+
+@cache
+def bundled_questionnaire(qid: str) -> Questionnaire:
+    """A bundled questionnaire by id, loaded and checked once per process."""
+    return loader.load_questionnaire(questionnaire_path(qid))
+
+
+@cache
+def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
+    """The compiled questionnaire + rules for a bundled questionnaire id (once per process)."""
+    from maturity.engine.scoring import Scheme
+
+    q = bundled_questionnaire(qid)
+    return Scheme(q, loader.load_rules(rules_path(qid), q))
+
+
+@cache
+def catalog(qid: str) -> Catalog | None:
+    """The 小快轻准 catalog shipped for a bundled questionnaire (once per process), or None."""
+    from maturity.load.catalog import bundled_catalog
+
+    return bundled_catalog(scheme(qid).questionnaire)
+
+
+def has_crosswalk(source_id: str, target_id: str) -> bool:
+    return crosswalk_path(source_id, target_id).is_file()
+
+
+@cache
+def crosswalk(source_id: str, target_id: str) -> Crosswalk:
+    path = crosswalk_path(source_id, target_id)
+    if not path.is_file():
+        raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
+    cw, issues = loader.check_crosswalk(load(path), scheme(source_id).questionnaire, scheme(target_id).questionnaire)
+    loader.raise_errors(issues)
+    assert cw is not None
+    return cw
