@@ -509,7 +509,7 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
 
 
 def _left(s: Solution, kind: str, reason: str) -> LeftOut:
-    return LeftOut(id=s.id, title=s.title, kind=kind, reason=reason, cost=s.cost)  # type: ignore[arg-type]
+    return LeftOut(id=s.id, title=s.title, kind=kind, reason=reason, cost=s.cost)
 
 
 def _item(scheme: Scheme, c: Candidate, start: int, finish: int) -> PlanItem:

@@ -29,7 +29,7 @@ def _chinese_help_option() -> None:
         return
     original = Command.get_help_option
 
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def,unused-ignore]
         option = original(self, ctx)
         if option is not None:
             option.help = "显示帮助并退出。"
@@ -60,7 +60,7 @@ from maturity.cli import assess, batch, compare, core, doctor, plan, report  # n
 # Help lists commands in the order a user meets them, not in import order.
 _ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch",
           "validate", "questionnaires", "schema", "doctor"]
-app.registered_commands.sort(key=lambda c: _ORDER.index(c.name or c.callback.__name__))
+app.registered_commands.sort(key=lambda c: _ORDER.index(str(c.name or getattr(c.callback, "__name__", ""))))
 
 
 def main() -> None:

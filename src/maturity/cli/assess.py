@@ -159,9 +159,9 @@ def _choose_questionnaire(ui: Terminal) -> str:
         return bundled[0].id
     for n, b in enumerate(bundled, 1):
         ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=b.questions))
-    n = ui.choose(ui.msg("choose_questionnaire", default=default), len(bundled), default=default)
-    assert n is not None
-    return bundled[n - 1].id
+    chosen = ui.choose(ui.msg("choose_questionnaire", default=default), len(bundled), default=default)
+    assert chosen is not None
+    return bundled[chosen - 1].id
 
 
 def _numbered(items: list[str]) -> Any:

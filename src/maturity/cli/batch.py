@@ -73,6 +73,7 @@ def batch(
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -85,9 +86,9 @@ def batch(
         raise InputError("--resume 与 --force 不能同时使用")
     labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
-                  TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err.real,
+                  TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=getattr(err, "real", err),
                   transient=False) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:

@@ -100,8 +100,8 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
                 detail += f"；额度：{pol.amount}"
             if pol.eligibility:
                 detail += f"；条件：{pol.eligibility}"
-            name = pol.name + (f"（{pol.region}）" if pol.region else "")
-            table.add_row(pol.id, name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
+            policy_name = pol.name + (f"（{pol.region}）" if pol.region else "")
+            table.add_row(pol.id, policy_name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
         out.print(table)
     out.print(Text(p.note, style="dim"))
     out.print(Text(p.method, style="dim"))

@@ -89,12 +89,12 @@ def compare(old: Assessment, new: Assessment) -> Comparison:
     old_dims = {d.id: d for d in old.dimensions}
     dims: list[DimensionChange] = []
     for d in new.dimensions:
-        o = old_dims.get(d.id)
-        if d.total == 0 and (o is None or o.total == 0):
+        od = old_dims.get(d.id)
+        if d.total == 0 and (od is None or od.total == 0):
             continue
         dims.append(DimensionChange(
-            id=d.id, name=d.name, old_score=o.score if o else None, new_score=d.score,
-            delta=_delta(o.score if o else None, d.score), old_level=o.level.label if o and o.level else None,
+            id=d.id, name=d.name, old_score=od.score if od else None, new_score=d.score,
+            delta=_delta(od.score if od else None, d.score), old_level=od.level.label if od and od.level else None,
             new_level=d.level.label if d.level else None))
     old_q = {x.id: x for x in old.questions}
     new_q = {x.id: x for x in new.questions}

@@ -212,14 +212,14 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
     q = state.questionnaire
     hit_ids, miss_ids = count_hits(cond, state)
     if spec.questions is not None:
-        def name(qid: str) -> str:
-            question = q.question_map[qid]
-            return (question.short or short(question.text, 12)) + f"（{qid}）"
+        def name(item: str) -> str:
+            question = q.question_map[item]
+            return (question.short or short(question.text, 12)) + f"（{item}）"
         what = _selector_text(spec.questions, "题目")
         first = q.question_map.get(hit_ids[0] if hit_ids else (miss_ids[0] if miss_ids else ""))
     else:
-        def name(did: str) -> str:
-            return q.dimension_map[did].name
+        def name(item: str) -> str:
+            return q.dimension_map[item].name
         what = _selector_text(spec.dimensions, "维度")
         first = None
     hits = [name(x) for x in hit_ids]

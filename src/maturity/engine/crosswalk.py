@@ -52,7 +52,7 @@ def derive(cw: Crosswalk, source: Scheme, result: Assessment, target: Questionna
             if value is not None:
                 how[tid] = "按对照规则推定" + (f"（{m.note}）" if m.note else "")
         if value is not None:
-            out[tid] = Answer(value=value)  # type: ignore[arg-type]
+            out[tid] = Answer(value=value)  # type: ignore[arg-type,unused-ignore]
     pending = [x.id for x in target.questions if x.scored and x.id not in out]
     ent = source_answers.enterprise
     sub = cw.sub_sectors.get(ent.sub_sector, ent.sub_sector)

@@ -112,12 +112,12 @@ def normalize(questionnaire: Questionnaire, q: Question, raw: Any) -> Any:
         order = {o.value: i for i, o in enumerate(options)}
         return sorted(chosen, key=order.__getitem__)
     if q.kind == "number":
-        value = parse_number(raw)
-        if q.min is not None and value < q.min:
-            raise AnswerProblem(f"应不小于 {_fmt_num(q.min)}{q.unit}，实际 {_fmt_num(value)}")
-        if q.max is not None and value > q.max:
-            raise AnswerProblem(f"应不大于 {_fmt_num(q.max)}{q.unit}，实际 {_fmt_num(value)}")
-        return value
+        number = parse_number(raw)
+        if q.min is not None and number < q.min:
+            raise AnswerProblem(f"应不小于 {_fmt_num(q.min)}{q.unit}，实际 {_fmt_num(number)}")
+        if q.max is not None and number > q.max:
+            raise AnswerProblem(f"应不大于 {_fmt_num(q.max)}{q.unit}，实际 {_fmt_num(number)}")
+        return number
     if q.kind == "yesno":
         if isinstance(raw, bool):
             return "yes" if raw else "no"

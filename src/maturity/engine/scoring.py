@@ -7,7 +7,7 @@ type) so that batch scoring pays that cost once. ``score()`` is the one-call for
 from __future__ import annotations
 
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from maturity.engine.conditions import State, count_failing_leaves, evaluate, failing_leaves, holds
 from maturity.engine.normalize import Normalized, answer_text, normalize_answers, option_score
@@ -23,6 +23,7 @@ from maturity.models.results import (
     LevelRef,
     Profile,
     QuestionResult,
+    QuestionStatus,
 )
 from maturity.models.rules import LevelBand, Rules
 
@@ -261,7 +262,7 @@ class Scheme:
                      if (core.total_w and den and s is not None) else 0.0)
             value = state.values[x.id]
             q_results.append(QuestionResult.model_construct(
-                id=x.id, dimension=x.dimension, text=x.text, kind=x.kind, status=st,
+                id=x.id, dimension=x.dimension, text=x.text, kind=x.kind, status=cast(QuestionStatus, st),
                 answer=value, answer_text=answer_text(q, x, value) if value is not None else "",
                 score=s, weight=w, contribution=round(share * (s or 0.0), 3),
                 max_contribution=round(share * 100, 3),
@@ -270,7 +271,7 @@ class Scheme:
         dims = [
             DimensionResult.model_construct(
                 id=d.id, name=d.name, kind=d.kind, score=state.dim_scores[d.id],
-                level=self.level_ref[state.dim_levels[d.id]] if state.dim_levels[d.id] else None,
+                level=self.level_ref[lv] if (lv := state.dim_levels[d.id]) else None,
                 weight=core.dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
             for d in q.dimensions
         ]

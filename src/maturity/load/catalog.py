@@ -69,62 +69,62 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
     levels = q.level_map
     best = _best_state(q)
     for i, s in enumerate(c.solutions):
-        p = ("solutions", i)
+        at = ("solutions", i)
         if s.dimension not in q.dimension_map:
-            add(p + ("dimension",), f"未知维度 {s.dimension}；可选：{'、'.join(q.dimension_map)}", s.dimension)
+            add(at + ("dimension",), f"未知维度 {s.dimension}；可选：{'、'.join(q.dimension_map)}", s.dimension)
         if s.lifts_to not in levels:
-            add(p + ("lifts_to",), f"未知等级 {s.lifts_to}；可选：{'、'.join(lv.id for lv in q.levels_sorted())}",
+            add(at + ("lifts_to",), f"未知等级 {s.lifts_to}；可选：{'、'.join(lv.id for lv in q.levels_sorted())}",
                 s.lifts_to)
         for key, unit in (("cost", "万元"), ("weeks", "周")):
             r = getattr(s, key)
             if r.min > r.max:
-                add(p + (key, "max"), f"区间下限 {r.min:g}{unit} 大于上限 {r.max:g}{unit}", r.max)
+                add(at + (key, "max"), f"区间下限 {r.min:g}{unit} 大于上限 {r.max:g}{unit}", r.max)
         if s.weeks.max > last_end:
-            add(p + ("weeks", "max"), f"部署周期上限 {s.weeks.max:g} 周超出路线图最后阶段（第 {last_end} 周），永远排不进计划",
+            add(at + ("weeks", "max"), f"部署周期上限 {s.weeks.max:g} 周超出路线图最后阶段（第 {last_end} 周），永远排不进计划",
                 s.weeks.max)
         if s.source not in sources:
-            add(p + ("source",), f"未声明的来源 {s.source}（请先在 sources 中声明）", s.source)
+            add(at + ("source",), f"未声明的来源 {s.source}（请先在 sources 中声明）", s.source)
         for j, pid in enumerate(s.policies):
             if pid not in policies:
-                add(p + ("policies", j), f"未知政策 {pid}；请先在 policies 中声明", pid)
+                add(at + ("policies", j), f"未知政策 {pid}；请先在 policies 中声明", pid)
         for j, pre in enumerate(s.prerequisites):
             if pre == s.id:
-                add(p + ("prerequisites", j), f"方案 {s.id} 不能以自己为前置条件", pre)
+                add(at + ("prerequisites", j), f"方案 {s.id} 不能以自己为前置条件", pre)
             elif pre not in sol_ids:
-                add(p + ("prerequisites", j), f"未知方案 {pre}（前置条件须是本目录中的方案编号）", pre)
+                add(at + ("prerequisites", j), f"未知方案 {pre}（前置条件须是本目录中的方案编号）", pre)
             else:
                 other = c.solution_map[pre]
                 narrower = set(s.industry_types) - set(other.industry_types) or (
                     other.sub_sectors is not None and set(s.sub_sectors or q.sub_sector_map) - set(other.sub_sectors))
                 if narrower:
-                    add(p + ("prerequisites", j), f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件", pre)
+                    add(at + ("prerequisites", j), f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件", pre)
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
-                add(p + ("sub_sectors", j), f"未知子行业 {sub}", sub)
-        for loc, msg, val in check_condition(s.trigger, q, p + ("trigger",)):
+                add(at + ("sub_sectors", j), f"未知子行业 {sub}", sub)
+        for loc, msg, val in check_condition(s.trigger, q, at + ("trigger",)):
             add(loc, msg, val)
         if not any(isinstance(n, QuestionCond) for n in walk(s.trigger)):
-            add(p + ("trigger",), "触发条件须至少引用一道题目，推荐理由才能指明是哪个答案触发的", s.id)
+            add(at + ("trigger",), "触发条件须至少引用一道题目，推荐理由才能指明是哪个答案触发的", s.id)
         if s.requires is not None:
-            for loc, msg, val in check_condition(s.requires, q, p + ("requires",), allow_not=False):
+            for loc, msg, val in check_condition(s.requires, q, at + ("requires",), allow_not=False):
                 add(loc, msg, val)
         bad_improves = False
         for qid, value in s.improves.items():
             question = q.question_map.get(qid)
             if question is None:
-                add(p + ("improves", qid), f"未知题目 {qid}", qid)
+                add(at + ("improves", qid), f"未知题目 {qid}", qid)
                 bad_improves = True
             elif not question.scored:
-                add(p + ("improves", qid), f"{qid} 是文字题，不计分，不能作为改进目标", qid)
+                add(at + ("improves", qid), f"{qid} 是文字题，不计分，不能作为改进目标", qid)
                 bad_improves = True
             else:
                 try:
                     normalize(q, question, value)
                 except AnswerProblem as e:
-                    add(p + ("improves", qid), f"{qid}：{e}", value)
+                    add(at + ("improves", qid), f"{qid}：{e}", value)
                     bad_improves = True
-        if not bad_improves and not iss_for(iss, loaded, p + ("trigger",)) and evaluate(s.trigger, best).passed:
-            add(p + ("trigger",), "即使各题均为最佳作答，触发条件仍然成立：已具备该能力的企业也会被推荐", s.id)
+        if not bad_improves and not iss_for(iss, loaded, at + ("trigger",)) and evaluate(s.trigger, best).passed:
+            add(at + ("trigger",), "即使各题均为最佳作答，触发条件仍然成立：已具备该能力的企业也会被推荐", s.id)
     iss += _cycles(loaded, c)
     return c, issues + iss
 

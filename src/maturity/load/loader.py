@@ -218,8 +218,8 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
                               severity="warning"))
     for x in q.questions:
         if x.required and x.scored and x.show_if is None and x.applies_to is None:
-            ans = a.answers.get(x.id)
-            if ans is None or ans.is_empty:
+            given = a.answers.get(x.id)
+            if given is None or given.is_empty:
                 iss.append(issue_at(loaded, ("answers",), f"必答题 {x.id} 未作答（按 0 分计）", x.id,
                                   severity="error" if strict else "warning"))
     return iss

@@ -65,20 +65,24 @@ def check_condition(
                 if qid not in q.question_map:
                     out.append((cpath + ("questions", "ids"), f"未知题目 {qid}", qid))
             pred = spec.predicate()
+            assert isinstance(pred, QuestionPredicate)
             for qid in ids:
                 if qid in q.question_map:
                     out += _check_question_ref(qid, pred, q, cpath + ("where",), before, check_exists=False)
         else:
             if questions_only:
                 out.append((cpath, "跳题条件不能按维度计数", "dimensions"))
-            sel = spec.dimensions
-            if sel.tag is not None:
-                out.append((cpath + ("dimensions", "tag"), "维度没有标签，请用 kind 或 ids 选择", sel.tag))
-            ids = select_dimensions(q, sel)
+            dim_sel = spec.dimensions
+            assert dim_sel is not None
+            if dim_sel.tag is not None:
+                out.append((cpath + ("dimensions", "tag"), "维度没有标签，请用 kind 或 ids 选择", dim_sel.tag))
+            ids = select_dimensions(q, dim_sel)
             for did in ids:
                 if did not in q.dimension_map:
                     out.append((cpath + ("dimensions", "ids"), f"未知维度 {did}", did))
-            out += _check_dim_pred(spec.predicate(), q, cpath + ("where",))
+            dim_pred = spec.predicate()
+            assert isinstance(dim_pred, DimensionPredicate)
+            out += _check_dim_pred(dim_pred, q, cpath + ("where",))
         if not ids:
             out.append((cpath, "计数的对象为空：选择器没有选中任何题目或维度", ""))
         elif spec.at_least > len(ids):

@@ -88,7 +88,7 @@ def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
         loc = tuple(dedup)
         line, col = loaded.locate(loc)
         field = ".".join(str(p) for p in loc) or "(整个文件)"
-        message = _message(err)
+        message = _message(dict(err))
         key = (field, message)
         if key in seen:
             continue

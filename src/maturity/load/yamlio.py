@@ -118,9 +118,9 @@ def _load_yaml(path: Path, text: str) -> Loaded:
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as e:
-        line = text[: e.position].count("\n") + 1
+        at_line = text[: e.position].count("\n") + 1
         raise DataValidationError([Issue(str(path), f"文件含有不可打印的控制字符（{e.character!r}），不是有效的 YAML",
-                                         line=line)]) from None
+                                         line=at_line)]) from None
     try:
         try:
             node = loader.get_single_node()

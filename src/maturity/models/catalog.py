@@ -74,7 +74,7 @@ class Solution(StrictModel):
     prerequisites: list[Id] = Field(default_factory=list, description="须先具备的其他方案")
     requires: Condition | None = Field(None, description="在所排阶段开始时须已具备的条件（按预测状态判断）")
     kpis: list[Kpi] = Field(min_length=1)
-    industry_types: list[IndustryType] = Field(default_factory=lambda: ["discrete", "process"])
+    industry_types: list[IndustryType] = Field(default_factory=lambda: list[IndustryType](["discrete", "process"]))
     sub_sectors: list[Id] | None = Field(None, description="仅适用于这些子行业；不填则不限")
     policies: list[Id] = Field(default_factory=list)
     source: Id

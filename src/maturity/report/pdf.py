@@ -25,7 +25,12 @@ from maturity.report.fonts import FontChoice, check_coverage
 from maturity.report.html import STYLESHEET, find_file, font_face_css
 
 _LOCK = threading.Lock()
-atexit.register(lambda: (_CSS.clear(), _FONT_CONFIGS.clear()))  # free them while modules are still alive
+def _free_caches() -> None:  # while the modules they hold are still alive
+    _CSS.clear()
+    _FONT_CONFIGS.clear()
+
+
+atexit.register(_free_caches)
 _FONT_CONFIGS: dict[tuple[Path, ...], Any] = {}
 _CSS: dict[tuple, list[Any]] = {}
 
