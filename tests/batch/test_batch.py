@@ -132,6 +132,7 @@ def test_round_trip_openpyxl(tmp_path, q):
 
 
 # CI installs LibreOffice (.ci/run), so there a missing soffice is a failure, not a skip.
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
                     reason="LibreOffice (soffice) not installed")
 def test_round_trip_libreoffice(tmp_path, q):
@@ -511,6 +512,7 @@ def test_row_estimate_uses_the_dimension_record_or_gives_up(tmp_path):
 
 
 # ---- reports ---------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
     rows = rows_for(q, 6, seed=21)
@@ -527,6 +529,7 @@ def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
         assert "同行对比" in text and r["企业名称"] in text
 
 
+@pytest.mark.slow
 def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
     from maturity.batch import runner
 

@@ -61,6 +61,7 @@ def csv_input(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_interrupted_batch_resumes_to_a_complete_summary(tmp_path, csv_input, sig):
     out = tmp_path / "out"
