@@ -1,4 +1,4 @@
-"""The `maturity` command line. Thin: parse arguments, call maturity.api, print.
+"""The `maturity` command line. Thin: parse arguments, call maturity.pipeline (or a loader), print.
 
 Heavy modules (pydantic models, yaml, weasyprint, openpyxl) are imported inside the
 commands so that ``maturity --help`` stays fast.

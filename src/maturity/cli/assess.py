@@ -150,11 +150,11 @@ class Terminal:
 
 # ---- start: questionnaire, profile, file ------------------------------------------------------
 def _choose_questionnaire(ui: Terminal) -> str:
-    from maturity import api
+    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE, list_bundled
 
-    bundled = api.list_bundled()
+    bundled = list_bundled()
     ids = [b.id for b in bundled]
-    default = ids.index(api.DEFAULT_QUESTIONNAIRE) + 1 if api.DEFAULT_QUESTIONNAIRE in ids else 1
+    default = ids.index(DEFAULT_QUESTIONNAIRE) + 1 if DEFAULT_QUESTIONNAIRE in ids else 1
     if len(bundled) == 1:
         return bundled[0].id
     for n, b in enumerate(bundled, 1):
@@ -304,12 +304,11 @@ def assess(
     interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
-    from maturity import api
     from maturity.errors import InputError
     from maturity.interview import store
     from maturity.interview.messages import Messages
     from maturity.interview.session import Session
-    from maturity.load import loader
+    from maturity.load import bundled
 
     msg = Messages(lang.value)
     if resume is not None and answers is not None:
@@ -334,14 +333,14 @@ def assess(
             qid = store.read(resume).questionnaire
             if questionnaire and questionnaire != qid:
                 raise InputError(msg("resume_other_q", qid=qid, other=questionnaire))
-            q = loader.load_questionnaire(api.questionnaire_path(qid))
+            q = bundled.bundled_questionnaire(qid)
             path = resume
             session = store.open_session(path, q)
             answered, total = session.progress()
             ui.say(msg("resuming", answered=answered, total=total), style="green")
         else:
             qid = questionnaire or _choose_questionnaire(ui)
-            q = loader.load_questionnaire(api.questionnaire_path(qid))
+            q = bundled.bundled_questionnaire(qid)
             cont = False
             if out_path is not None:
                 path, cont = _resolve_target(ui, out_path, qid, force)
@@ -375,7 +374,7 @@ def assess(
     store.remove_state(path)
     ui.say(msg("finished"), style="bold green")
     try:
-        api.scheme(session.questionnaire.id)
+        bundled.scheme(session.questionnaire.id)
     except InputError:
         err.print(msg("rules_missing", qid=session.questionnaire.id, path=path))
         return
