@@ -138,9 +138,7 @@ def _crosswalk(source_id: str, target_id: str):
     path = crosswalk_path(source_id, target_id)
     if not path.is_file():
         raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
-    cw, issues = loader.check_crosswalk(load(path), scheme(source_id).questionnaire, scheme(target_id).questionnaire)
-    loader.raise_errors(issues)
-    return cw
+    return loader.load_crosswalk(path, scheme(source_id).questionnaire, scheme(target_id).questionnaire)
 
 
 def national_grade(la: LoadedAnswers, target_id: str = "miit-2024",
