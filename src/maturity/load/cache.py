@@ -3,7 +3,7 @@ process does not re-parse YAML it has parsed before.
 
 What is cached is the plain data the YAML parser produced (JSON: dicts, lists, strings, numbers), never
 a pickle or anything executable; every load still runs the full schema validation and the cross-file
-checks on it. An entry is used only when the file's bytes (sha256), this package's version and the
+checks on it. An entry is used only when the file's text (sha256), this package's version and the
 YAML parser's version are what they were when it was written, so any edit invalidates it. A cache hit
 has no line:col marks: when validation reports anything, the caller reads the file again with marks
 (:func:`maturity.load.yamlio.load`), so every issue is still located.
@@ -52,27 +52,25 @@ def entry_path(path: Path) -> Path:
 
 
 def _key(raw: bytes) -> str:
+    """sha256 of the versions and the file's decoded text."""
     return hashlib.sha256(_versions().encode() + b"\0" + raw).hexdigest()
 
 
 def load(path: str | Path) -> yamlio.Loaded:
-    """The file's data: from the cache if its bytes are unchanged, else parsed (and the cache refreshed).
+    """The file's data: from the cache if its text is unchanged, else parsed (and the cache refreshed).
 
     On a hit ``Loaded.located`` is False (no marks); see the module docstring.
     """
     path = Path(path)
     if not enabled():
         return yamlio.load(path, fast=True)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return yamlio.load(path, fast=True)  # raises the usual located InputError
-    key = _key(raw)
+    text = yamlio.read_text(path)  # the usual errors for a missing, huge or undecodable file
+    key = _key(text.encode("utf-8", "surrogatepass"))
     entry = entry_path(path)
     data = _read_entry(entry, key)
     if data is not _MISS:
         return yamlio.Loaded(path, data, {}, located=False)
-    loaded = yamlio.load(path, fast=True)
+    loaded = yamlio.parse(path, text, fast=True)  # the very text that was hashed
     _write_entry(entry, key, loaded.data)
     return loaded
 

@@ -86,7 +86,11 @@ def load(path: str | Path, *, fast: bool = False) -> Loaded:
     ``fast``: try libyaml's composer first (see the module docstring); results are identical.
     """
     path = Path(path)
-    text = read_text(path)
+    return parse(path, read_text(path), fast=fast)
+
+
+def parse(path: Path, text: str, *, fast: bool = False) -> Loaded:
+    """:func:`load` for text already read (with :func:`read_text`) from ``path``."""
     if path.suffix.lower() == ".json":
         return _load_json(path, text)
     if fast:
