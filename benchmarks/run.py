@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/run.py            # everything (about 5-10 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # smaller batch (1,000 enterprises), fewer report runs
+
+Cold figures (bench_cold) are whole fresh processes timed from outside, as a person runs the command;
+the others are in-process (warm) figures.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import bench_batch  # noqa: E402
+import bench_cold  # noqa: E402
 import bench_report  # noqa: E402
 import bench_scoring  # noqa: E402
 import bench_startup  # noqa: E402
@@ -31,6 +35,7 @@ def main() -> int:
     print(f"机器：{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}", flush=True)
     for name, fn in (
         ("启动", lambda: bench_startup.main(repeat=7 if args.quick else 15)),
+        ("冷启动", lambda: bench_cold.measure(runs=5 if args.quick else 9, first_runs=2 if args.quick else 3)),
         ("评分", lambda: bench_scoring.main(n=500 if args.quick else 2000)),
         ("报告", lambda: bench_report.measure(runs=3 if args.quick else 7)),
         ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,

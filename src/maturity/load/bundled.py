@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from maturity.errors import InputError
 from maturity.load import loader
-from maturity.load.yamlio import load
 from maturity.resources import data_dir
 
 if TYPE_CHECKING:
@@ -96,7 +95,4 @@ def crosswalk(source_id: str, target_id: str) -> Crosswalk:
     path = crosswalk_path(source_id, target_id)
     if not path.is_file():
         raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
-    cw, issues = loader.check_crosswalk(load(path), scheme(source_id).questionnaire, scheme(target_id).questionnaire)
-    loader.raise_errors(issues)
-    assert cw is not None
-    return cw
+    return loader.load_crosswalk(path, scheme(source_id).questionnaire, scheme(target_id).questionnaire)

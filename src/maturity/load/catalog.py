@@ -14,10 +14,10 @@ from typing import Any
 from maturity.engine.conditions import State, evaluate
 from maturity.engine.normalize import AnswerProblem, normalize
 from maturity.errors import DataValidationError, Issue
-from maturity.load.loader import duplicate_ids, issue_at, raise_errors
+from maturity.load.loader import duplicate_ids, issue_at, load_checked
 from maturity.load.refcheck import check_condition
 from maturity.load.validation import validate_model
-from maturity.load.yamlio import Loaded, load
+from maturity.load.yamlio import Loaded
 from maturity.models.catalog import Catalog, Solution
 from maturity.models.conditions import QuestionCond, walk
 from maturity.models.questionnaire import Questionnaire
@@ -207,11 +207,7 @@ def check_catalog_file(loaded: Loaded, find_q: Callable[[str], Questionnaire | N
 
 
 def load_catalog(path: str | Path, questionnaire: Questionnaire) -> Catalog:
-    loaded = load(path)
-    c, issues = check_catalog(loaded, questionnaire)
-    raise_errors(issues)
-    assert c is not None
-    return c
+    return load_checked(path, lambda loaded: check_catalog(loaded, questionnaire))
 
 
 def bundled_catalog(questionnaire: Questionnaire) -> Catalog | None:

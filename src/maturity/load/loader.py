@@ -7,12 +7,13 @@ Each ``check_*`` returns a list of :class:`Issue`; each ``load_*`` raises
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from maturity.engine.normalize import normalize_answers
 from maturity.errors import DataValidationError, InputError, Issue, VersionMismatchError
+from maturity.load import cache
 from maturity.load.refcheck import check_condition
 from maturity.load.validation import validate_model
 from maturity.load.yamlio import Loaded, load
@@ -110,12 +111,22 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
     return q, issues + iss
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    loaded = load(path)
-    q, issues = check_questionnaire(loaded)
+def load_checked(path: str | Path, check: Callable[[Loaded], tuple[Any, list[Issue]]]) -> Any:
+    """``check`` the file's data (from the data cache when unchanged) and return the model, or raise every
+    issue at once. Data from the cache carries no marks; if it has errors the file is read again with
+    marks and checked again, so each issue still has its file:line:col."""
+    loaded = cache.load(path)
+    model, issues = check(loaded)
+    if not loaded.located and any(i.severity == "error" for i in issues):
+        loaded = load(path)
+        model, issues = check(loaded)
     raise_errors(issues)
-    assert q is not None
-    return q
+    assert model is not None
+    return model
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    return load_checked(path, check_questionnaire)
 
 
 # ---- rules ------------------------------------------------------------------------------
@@ -175,11 +186,7 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
 
 
 def load_rules(path: str | Path, q: Questionnaire) -> Rules:
-    loaded = load(path)
-    r, issues = check_rules(loaded, q)
-    raise_errors(issues)
-    assert r is not None
-    return r
+    return load_checked(path, lambda loaded: check_rules(loaded, q))
 
 
 # ---- answers ----------------------------------------------------------------------------
@@ -302,6 +309,10 @@ def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnair
             if val is not None and val not in tvalues:
                 iss.append(issue_at(loaded, p + (key,), f"{tid} 没有选项 {val}", val))
     return cw, issues + iss
+
+
+def load_crosswalk(path: str | Path, src: Questionnaire, dst: Questionnaire) -> Crosswalk:
+    return load_checked(path, lambda loaded: check_crosswalk(loaded, src, dst))
 
 
 def raise_errors(issues: list[Issue]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,8 @@ _CSS: dict[tuple, list[Any]] = {}
 
 def _weasyprint() -> Any:
     try:
-        import weasyprint
+        with _quick_find_library():
+            import weasyprint
     except OSError as e:  # missing Pango / GObject shared libraries
         raise RenderError(
             f"无法加载 PDF 引擎 WeasyPrint 所需的系统库：{e}",
@@ -45,6 +47,64 @@ def _weasyprint() -> Any:
                  "macOS：brew install pango；Windows：安装 GTK3 运行库或使用 WSL。可运行 maturity doctor 检查。",
         ) from None
     return weasyprint
+
+
+@contextmanager
+def _quick_find_library() -> Iterator[None]:
+    """While WeasyPrint loads Pango & co, answer ``ctypes.util.find_library`` from one ``ldconfig -p``.
+
+    WeasyPrint tries names like ``libgobject-2.0-0`` first; cffi passes each to ``find_library``, which on
+    Linux runs ``ldconfig -p`` and then ``gcc`` and ``ld`` for every name (22 names, about 0.25 s of a cold
+    start where gcc is installed). Here a name missing from the ldconfig cache is simply not found, and
+    WeasyPrint goes on to the exact file names (``libgobject-2.0.so.0``), which dlopen resolves as always.
+    Elsewhere than Linux nothing changes.
+    """
+    import sys
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        yield
+        return
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    found: dict[str, str | None] = {}
+    table: list[str] = []
+
+    def quick(name: str) -> str | None:
+        if name not in found:
+            if not table:
+                table.append(_ldconfig())
+            pattern = rf"\s(lib{re.escape(name)}\.so[^\s]*) \(([^)]*)\)"
+            found[name] = next((m.group(1) for m in re.finditer(pattern, table[0]) if _same_abi(m.group(2))), None)
+        return found[name]
+
+    ctypes.util.find_library = quick
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def _ldconfig() -> str:
+    import os
+    import subprocess
+
+    for exe in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
+        try:
+            res = subprocess.run([exe, "-p"], capture_output=True, text=True, timeout=10, check=False,
+                                 env=dict(os.environ, LC_ALL="C", LANG="C"))
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return res.stdout
+    return ""
+
+
+def _same_abi(flags: str) -> bool:
+    import platform
+    import struct
+
+    wide = struct.calcsize("P") == 8
+    return ("64" in flags) == wide or platform.machine() not in ("x86_64", "aarch64", "ppc64le", "s390x")
 
 
 # ---- URL fetcher ------------------------------------------------------------------------------

@@ -1,0 +1,208 @@
+"""Cold start as a person meets it: whole fresh processes, timed from outside, each beside its baseline.
+
+    .venv/bin/python benchmarks/bench_cold.py [--runs 5]
+
+Every figure is the median of ``--runs`` fresh processes (wall time with time.perf_counter, CPU time of the
+child from resource.getrusage(RUSAGE_CHILDREN)); target and baseline runs alternate (A, B, A, B...) so
+machine noise hits both alike. Targets (issue 18):
+
+- ``maturity score EXAMPLE`` ≤ 2× ``python -c "import typer, rich, pydantic, yaml"``;
+- ``maturity report EXAMPLE -o r.pdf`` ≤ 1.3× the same command run warm in-process (the CLI entry point
+  called again in one process that has already rendered once);
+- ``maturity assess``: first question on screen (read from a pseudo-terminal) ≤ 2× the score baseline.
+
+"Cold" here is a new process with the per-user caches (data, compact fonts, fontconfig) already filled,
+which is every run but the first after installing or editing data. The first run after install is
+measured too (``MATURITY_CACHE_DIR`` pointing at an empty folder each time) and shown for information.
+The package's modules are byte-compiled first, as a wheel install does (this checkout may run with
+PYTHONDONTWRITEBYTECODE, which would otherwise recompile them on every start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import print_table, row
+
+BASELINE = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
+
+# In one process: run the CLI entry point once (warm-up), then time it again; print the times as JSON.
+WARM = r"""
+import json, sys, time
+from maturity.cli import app
+args = json.loads(sys.argv[1])
+times = []
+for i in range(int(sys.argv[2]) + 1):
+    t, c = time.perf_counter(), time.process_time()
+    try:
+        app(args, standalone_mode=False)
+    except SystemExit:
+        pass
+    times.append((time.perf_counter() - t, time.process_time() - c))
+print("TIMES" + json.dumps(times[1:]))
+"""
+
+
+def _exe() -> str:
+    return shutil.which("maturity") or str(Path(sys.executable).parent / "maturity")
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float, str]:
+    """(wall s, child CPU s, stdout) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    res = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd,
+                         text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, res.stdout
+
+
+def first_prompt(cmd: list[str], marker: str, env: dict[str, str], cwd: str, timeout: float = 60) -> float:
+    """Seconds from spawning ``cmd`` on a pseudo-terminal until ``marker`` appears on it."""
+    import pty
+
+    master, slave = pty.openpty()
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True,
+                            start_new_session=True)
+    os.close(slave)
+    seen = b""
+    want = marker.encode("utf-8")
+    try:
+        while want not in seen:
+            if time.perf_counter() - t > timeout:
+                raise RuntimeError(f"no {marker!r} within {timeout} s; got {seen[-300:]!r}")
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    raise RuntimeError(f"exited before {marker!r}; got {seen[-300:]!r}") from None
+                seen += chunk
+        return time.perf_counter() - t
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        os.close(master)
+
+
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def measure(runs: int = 5, first_runs: int | None = None, src: str | None = None) -> list[tuple]:
+    """``src``: run ``python -m maturity`` from that source folder instead of the installed command
+    (to compare two checkouts with the same tool)."""
+    import maturity
+    from maturity.resources import example_path
+
+    env = dict(os.environ)
+    if src:
+        src = str(Path(src).resolve())
+        env["PYTHONPATH"] = src
+        compileall.compile_dir(Path(src) / "maturity", quiet=1)
+        exe_cmd = [sys.executable, "-m", "maturity"]
+    else:
+        compileall.compile_dir(Path(maturity.__file__).parent, quiet=1)
+        exe_cmd = [_exe()]
+    example = str(example_path())
+    work = tempfile.mkdtemp(prefix="maturity-bench-cold-")
+    env["MATURITY_CACHE_DIR"] = os.path.join(work, "cache")  # a cache of the benchmark's own, filled below
+    pdf = os.path.join(work, "r.pdf")
+    score_cmd = [*exe_cmd, "score", example]
+    report_args = ["report", example, "-o", pdf, "--force"]
+    report_cmd = [*exe_cmd, *report_args]
+    assess_cmd = [*exe_cmd, "assess"]
+
+    # Fill the caches and the OS file cache: one run of each, not timed.
+    for cmd in (BASELINE, score_cmd, report_cmd):
+        timed(cmd, env)
+    first_prompt(assess_cmd, "请选择问卷", env, work)
+
+    base, base_cpu, score, score_cpu, prompt = [], [], [], [], []
+    for _ in range(runs):
+        w, c, _ = timed(BASELINE, env)
+        base.append(w)
+        base_cpu.append(c)
+        w, c, _ = timed(score_cmd, env)
+        score.append(w)
+        score_cpu.append(c)
+        prompt.append(first_prompt(assess_cmd, "请选择问卷", env, work))
+
+    cold, cold_cpu, warm, warm_cpu = [], [], [], []
+    for _ in range(runs):
+        w, c, _ = timed(report_cmd, env)
+        cold.append(w)
+        cold_cpu.append(c)
+        _, _, out = timed([sys.executable, "-c", WARM, json.dumps(report_args), "1"], env)
+        for w, c in json.loads(out.split("TIMES", 1)[1]):
+            warm.append(w)
+            warm_cpu.append(c)
+
+    # The first run after installing (or after the data changed): every cache empty.
+    n_first = first_runs if first_runs is not None else max(3, runs // 2)
+    first_score, first_report = [], []
+    for i in range(n_first):
+        fresh = dict(env, MATURITY_CACHE_DIR=os.path.join(work, f"empty-{i}"))
+        first_score.append(timed(score_cmd, fresh)[0])
+        fresh["MATURITY_CACHE_DIR"] = os.path.join(work, f"empty-r{i}")
+        first_report.append(timed(report_cmd, fresh)[0])
+    shutil.rmtree(work, ignore_errors=True)
+
+    b, s, p = _median(base), _median(score), _median(prompt)
+    c, wm = _median(cold), _median(warm)
+    bc, sc, cc, wc = _median(base_cpu), _median(score_cpu), _median(cold_cpu), _median(warm_cpu)
+    print(f"（冷启动：每项 {runs} 次全新进程的中位数，与基线交替测量。score 各次 {', '.join(f'{x:.2f}' for x in score)} s；"
+          f"report 各次 {', '.join(f'{x:.2f}' for x in cold)} s；进程内再次调用 {', '.join(f'{x:.2f}' for x in warm)} s）",
+          file=sys.stderr)
+    return [
+        row("冷启动 maturity score 示例（全新进程）", f"{s * 1000:.0f} ms",
+            f"python -c \"import typer, rich, pydantic, yaml\"：{b * 1000:.0f} ms", f"{s / b:.2f}×", "≤ 2×", s / b <= 2),
+        row("冷启动 maturity report 示例 -o r.pdf（全新进程）", f"{c:.2f} s",
+            f"同一命令在进程内再次调用（热）：{wm:.2f} s", f"{c / wm:.2f}×", "≤ 1.3×", c / wm <= 1.3),
+        row("maturity assess 显示第一个问题", f"{p * 1000:.0f} ms",
+            f"python -c \"import typer, rich, pydantic, yaml\"：{b * 1000:.0f} ms", f"{p / b:.2f}×", "≤ 2×", p / b <= 2),
+        row("冷启动 score 的 CPU 时间（用户态 + 内核态）", f"{sc * 1000:.0f} ms", f"基线 CPU：{bc * 1000:.0f} ms",
+            f"{sc / bc:.2f}×", "（参考：机器繁忙时比墙钟稳定）", None),
+        row("冷启动 report 的 CPU 时间", f"{cc:.2f} s", f"进程内热调用 CPU：{wc:.2f} s", f"{cc / wc:.2f}×",
+            "（参考）", None),
+        row("安装后首次运行 score（缓存为空）", f"{_median(first_score) * 1000:.0f} ms",
+            f"同上基线：{b * 1000:.0f} ms", f"{_median(first_score) / b:.2f}×", "—", None),
+        row("安装后首次运行 report（缓存为空）", f"{_median(first_report):.2f} s",
+            f"热调用：{wm:.2f} s", f"{_median(first_report) / wm:.2f}×", "—", None),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--src", help="run `python -m maturity` from this src folder (compare two checkouts)")
+    args = ap.parse_args()
+    rows = measure(args.runs, src=args.src)
+    print_table("冷启动（全新进程，用户实际等待的时间）", rows)
+    return 0 if all(r[-1] != "未达标" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
