@@ -442,16 +442,6 @@ def tidy_condition(text: str, keep: int = 4) -> str:
     return text
 
 
-def _catalog_dimensions(questionnaire_id: str) -> dict[str, str]:
-    from maturity.load import bundled
-
-    try:
-        cat = bundled.catalog(questionnaire_id)
-    except Exception:  # noqa: BLE001
-        return {}
-    return {} if cat is None else {x.id: x.dimension for x in cat.solutions}
-
-
 def _few(items: list[str], n: int = 6) -> list[str]:
     return items if len(items) <= n else [*items[:n], f"……另有{len(items) - n}项，见完整题目清单"]
 
@@ -488,15 +478,15 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
     return out
 
 
-def _catalog_titles(questionnaire_id: str) -> dict[str, str]:
-    """Solution id -> title in the questionnaire's bundled catalog (names for prerequisites)."""
+def _catalog_solutions(questionnaire_id: str) -> dict[str, tuple[str, str]]:
+    """Solution id -> (title, dimension) in the questionnaire's bundled catalog (names for prerequisites)."""
     from maturity.load import bundled
 
     try:
         cat = bundled.catalog(questionnaire_id)
-    except Exception:  # noqa: BLE001 - a missing or damaged catalog only costs the names
+    except Exception:  # a missing or damaged catalog only costs the names
         return {}
-    return {} if cat is None else {x.id: x.title for x in cat.solutions}
+    return {} if cat is None else {x.id: (x.title, x.dimension) for x in cat.solutions}
 
 
 def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportContext:
@@ -527,7 +517,8 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
             dv.peer_median = num(peer.dimension_medians[dv.id])
 
     qviews = {x.id: _question_view(x) for x in a.questions}
-    titles = _catalog_titles(a.questionnaire_id) if ev.plan is not None else {}
+    solutions = _catalog_solutions(a.questionnaire_id) if ev.plan is not None else {}
+    titles = {k: v[0] for k, v in solutions.items()}
     plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region)
 
     # scenario sections
@@ -560,8 +551,7 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         if plan_v is not None:
             sv.recommendations = [r for r in plan_v.items if r.dimension == dv.id]
         if ev.plan is not None:
-            dim_of = _catalog_dimensions(a.questionnaire_id)
-            sv.left_out = [zh(x.title) for x in ev.plan.left_out if dim_of.get(x.id) == dv.id]
+            sv.left_out = [zh(x.title) for x in ev.plan.left_out if solutions.get(x.id, ("", ""))[1] == dv.id]
         scenarios.append(sv)
 
     ranked = sorted((d for d in dims if d.kind == "scenario"), key=lambda d: (-(d.score or 0), d.id))

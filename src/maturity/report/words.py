@@ -145,7 +145,7 @@ def same_region(policy_region: str, enterprise_region: str) -> bool | None:
         return None
     ent = enterprise_region or ""
     if city:
-        return city in ent or city.removesuffix("市") in ent and bool(city.removesuffix("市"))
+        return city in ent
     return prov in ent or prov.removesuffix("省") in ent
 
 
