@@ -231,10 +231,10 @@ def test_markup_in_name_and_note_is_text_and_nothing_fetched(tmp_path):
                               "note": '<img src="file:///etc/passwd"><img src="http://example.com/x.png">'}
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     a = pipeline.evaluate_file(p)
-    html = build_html(a)
+    html = build_html(a, appendix=True)  # the dossier shows every note
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<img src="file:///etc/passwd">' not in html and "&lt;img src=" in html
-    res = render_report(a, tmp_path / "r.pdf")
+    res = render_report(a, tmp_path / "r.pdf", appendix=True)
     assert res.refused == []  # the note is text, so nothing was even requested
     if shutil.which("pdftotext"):
         assert "<script>alert(1)</script>" in run("pdftotext", str(tmp_path / "r.pdf"), "-")
@@ -244,7 +244,7 @@ def test_markup_in_name_and_note_is_text_and_nothing_fetched(tmp_path):
 def test_user_template_cannot_fetch_local_files_or_network(tmp_path, example_evaluation):
     tpl = tmp_path / "tpl"
     tpl.mkdir()
-    (tpl / "_method.html").write_text(
+    (tpl / "_prepare.html").write_text(
         '<section><h1>自定义</h1><img src="file:///etc/passwd"><img src="http://example.com/logo.png">'
         '<img src="../secret.png"><p>用户模板</p></section>', encoding="utf-8")
     (tmp_path / "secret.png").write_bytes(b"not really")
