@@ -94,16 +94,20 @@ def grade_estimate(loaded: LoadedAnswers, result: Assessment,
 
 
 def write_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_out: str | Path | None = None,
-                 templates: str | Path | None = None, font: Any = None, force: bool = False) -> Any:
-    """Render the evaluation's PDF report (and optionally its HTML); nothing is written on any error."""
+                 templates: str | Path | None = None, font: Any = None, force: bool = False,
+                 appendix: bool = False) -> Any:
+    """Render the evaluation's PDF report (and optionally its HTML); nothing is written on any error.
+
+    The owner's report (at most 12 pages for the bundled examples); ``appendix`` adds the consultant's dossier."""
     from maturity.report import render_report
 
-    return render_report(evaluation, out_pdf, html_out=html_out, templates=templates, font=font, force=force)
+    return render_report(evaluation, out_pdf, html_out=html_out, templates=templates, font=font, force=force,
+                         appendix=appendix)
 
 
 def report_html(evaluation: Evaluation, *, templates: str | Path | None = None, font: Any = None,
-                standalone: bool = False) -> str:
+                standalone: bool = False, appendix: bool = False) -> str:
     """The report's HTML only (golden tests, the benchmark)."""
     from maturity.report import build_html
 
-    return build_html(evaluation, templates=templates, font=font, standalone=standalone)
+    return build_html(evaluation, templates=templates, font=font, standalone=standalone, appendix=appendix)

@@ -40,9 +40,9 @@ def test_negative_budget_is_a_usage_error(cli, example):
     assert cli("plan", example, "--budget", "-5").exit_code == 2
 
 
-def test_score_shows_plan_summary_and_json_includes_plan_without_private_keys(cli, example):
+def test_score_points_to_the_plan_and_json_includes_plan_without_private_keys(cli, example):
     res = cli("score", example)
-    assert res.exit_code == 0 and "升级路线图" in res.stdout and "推荐方案" in res.stdout
+    assert res.exit_code == 0 and "下一步最重要的三件事" in res.stdout and "maturity plan" in res.stdout
     data = json.loads(cli("score", example, "--format", "json").stdout)
     assert data["plan"]["catalog_id"] == "light-industry-catalog"
     assert not [k for k in data if k.startswith("_")]

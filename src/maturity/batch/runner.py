@@ -237,7 +237,7 @@ class _Inline:
         pass
 
 
-def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]]) -> list[tuple[str, str]]:
+def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]], appendix: bool = False) -> list[tuple[str, str]]:
     """Render reports: (checked answers, pdf path, peer standing) -> (pdf path, error or "")."""
     from maturity import pipeline
 
@@ -245,7 +245,7 @@ def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]]) -> list[tup
     for answers, pdf_path, peer in items:
         try:
             ev = pipeline.evaluate_answers(AnswersFile.model_validate(answers), peer=peer)
-            pipeline.write_report(ev, pdf_path, force=True)
+            pipeline.write_report(ev, pdf_path, force=True, appendix=appendix)
             out.append((pdf_path, ""))
         except MaturityError as e:
             out.append((pdf_path, e.message))
@@ -331,8 +331,9 @@ def _reject_file(result: BatchResult, source: str, file_index: int, e: InputErro
 
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
-              progress: Callable[[str, int, int | None], None] | None = None) -> BatchResult:
-    """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often."""
+              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False) -> BatchResult:
+    """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
+    ``appendix``: the PDFs carry the consultant's dossier."""
     from maturity.load import bundled
 
     started = time.perf_counter()
@@ -462,7 +463,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
-        failed_pdfs = _render_pdfs(ledger, ordered, outdir, cohort, jobs, result, progress)
+        failed_pdfs = _render_pdfs(ledger, ordered, outdir, cohort, jobs, result, progress, appendix)
 
     def settle(key: str, record: EnterpriseRecord) -> None:  # the PDF each enterprise ended up with
         record.answers = None  # needed only for the report pass
@@ -508,7 +509,7 @@ def _report_of(answers_file: str) -> str:
 
 
 def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
-                 progress: Callable[[str, int, int | None], None] | None) -> dict[str, str]:
+                 progress: Callable[[str, int, int | None], None] | None, appendix: bool = False) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
     executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _Inline()
@@ -538,7 +539,7 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
                 answers = rec.answers if rec.answers is not None else _answers_from_file(outdir / entry.file)
                 items.append((answers, str(outdir / _report_of(entry.file)),
                               cohort.standing(rec.sub_sector, rec.score, rec.dims)))
-            window.append((chunk_keys, executor.submit(_pdf_work, items)))
+            window.append((chunk_keys, executor.submit(_pdf_work, items, appendix)))
             while len(window) > jobs * 2:
                 take()
         while window:

@@ -18,6 +18,7 @@ import typer
 
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
+from maturity.cli.options import APPENDIX_HELP
 
 
 class Lang(str, Enum):
@@ -256,7 +257,7 @@ def _resolve_target(ui: Terminal, path: Path, qid: str, force: bool) -> tuple[Pa
 
 
 # ---- the end screen ---------------------------------------------------------------------------
-def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> None:
+def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, appendix: bool = False) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -283,7 +284,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))
         return
-    report = pipeline.write_report(ev, pdf, force=force)
+    report = pipeline.write_report(ev, pdf, force=force, appendix=appendix)
     out.print(Text(msg("pdf_written", path=Path(report.pdf or pdf).resolve()), style="green"), soft_wrap=True)
 
 
@@ -300,6 +301,7 @@ def assess(
                                  show_default=False),
     pdf: Path = typer.Option(None, "--pdf", help="同时生成 PDF 诊断报告到此路径。", show_default=False),
     force: bool = typer.Option(False, "--force", help="不询问，直接覆盖已有的答卷或报告文件。"),
+    appendix: bool = typer.Option(False, "--appendix", help="与 --pdf 一起用：" + APPENDIX_HELP),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）；问卷内容始终为中文。"),
     interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
 ) -> None:
@@ -314,7 +316,7 @@ def assess(
     if resume is not None and answers is not None:
         raise InputError(msg("resume_and_answers"))
     if answers is not None:
-        show_end(msg, answers, pdf, force)
+        show_end(msg, answers, pdf, force, appendix)
         return
     if not interactive and not sys.stdin.isatty():
         err.print(f"[bold red]{msg('no_tty')}[/]")
@@ -378,7 +380,7 @@ def assess(
     except InputError:
         err.print(msg("rules_missing", qid=session.questionnaire.id, path=path))
         return
-    show_end(msg, path, pdf, force)
+    show_end(msg, path, pdf, force, appendix)
 
 
 def _stopped(msg: Any, key: str, session: Any, path: Path | None) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from maturity.cli import app
 from maturity.cli.console import err, user_errors
+from maturity.cli.options import APPENDIX_HELP
 
 EXIT_ROWS_FAILED = 4
 
@@ -59,6 +60,7 @@ def batch(
     questionnaire: str = typer.Option(None, "--questionnaire", "-q", show_default=False,
                                       help="问卷编号；默认取模板中记录的问卷，否则为 light-industry。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时为每家企业生成 PDF 诊断报告（含“同行对比”）。"),
+    appendix: bool = typer.Option(False, "--appendix", help="与 --pdf 一起用：" + APPENDIX_HELP),
     recommend: bool = typer.Option(True, "--recommend/--no-recommend",
                                    help="汇总表列出每家企业的前三项“小快轻准”建议（与 maturity plan 的排序一致，"
                                         "每家约 1 毫秒）；--no-recommend 改列升级差距，用时约为默认的六至七成。"),
@@ -99,7 +101,7 @@ def batch(
             bar.update(t, completed=done, total=total)
 
         result = run_batch(input, output, questionnaire=questionnaire, jobs=jobs, resume=resume, force=force,
-                           pdf=pdf, recommend=recommend, progress=progress)
+                           pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
         for t in tasks.values():
             task = bar.tasks[t]
             if task.total is None or task.completed < task.total:

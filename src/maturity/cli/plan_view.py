@@ -69,9 +69,11 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
             name = Text(it.title, style="bold")
             name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
             if it.prerequisites:
-                name.append(f"\n前置：{'、'.join(it.prerequisites)}", style="dim")
+                titles = {x.id: x.title for x in p.items} | {x.id: x.title for x in p.left_out}
+                name.append(f"\n前置：{'、'.join(titles.get(x, x) for x in it.prerequisites)}", style="dim")
             if it.policies:
-                name.append(f"\n政策：{'、'.join(it.policies)}", style="cyan")
+                names = {pol.id: pol.name for pol in p.policies}
+                name.append(f"\n政策：{'、'.join(names.get(x, x) for x in it.policies)}", style="cyan")
             cost = f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
             cost += f"\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
             kpis = "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)

@@ -8,6 +8,7 @@ import typer
 
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
+from maturity.cli.options import APPENDIX_HELP
 
 
 @app.command(rich_help_panel="评估与报告")
@@ -24,8 +25,10 @@ def report(
     font: str = typer.Option(None, "--font", help="换用的中文字体：字体文件路径（.otf/.ttf/.ttc）或已安装字体的名称。",
                              show_default=False),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件。"),
+    appendix: bool = typer.Option(False, "--appendix", help=APPENDIX_HELP),
 ) -> None:
-    """生成 PDF 诊断报告：封面、一页摘要、雷达图与等级阶梯、五个典型场景、路线图、附录和方法说明。"""
+    """生成 PDF 诊断报告：封面、一页摘要、等级与画像、五个典型场景、全国评测对照、路线图、下次评估前的准备；
+    加 --appendix 附上顾问附录（全部作答、方法、门槛、对照表）。"""
     from maturity import pipeline
     from maturity.cli import views
     from maturity.writing import refuse_overwrite
@@ -34,7 +37,8 @@ def report(
     prev = pipeline.evaluate_file(previous, with_plan=False) if previous is not None else None
     ev = pipeline.evaluate_file(answers, previous=prev)
     views.warn_incomplete(ev.warnings)
-    res = pipeline.write_report(ev, output, html_out=html, templates=templates, font=font, force=force)
+    res = pipeline.write_report(ev, output, html_out=html, templates=templates, font=font, force=force,
+                                 appendix=appendix)
     for url in res.refused:
         err.print(f"[yellow]提示[/]：模板引用的外部资源未加载（只允许模板文件夹内的文件）：{url}")
     out.print(f"[green]已生成报告[/]：{res.pdf}（{res.pages} 页，{res.size / 1024:.0f} KB）")

@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from maturity.cli.console import err, out
-from maturity.cli.plan_view import show_plan
 from maturity.errors import Issue
 from maturity.models.evaluation import Evaluation
 from maturity.models.results import Assessment, NationalGrade
@@ -127,19 +126,58 @@ def disclaimer(result: Assessment) -> str:
     return f"说明：{first}。（完整说明见 PDF 报告“方法与依据”或 --format json 的 scheme_note）"
 
 
+def compact_dimension_table(result: Assessment) -> Table:
+    """The dimension bars without borders (one line per dimension), for the one-screen summary."""
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False, padding=(0, 1))
+    table.add_column("维度")
+    table.add_column("得分", justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column("等级")
+    for d in result.dimensions:
+        if d.total == 0:
+            continue
+        name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+        table.add_row(name, "—" if d.score is None else f"{d.score:g}", bar(d.score), d.level.label if d.level else "—")
+    return table
+
+
+def grade_line(grade: NationalGrade) -> Text:
+    """The national grade in one or two lines."""
+    t = Text("全国评测" + ("（估算）" if grade.estimated else "") + "  ", style="dim")
+    t.append(f" {grade.grade.label}（{grade.grade.name}） ", style="bold white on dark_green")
+    t.append(f"  {grade.score_label} {grade.score:g}/100")
+    if grade.blockers:
+        t.append("；升级还缺：" + "；".join(b.text for b in grade.blockers[:1]), style="dim")
+    return t
+
+
 def show_summary(ev: Evaluation) -> None:
+    """`maturity score`: one screen (≤ 40 lines at 100 columns) — level, score, dimension bars, national grade,
+    three next steps and where the detail is."""
     result = ev.assessment
-    path = str(ev.source) if ev.source else "答卷文件"
     out.print(header(result))
-    out.print(dimension_table(result))
-    panel = blockers_panel(result)
-    if panel:
-        out.print(panel)
+    out.print(compact_dimension_table(result))
+    if result.next_level is not None and result.blockers:
+        out.print(Text(f"升到 {result.next_level.label} 还缺：", style="dim")
+                  + Text("；".join(b.text for b in result.blockers[:2]) + ("……" if len(result.blockers) > 2 else "")),
+                  overflow="ellipsis", no_wrap=True)
     if ev.grade is not None:
-        out.print(grade_panel(ev.grade, brief=True, answers_path=path))
-    if ev.plan is not None:
-        show_plan(ev.plan, brief=True, answers_path=path)
-    out.print(Text(disclaimer(result), style="dim"))
+        out.print(grade_line(ev.grade), overflow="ellipsis", no_wrap=True)
+    out.print()
+    out.print(Text("下一步最重要的三件事", style="bold"))
+    if not ev.next_steps:
+        out.print("  已达到本问卷的最高等级，保持并巩固现有做法。")
+    for i, step in enumerate(ev.next_steps[:3], 1):
+        line = Text(f"  {i}. ") + Text(step.title, style="bold")
+        if step.what:
+            line.append("：" + step.what, style="dim")
+        out.print(line, overflow="ellipsis", no_wrap=True)
+    out.print()
+    out.print(Text("详情（同一答卷）：maturity explain 看等级门槛 · maturity plan 看路线图 · "
+                   "maturity report … -o 报告.pdf 生成 PDF 报告", style="dim"))
+    out.print(Text(disclaimer(result), style="dim"), overflow="ellipsis", no_wrap=True)
 
 
 def show_explain(result: Assessment) -> None:

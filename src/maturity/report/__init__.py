@@ -25,8 +25,8 @@ class ReportResult:
 
 
 def build_html(evaluation: Evaluation, *, templates: str | Path | None = None, font: Any = None,
-               standalone: bool = False) -> str:
-    """The report HTML only (used by --html, golden tests and the benchmark)."""
+               standalone: bool = False, appendix: bool = False) -> str:
+    """The report HTML only (used by --html, golden tests and the benchmark); ``appendix`` adds the dossier."""
     from maturity.report import html as html_mod
     from maturity.report.context import build_context
     from maturity.report.fonts import resolve_font
@@ -34,13 +34,17 @@ def build_html(evaluation: Evaluation, *, templates: str | Path | None = None, f
 
     paths = html_mod.search_path(Path(templates) if templates else None)
     choice = resolve_font(font)
-    ctx = build_context(evaluation)
+    ctx = build_context(evaluation, dossier=appendix)
     return html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths) if standalone else "")
 
 
 def render_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_out: str | Path | None = None,
-                  templates: str | Path | None = None, font: Any = None, force: bool = False) -> ReportResult:
-    """Render the report to ``out_pdf`` (and the HTML to ``html_out``); nothing is written on any error."""
+                  templates: str | Path | None = None, font: Any = None, force: bool = False,
+                  appendix: bool = False) -> ReportResult:
+    """Render the report to ``out_pdf`` (and the HTML to ``html_out``); nothing is written on any error.
+
+    The owner's report by default; ``appendix`` adds the consultant's dossier (all answers with question codes,
+    the roadmap's basis, every gate, the crosswalk, method and sources)."""
     from maturity.report import html as html_mod
     from maturity.report.context import build_context
     from maturity.report.fonts import check_coverage, compact, resolve_font
@@ -50,7 +54,7 @@ def render_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_ou
     refuse_overwrite([out_pdf, html_out], force=force)
     paths = html_mod.search_path(Path(templates) if templates else None)
     choice = resolve_font(font)
-    ctx = build_context(evaluation)
+    ctx = build_context(evaluation, dossier=appendix)
     html = html_mod.render_html(ctx, paths)
     text = visible_text(html, paths)
     check_coverage(text, choice)

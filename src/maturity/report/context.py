@@ -16,6 +16,8 @@ from maturity.models.catalog import Plan, Range
 from maturity.models.evaluation import Evaluation, PeerStanding
 from maturity.models.results import Assessment, DimensionResult, NationalGrade, QuestionResult
 from maturity.report import charts
+from maturity.report.dossier import CrosswalkRow, GateView, crosswalk_rows, gate_views
+from maturity.report.words import Plain, plain_for, same_region, where_to_ask
 
 if TYPE_CHECKING:
     from maturity.engine.scoring import Scheme
@@ -80,7 +82,7 @@ class QuestionView:
 class Recommendation:
     title: str
     what: str = ""
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # in words (the owner's report)
     cost: str = ""
     time: str = ""
     lifts_to: str = ""
@@ -88,6 +90,27 @@ class Recommendation:
     kpis: list[str] = field(default_factory=list)
     dimension: str = ""
     dimension_name: str = ""
+    horizon: str = ""
+    prerequisites: list[str] = field(default_factory=list)  # "title（已具备）" / "title（0–3 个月速赢）"
+    reasons_coded: list[str] = field(default_factory=list)  # with question codes in parentheses (the dossier)
+    weeks: str = ""  # "第1–6周" within the roadmap
+
+
+@dataclass
+class PolicyView:
+    name: str
+    summary: str
+    amount: str = ""
+    eligibility: str = ""
+    region: str = ""  # as the catalog gives it; "" for national
+    local: bool | None = None  # None national, True the enterprise's own region, False another region's example
+    note: str = ""  # the plain word on another region's example and where to ask
+
+
+@dataclass
+class LeftOutGroup:
+    reason: str
+    titles: list[str]
 
 
 @dataclass
@@ -106,7 +129,9 @@ class PlanView:
     disclaimer: str = ""
     target: str = ""
     total_cost: str = ""
-    policies: list[tuple[str, str, str]] = field(default_factory=list)  # (name, summary, amount/eligibility)
+    policies: list[PolicyView] = field(default_factory=list)  # the enterprise's own region first
+    left_out_groups: list[LeftOutGroup] = field(default_factory=list)
+    policy_note: str = ""
 
     @property
     def items(self) -> list[Recommendation]:
@@ -144,6 +169,7 @@ class ScenarioView:
     top_gaps: list[QuestionView] = field(default_factory=list)
     gate_items: list[str] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # this scenario's solutions not in the roadmap
 
 
 @dataclass
@@ -154,7 +180,7 @@ class ProgressView:
     score_delta: str
     level_change: str  # "up", "down" or "same"
     dimensions: list[DimensionView]
-    changed_answers: list[tuple[str, str, str, str]]  # (id, text, before, after)
+    changed_answers: list[tuple[str, str, str, str]]  # (id, text, before, after); the id for the dossier only
 
 
 PeerContext = PeerStanding  # the report's name for a batch cohort standing
@@ -175,6 +201,7 @@ class GradeView:
     blockers: list[tuple[str, list[str]]]
     pending: list[tuple[str, str]]
     note: str
+    next_grade: str = ""  # e.g. "二级"
 
 
 @dataclass
@@ -225,6 +252,14 @@ class ReportContext:
     peer_rank_text: str = ""
     grade: GradeView | None = None
     next_steps_from_plan: bool = False
+    dossier: bool = False  # the consultant's appendix (answers with codes, method, gates, crosswalk)
+    glossary: list[tuple[str, str]] = field(default_factory=list)  # filled from the rendered text
+    prepare: list[tuple[str, list[str]]] = field(default_factory=list)  # before the next visit
+    gates: list[GateView] = field(default_factory=list)
+    crosswalk: list[CrosswalkRow] = field(default_factory=list)
+    crosswalk_title: str = ""
+    questionnaire_text: str = ""  # "title（版本1.0.0）", no ids
+    where_to_ask: str = "当地工业和信息化主管部门（工信局）或中小企业服务中心"
 
 
 DISCLAIMER = (
@@ -278,37 +313,111 @@ def _range_text(r: Range, unit: str) -> str:
     return f"{num(lo)}{unit}" if lo == hi else f"{num(lo)}–{num(hi)}{unit}"
 
 
-def _plan_model_view(plan: Plan) -> PlanView | None:
+_LEFT_OUT_GROUP = {
+    "budget": "超出本次预算，预算增加后可优先考虑",
+    "prerequisite": "所需的前置方案本次未排入路线图，须先实施前置方案",
+    "requires": "在路线图各阶段开始时仍不具备实施条件",
+    "covered": "路线图中已安排的其他方案已包含其改进内容",
+}
+
+
+def _capacity_reason(reason: str) -> str:
+    m = re.search(r"最多\s*([\d/]+)\s*项", reason)
+    caps = "、".join(m.group(1).split("/")) if m else ""
+    limit = f"（三个阶段分别最多安排{caps}项）" if caps.count("、") == 2 else ""
+    return f"两年路线图已排满{limit}或部署周期放不下，建议完成前几阶段后重新评估再安排"
+
+
+def _policy_views(plan: Plan, enterprise_region: str) -> list[PolicyView]:
+    ask = where_to_ask(enterprise_region)
+    views = []
+    for p in plan.policies:
+        local = same_region(p.region, enterprise_region) if enterprise_region else None
+        region = zh(p.region)
+        note = ""
+        if local is False:
+            example = zh(p.region.split("（")[0]) or region
+            note = (f"以上额度是{example}的示例，{zh(enterprise_region)}的政策和标准可能不同：请向{ask}咨询"
+                    "本地是否有同类支持、额度和申报时间。")
+        views.append(PolicyView(name=zh(p.name), summary=zh(p.summary), amount=zh(p.amount),
+                                eligibility=zh(p.eligibility), region=region, local=local, note=note))
+    order = {True: 0, None: 1, False: 2}
+    return sorted(views, key=lambda v: order[v.local])  # stable: catalog order within each group
+
+
+def _plan_model_view(plan: Plan, plain: Plain | None = None, titles: dict[str, str] | None = None,
+                     enterprise_region: str = "") -> PlanView | None:
+    plain = plain or Plain(None, {})
+    titles = dict(titles or {})
     policy_names = {p.id: p.name for p in plan.policies}
+    for h in plan.horizons:
+        titles.update({i.id: i.title for i in h.items})
+    titles.update({x.id: x.title for x in plan.left_out})
+    where = {i.id: zh(h.name) for h in plan.horizons for i in h.items}
+    left_ids = {x.id for x in plan.left_out}
+
+    def name_of(sid: str) -> str:
+        return zh(titles.get(sid, "另一项方案"))
+
+    def prereq(sid: str) -> str:
+        if sid in where:
+            return f"{name_of(sid)}（{where[sid]}）"
+        return f"{name_of(sid)}（{'未排入' if sid in left_ids else '已具备'}）"
+
     horizons = []
     for h in plan.horizons:
         items = [Recommendation(
-            title=zh(i.title), what=zh(i.changes), reasons=[zh(r.text) for r in i.reasons] or [zh(i.because)],
+            title=zh(i.title), what=zh(i.changes),
+            reasons=[zh(plain(r.text)) for r in i.reasons] or [zh(plain(i.because.removeprefix("因为：")))],
+            reasons_coded=[zh(plain(r.text, owner=False)) for r in i.reasons] or [zh(i.because.removeprefix("因为："))],
             cost=_range_text(i.cost, "万元") + (f"（{zh(i.cost_note)}）" if i.cost_note else ""),
             time=_range_text(i.weeks, "周"), lifts_to=f"{i.lifts_to.label}{i.lifts_to.name}",
-            policy=[zh(policy_names.get(pid, pid)) for pid in i.policies],
+            policy=[zh(policy_names.get(pid, "")) for pid in i.policies if pid in policy_names],
             kpis=[f"{zh(k.metric)}{zh(k.target)}" for k in i.kpis],
-            dimension=i.dimension, dimension_name=zh(i.dimension_name)) for i in h.items]
+            dimension=i.dimension, dimension_name=zh(i.dimension_name), horizon=zh(h.name),
+            prerequisites=[prereq(p) for p in i.prerequisites],
+            weeks=f"第{i.start_week + 1}–{i.finish_week}周") for i in h.items]
         horizons.append(Horizon(
             name=zh(h.name), items=items, cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
             target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）"))
     if not any(h.items for h in horizons):
         return None
+
+    def missing_prereqs(reason: str) -> list[str]:
+        inner = reason.split("前置方案", 1)[-1].split("未纳入", 1)[0]
+        return [name_of(i.strip()) for i in inner.split("、") if i.strip()]
+
+    def left_text(x: Any) -> str:
+        if x.kind == "prerequisite":
+            return f"前置方案{'、'.join(missing_prereqs(x.reason)) or '（见路线图）'}未纳入计划，本方案无法先行实施"
+        if x.kind == "capacity":
+            return _capacity_reason(x.reason)
+        return zh(plain(x.reason))
+
+    groups: dict[str, LeftOutGroup] = {}
+    for x in plan.left_out:
+        reason = _capacity_reason(x.reason) if x.kind == "capacity" else _LEFT_OUT_GROUP.get(x.kind, "其他原因")
+        title = zh(x.title)
+        if x.kind == "prerequisite":
+            title += f"（需先实施：{'、'.join(missing_prereqs(x.reason))}）"
+        elif x.kind == "requires":
+            title += f"（{zh(plain(x.reason.split('：', 1)[-1]))}）"
+        groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
     return PlanView(
-        horizons=horizons, notes=[zh(plan.method)] if plan.method else [],
-        left_out=[f"{zh(x.title)}：{zh(x.reason)}" for x in plan.left_out], disclaimer=zh(plan.note),
+        horizons=horizons, notes=[zh(plan.method.replace("（improves）", ""))] if plan.method else [],
+        left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out], disclaimer=zh(plan.note),
         target=f"{plan.target_level.label}{plan.target_level.name}",
         total_cost=f"{num(plan.total_cost_min)}–{num(plan.total_cost_max)}万元",
-        policies=[(zh(p.name), zh(p.summary), "；".join(zh(x) for x in (p.amount, p.eligibility, p.region) if x))
-                  for p in plan.policies])
+        policies=_policy_views(plan, enterprise_region), left_out_groups=list(groups.values()))
 
 
-def plan_view(plan: Plan | None) -> PlanView | None:
+def plan_view(plan: Plan | None, plain: Plain | None = None, titles: dict[str, str] | None = None,
+              enterprise_region: str = "") -> PlanView | None:
     """The roadmap as plain values; None if it has nothing to show."""
-    return None if plan is None else _plan_model_view(plan)
+    return None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region)
 
 
-def _grade_view(g: NationalGrade) -> GradeView:
+def _grade_view(g: NationalGrade, plain: Plain) -> GradeView:
     reached = [s for s in g.scenes if s.level not in (None, "0")]
     return GradeView(
         scheme_title=zh(g.scheme_title), estimated=g.estimated, grade_label=g.grade.label, grade_name=g.grade.name,
@@ -316,14 +425,75 @@ def _grade_view(g: NationalGrade) -> GradeView:
         breakdown=[(d.name, num((d.score or 0) * d.weight / 100, 2), num(d.weight, 2)) for d in g.breakdown],
         scenes=[(zh(s.name), zh(s.level_text) if s.level is not None else "待补充", s.binding) for s in g.scenes],
         scenes_reached=len(reached), scenes_binding=sum(1 for s in reached if s.binding),
-        blockers=[(zh(b.text), [zh(m) for m in b.missing[:6]]) for b in g.blockers],
+        blockers=[(zh(plain(b.text)), [zh(plain(m)) for m in b.missing[:6]]) for b in g.blockers],
         pending=[(p.id, zh(p.text)) for p in g.pending], note=zh(g.note))
 
 
-def build_context(evaluation: Evaluation) -> ReportContext:
-    """Everything the templates need, as plain values."""
+def tidy_condition(text: str, keep: int = 4) -> str:
+    """A gate condition for the owner: without the list of what is already reached, and at most ``keep`` of
+    what is not (the dossier lists every gate in full)."""
+    text = re.sub(r"（已达到：[^（）]*(?:（[^（）]*）[^（）]*)*）", "", text)
+    head, sep, rest = text.partition("未达到：")
+    if not sep:
+        return text
+    items = [x for x in rest.split("、") if x]
+    if len(items) > keep:
+        return f"{head}未达到：{'、'.join(items[:keep])}等{len(items)}项"
+    return text
+
+
+def _few(items: list[str], n: int = 6) -> list[str]:
+    return items if len(items) <= n else [*items[:n], f"……另有{len(items) - n}项，见完整题目清单"]
+
+
+def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[str]]]:
+    """What the enterprise gets ready before the next visit, each heading with its concrete items."""
+    a = ev.assessment
+    out: list[tuple[str, list[str]]] = []
+    unanswered = [zh(x.text) for x in a.questions if x.status == "unanswered"]
+    if unanswered:
+        out.append((f"补答尚未作答的{len(unanswered)}道题（未作答按0分计）", _few(unanswered)))
+    na = [zh(x.text) + (f"（所填理由：{zh(x.justification)}）" if x.justification else "")
+          for x in a.questions if x.status == "na"]
+    if na:
+        out.append((f"核实选了“不适用”的{len(na)}道题确实不适用（不适用的题不计入得分）", _few(na)))
+    if ev.grade is not None and ev.grade.pending:
+        out.append((f"准备全国评测中本问卷无法确定的{len(ev.grade.pending)}项指标的情况说明",
+                    _few([zh(p.text) for p in ev.grade.pending])))
+    if plan_v is not None and plan_v.horizons and plan_v.horizons[0].items:
+        metrics: list[str] = []
+        for r in plan_v.horizons[0].items:
+            for k in ev.plan.horizons[0].items if ev.plan else []:
+                if zh(k.title) == r.title:
+                    metrics += [zh(x.metric) for x in k.kpis if zh(x.metric) not in metrics]
+        if metrics:
+            out.append(("记下以下指标现在的数值，作为第一阶段改进前的基线（以后对比成效）", _few(metrics, 8)))
+    out.append(("现场核实时要看的材料", [
+        "在用软件的实际操作演示（登录后现场查看近一个月的数据，而不是介绍材料）",
+        "设备台账与联网设备清单、近三个月的检验记录、报工或生产日报、能耗台账",
+        "已有的制度文件：质量管理、设备管理、网络和数据安全管理制度",
+    ]))
+    if ev.provenance.mode == "self":
+        out.append(("本次为企业自评", ["建议请数字专员或服务商现场核实后再用于补贴或评测申报；核实时逐题对照上面的材料。"]))
+    return out
+
+
+def _catalog_solutions(questionnaire_id: str) -> dict[str, tuple[str, str]]:
+    """Solution id -> (title, dimension) in the questionnaire's bundled catalog (names for prerequisites)."""
+    from maturity.load import bundled
+
+    try:
+        cat = bundled.catalog(questionnaire_id)
+    except Exception:  # a missing or damaged catalog only costs the names
+        return {}
+    return {} if cat is None else {x.id: (x.title, x.dimension) for x in cat.solutions}
+
+
+def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportContext:
+    """Everything the templates need, as plain values; ``dossier`` adds the consultant's appendix."""
     ev = evaluation
     a, scheme, peer, grade = ev.assessment, ev.scheme, ev.peer, ev.grade
+    plain = plain_for(scheme.questionnaire)
     previous = ev.previous.assessment if ev.previous else None
     previous_date = ev.previous.assessed_on if ev.previous else None
     q = scheme.questionnaire
@@ -347,7 +517,9 @@ def build_context(evaluation: Evaluation) -> ReportContext:
             dv.peer_median = num(peer.dimension_medians[dv.id])
 
     qviews = {x.id: _question_view(x) for x in a.questions}
-    plan_v = plan_view(ev.plan)
+    solutions = _catalog_solutions(a.questionnaire_id) if ev.plan is not None else {}
+    titles = {k: v[0] for k, v in solutions.items()}
+    plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region)
 
     # scenario sections
     bands = sorted(scheme.rules.dimension_bands, key=lambda b: b.min_score)
@@ -372,10 +544,14 @@ def build_context(evaluation: Evaluation) -> ReportContext:
         ids = [x.id for x in qs]
         for b in a.blockers:
             for m in b.missing:
-                if any(re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", m) for i in ids) or dv.name in m:
-                    sv.gate_items.append(zh(m))
+                names_it = "未达到" in m and dv.name in m.split("未达到", 1)[1]
+                own = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", m)]
+                if (names_it or 0 < len(own) <= 2) and zh(plain(b.text)) not in sv.gate_items:
+                    sv.gate_items.append(zh(plain(b.text)))
         if plan_v is not None:
             sv.recommendations = [r for r in plan_v.items if r.dimension == dv.id]
+        if ev.plan is not None:
+            sv.left_out = [zh(x.title) for x in ev.plan.left_out if solutions.get(x.id, ("", ""))[1] == dv.id]
         scenarios.append(sv)
 
     ranked = sorted((d for d in dims if d.kind == "scenario"), key=lambda d: (-(d.score or 0), d.id))
@@ -399,7 +575,7 @@ def build_context(evaluation: Evaluation) -> ReportContext:
         for x in a.questions:
             p = prev_q.get(x.id)
             if p is not None and _answer_text(p) != _answer_text(x):
-                changed.append((x.id, zh(x.text), _answer_text(p), _answer_text(x)))
+                changed.append((x.id, zh(x.text), _answer_text(p) or "未作答", _answer_text(x) or "未作答"))
         delta = a.score - previous.score
         progress = ProgressView(
             previous_date=cn_date(previous_date), previous_level=f"{previous.level.label}{previous.level.name}",
@@ -426,8 +602,8 @@ def build_context(evaluation: Evaluation) -> ReportContext:
             appendix.append((_dim_view(d, descriptions), qs))
     sources = [SourceView(s.id, zh(s.title), zh(s.issuer), s.ref, str(s.year or ""), s.url) for s in q.sources]
     method = [
-        f"问卷：{zh(a.questionnaire_title)}（{a.questionnaire_id}，版本{a.questionnaire_version}）；"
-        f"计分规则：{zh(a.rules_id)}（版本{a.rules_version}）。",
+        f"问卷：{zh(a.questionnaire_title)}（版本{a.questionnaire_version}）；"
+        f"计分规则：{zh(scheme.rules.title)}（版本{a.rules_version}）。",
         "每道计分题按所选答案折算为0–100分；维度得分是维度内各题得分的加权平均，"
         f"{a.score_label}是各维度得分的加权平均。选“不适用”的题目不计入分母，未作答的必答题按0分计。",
         "等级先按综合得分所在的分数档确定，再逐级检查该等级及以下各级的门槛条件；"
@@ -446,11 +622,17 @@ def build_context(evaluation: Evaluation) -> ReportContext:
         answered=a.answered, applicable=a.applicable, levels=levels, dimensions=dims,
         foundations=[d for d in dims if d.kind != "scenario"], scenarios=scenarios,
         strongest=strongest, weakest=weakest, next_steps=next_steps,
-        blockers=[(zh(b.text), [zh(m) for m in b.missing]) for b in a.blockers],
+        blockers=[(zh(plain(b.text)), [tidy_condition(zh(plain(m))) for m in b.missing]) for b in a.blockers],
         radar_svg=radar, ladder_svg=ladder, appendix=appendix, sources=sources,
         scheme_note=zh(a.scheme_note), rules_title=a.rules_id, method=method, disclaimer=DISCLAIMER,
         keywords=",".join(["数字化成熟度", "自评估", e.sub_sector_name, level.label]),
         plan=plan_v, progress=progress, peer=peer, peer_rank_text=peer_rank,
-        grade=_grade_view(grade) if grade is not None else None,
+        grade=_grade_view(grade, plain) if grade is not None else None,
         next_steps_from_plan=bool(ev.plan and ev.plan.items),
+        dossier=dossier, prepare=_prepare(ev, plan_v),
+        gates=gate_views(scheme, a, plain) if dossier else [],
+        crosswalk=crosswalk_rows(ev, plain) if dossier and grade is not None and grade.estimated else [],
+        crosswalk_title=zh(grade.scheme_title) if grade is not None else "",
+        questionnaire_text=f"{zh(a.questionnaire_title)}（版本{a.questionnaire_version}）",
+        where_to_ask=where_to_ask(e.region),
     )

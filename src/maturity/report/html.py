@@ -82,13 +82,30 @@ def render_html(ctx: Any, paths: tuple[Path, ...], *, inline_css: str = "") -> s
     values["ladder_svg"] = Markup(values.get("ladder_svg", ""))
     values["inline_css"] = Markup(inline_css)
     try:
-        return env.get_template(MAIN_TEMPLATE).render(**values)
+        template = env.get_template(MAIN_TEMPLATE)
+        html = template.render(**values)
+        if "glossary" in values and not values["glossary"]:
+            # the glossary lists exactly the abbreviations the rendered text uses: a second, cheap Jinja pass
+            from maturity.report.words import glossary_for
+
+            values["glossary"] = glossary_for(_text_of(html))
+            if values["glossary"]:
+                html = template.render(**values)
+        return html
     except jinja2.TemplateNotFound as e:
         raise RenderError(f"找不到模板 {e.name}") from None
     except jinja2.TemplateSyntaxError as e:
         raise RenderError(f"模板语法错误：{e.filename}:{e.lineno}：{e.message}") from None
     except jinja2.UndefinedError as e:
         raise RenderError(f"模板引用了不存在的数据：{e.message}") from None
+
+
+def _text_of(html: str) -> str:
+    import re
+    from html import unescape
+
+    body = re.sub(r"<style\b.*?</style>", " ", html, flags=re.S | re.I)
+    return unescape(re.sub(r"<[^>]*>", " ", body))
 
 
 def context_dict(ctx: Any) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""`maturity score` fits one screen: at most 40 lines at 100 columns, with level, score, bars, national grade
+and three next steps (issue 13)."""
+
+from __future__ import annotations
+
+import pytest
+
+from maturity.cli.console import out
+from maturity.resources import data_dir
+
+EXAMPLES = sorted(data_dir("examples").glob("*-example.yaml"))
+
+
+@pytest.fixture
+def narrow():
+    console = out.real
+    before = console.width
+    console.width = 100
+    yield
+    console.width = before
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_score_fits_one_screen(cli, narrow, example):
+    from maturity import pipeline
+
+    res = cli("score", example)
+    assert res.exit_code == 0
+    lines = res.stdout.rstrip("\n").splitlines()
+    assert len(lines) <= 40, "\n".join(lines)
+    assert max(len(line) for line in lines) <= 100
+    ev = pipeline.evaluate_file(example)
+    text = res.stdout
+    assert ev.assessment.level.label in text and f"{ev.assessment.score:g}" in text and "█" in text
+    assert "全国评测" in text and ev.grade.grade.label in text
+    for step in ev.next_steps[:3]:
+        assert step.title in text
+    assert "maturity explain" in text and "maturity plan" in text and "maturity report" in text

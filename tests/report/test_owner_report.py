@@ -1,0 +1,210 @@
+"""The owner's report and the consultant's dossier (issue 13): at most 12 pages, words not codes, every
+abbreviation explained, policies of the firm's own region first, and the dossier one flag away."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from maturity import pipeline
+from maturity.load import bundled
+from maturity.report import build_html
+from maturity.report.context import build_context
+from maturity.report.words import (
+    GLOSSARY,
+    abbreviations_in,
+    plain_for,
+    region_parts,
+    same_region,
+    where_to_ask,
+)
+from maturity.resources import data_dir
+
+EXAMPLES = sorted((data_dir("examples")).glob("*-example.yaml"))
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def _internal_ids(qid: str) -> set[str]:
+    """Every catalog, policy, source, horizon and rules id an owner must never read."""
+    cat = bundled.catalog(qid)
+    sch = bundled.scheme(qid)
+    ids = {cat.id, sch.rules.id, "improves"}
+    ids |= {s.id for s in cat.solutions} | {p.id for p in cat.policies} | {s.id for s in cat.sources}
+    ids |= {h.id for h in cat.horizons if len(h.id) > 2}
+    return ids
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Each bundled example rendered twice: the owner's report and the report with the dossier."""
+    d = tmp_path_factory.mktemp("owner")
+    out = {}
+    for ex in EXAMPLES:
+        ev = pipeline.evaluate_file(ex)
+        owner, dossier = d / f"{ex.stem}.pdf", d / f"{ex.stem}-dossier.pdf"
+        pipeline.write_report(ev, owner)
+        pipeline.write_report(ev, dossier, appendix=True)
+        out[ex.stem] = (owner, dossier)
+    return out
+
+
+def test_both_examples_are_bundled():
+    assert {p.stem for p in EXAMPLES} >= {"furniture-example", "paper-example"}
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_owner_report_has_at_most_12_pages_and_the_dossier_adds_to_it(rendered):
+    for stem, (owner, dossier) in rendered.items():
+        assert _pages(owner) <= 12, stem
+        assert _pages(dossier) > _pages(owner), stem
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_owner_report_names_no_internal_id_and_no_question_code(rendered):
+    for stem, (owner, _) in rendered.items():
+        text = _pdf_text(owner)
+        flat = re.sub(r"\s+", "", text)
+        for i in _internal_ids("light-industry"):
+            assert not re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9-])", flat), (stem, i)
+        codes = re.findall(r"(?<![A-Za-z])[A-Z]{2}-\d{2}(?!\d)", flat)
+        assert not codes, (stem, codes[:5])
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_every_abbreviation_in_the_owner_report_is_explained(rendered):
+    for stem, (owner, _) in rendered.items():
+        text = _pdf_text(owner)
+        body, _, glossary = text.rpartition("术语")
+        assert body, f"{stem}: no glossary"
+        flat_glossary = re.sub(r"\s+", "", glossary)
+        for abbr in abbreviations_in(text):
+            first = re.sub(r"\s+", "", text[text.index(abbr):text.index(abbr) + len(abbr) + 2])
+            explained_in_place = first.startswith(abbr + "（")
+            assert explained_in_place or abbr in flat_glossary, f"{stem}: {abbr} is not explained"
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_dossier_keeps_answers_notes_method_gates_and_crosswalk(rendered):
+    ev = pipeline.evaluate_file(EXAMPLES[0])
+    owner, dossier = rendered[EXAMPLES[0].stem]
+    flat = re.sub(r"\s+", "", _pdf_text(dossier))
+    owner_flat = re.sub(r"\s+", "", _pdf_text(owner))
+    a = ev.assessment
+    for x in a.questions:
+        assert f"（{x.id}）" in flat, x.id  # codes only in parentheses, after the words
+        if x.note:
+            assert re.sub(r"\s+", "", x.note)[:20] in flat, x.id
+        if x.status == "na" and x.justification:
+            assert re.sub(r"\s+", "", x.justification)[:15] in flat, x.id
+    for g in a.gates:
+        assert re.sub(r"\s+", "", g.title)[:15] in flat, g.id
+    for heading in ("附录一全部题目与作答", "附录二路线图的依据", "附录三各等级门槛", "附录四全国评测对照表",
+                    "附录五方法与来源", "资料来源"):
+        assert heading in flat and heading not in owner_flat, heading
+    for x in ev.plan.left_out:
+        assert re.sub(r"\s+", "", x.title)[:8] in flat
+
+
+def test_owner_words_drop_codes_and_dossier_keeps_them_in_parentheses():
+    plain = plain_for(bundled.scheme("light-industry").questionnaire)
+    text = "DB-05「信息系统覆盖了多少业务环节？」：当前一个环节"
+    assert "DB-05" not in plain(text)
+    assert plain(text, owner=False).startswith("“信息系统覆盖了多少业务环节？”（DB-05）")
+    assert plain("检测方式：“抽检”（QC-04）") == "检测方式：“抽检”"
+    assert "QC-04" not in plain("需改进 QC-04")
+
+
+def test_glossary_covers_every_abbreviation_of_questions_and_catalog():
+    q = bundled.scheme("light-industry").questionnaire
+    cat = bundled.catalog("light-industry")
+    words = [x.text for x in q.questions] + [o.label for x in q.questions for o in q.options_of(x)]
+    words += [s.title + s.changes for s in cat.solutions] + [k.metric for s in cat.solutions for k in s.kpis]
+    words += [lv.description + "".join(lv.signs) + lv.aligned_with for lv in q.levels_sorted()]
+    missing = {a for w in words for a in abbreviations_in(w)} - set(GLOSSARY)
+    assert not missing, sorted(missing)
+
+
+def test_regions_are_matched_by_province_and_city():
+    assert region_parts("江西省赣州市南康区") == ("江西省", "赣州市")
+    assert region_parts("北京市朝阳区") == ("", "北京市")
+    assert same_region("", "江西省赣州市") is None
+    assert same_region("广东省中山市（示例）", "江西省赣州市南康区") is False
+    assert same_region("广东省中山市（示例）", "广东省中山市小榄镇") is True
+    assert same_region("江西省", "江西省赣州市南康区") is True
+    assert "南康区" in where_to_ask("江西省赣州市南康区") and "中小企业服务中心" in where_to_ask("江西省赣州市南康区")
+
+
+def test_another_regions_example_says_so_and_where_to_ask():
+    ev = pipeline.evaluate_file(EXAMPLES[0])  # a firm in 江西省赣州市南康区
+    ctx = build_context(ev)
+    foreign = [p for p in ctx.plan.policies if p.local is False]
+    assert foreign, "the catalog's subsidy figures are 中山市's example"
+    for p in foreign:
+        assert "示例" in p.note and "工信局" in p.note and "中小企业服务中心" in p.note and "南康区" in p.note
+    kinds = [p.local for p in ctx.plan.policies]
+    assert kinds == sorted(kinds, key=lambda k: {True: 0, None: 1, False: 2}[k])  # own region first
+
+
+def test_a_firm_in_the_policys_own_region_sees_it_first_without_the_note(tmp_path):
+    data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+    data["enterprise"]["region"] = "广东省中山市小榄镇"
+    p = tmp_path / "zs.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ctx = build_context(pipeline.evaluate_file(p))
+    first = ctx.plan.policies[0]
+    assert first.local is True and not first.note
+
+
+def test_each_solution_appears_once_and_left_out_are_grouped(example_evaluation_html):
+    html, ev = example_evaluation_html
+    for it in ev.plan.items:
+        assert html.count(f'<p class="rec-title">{it.title.replace(" ", "")}') <= 1
+    capacity = [x for x in ev.plan.left_out if x.kind == "capacity"]
+    if len(capacity) > 1:
+        assert html.count("两年路线图已排满") == 1
+
+
+@pytest.fixture(scope="module")
+def example_evaluation_html():
+    ev = pipeline.evaluate_file(EXAMPLES[0])
+    return build_html(ev), ev
+
+
+def test_dossier_is_off_by_default():
+    ev = pipeline.evaluate_file(EXAMPLES[0])
+    owner = build_html(ev)
+    assert "附录一" not in owner and "附录一" in build_html(ev, appendix=True)
+    assert "附录一" not in build_html(replace(ev, plan=None))
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_batch_pdf_accepts_the_same_appendix_flag(tmp_path):
+    from maturity.batch.runner import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES[0], folder / "a.yaml")
+    result = run_batch(folder, tmp_path / "out", jobs=1, pdf=True, appendix=True)
+    assert result.pdfs == 1
+    (pdf,) = (tmp_path / "out").rglob("*.pdf")
+    assert "附录一" in _pdf_text(pdf)
