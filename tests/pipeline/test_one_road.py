@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from maturity.resources import example_path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "maturity"
