@@ -1,4 +1,4 @@
-"""The 小快轻准 roadmap in the terminal: in full for `maturity plan`, in brief inside `maturity score`."""
+"""The 小快轻准 roadmap in the terminal (`maturity plan`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _range(lo: float, hi: float) -> str:
     return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
 
 
-def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") -> None:
+def show_plan(p: Plan) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -38,21 +38,6 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
     if not p.items:
         head.append("\n没有需要推荐的方案：触发条件均不成立，或相关能力已经具备。", style="green")
     out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
-
-    if brief:
-        table = Table(title="推荐方案", title_justify="left", expand=True)
-        table.add_column("阶段", no_wrap=True)
-        table.add_column("方案", ratio=2, overflow="fold")
-        table.add_column("参考费用（万元）", justify="right", no_wrap=True)
-        table.add_column("推荐理由", ratio=4, overflow="fold")
-        for h in p.horizons:
-            for it in h.items:
-                table.add_row(h.name, f"{it.title}（{it.dimension_name} → {it.lifts_to.label}）",
-                              _range(it.cost.min, it.cost.max), it.because)
-        if p.items:
-            out.print(table)
-        out.print(Text(f"完整路线图（阶段安排、KPI、政策支持、未纳入项）：maturity plan {answers_path}。{p.note}", style="dim"))
-        return
 
     for h in p.horizons:
         title = (f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "

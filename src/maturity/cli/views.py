@@ -24,7 +24,7 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
 
 
-def grade_panel(grade: NationalGrade, brief: bool = False, answers_path: str = "答卷") -> Panel:
+def grade_panel(grade: NationalGrade) -> Panel:
     body = Text()
     body.append(f" {grade.grade.name}（{grade.grade.label}） ", style="bold white on dark_green")
     body.append(f"   {grade.score_label} {grade.score:g} / 100\n")
@@ -33,24 +33,20 @@ def grade_panel(grade: NationalGrade, brief: bool = False, answers_path: str = "
     reached = [s for s in grade.scenes if s.level not in (None, "0")]
     binding = [s for s in reached if s.binding]
     body.append(f"业务场景：已评级 {len(reached)}/{len(grade.scenes)} 个（约束性 {len(binding)} 个）\n")
-    if not brief:
-        for s in grade.scenes:
-            star = "★" if s.binding else "  "
-            level = s.level_text if s.level is not None else "[yellow]待补充[/]"
-            body.append_text(Text.from_markup(f"  {star}{s.name}：{level}\n"))
+    for s in grade.scenes:
+        star = "★" if s.binding else "  "
+        level = s.level_text if s.level is not None else "[yellow]待补充[/]"
+        body.append_text(Text.from_markup(f"  {star}{s.name}：{level}\n"))
     for b in grade.blockers:
         body.append("✗ ", style="red")
         body.append(b.text + "\n")
-        if not brief:
-            for m in b.missing[:6]:
-                body.append(f"    · {m}\n")
+        for m in b.missing[:6]:
+            body.append(f"    · {m}\n")
     if grade.pending:
         body.append(f"待补充 {len(grade.pending)} 项（按 0 分/未达到计，补充后可能更高）：", style="yellow")
         body.append("、".join(p.id for p in grade.pending) + "\n", style="yellow")
         body.append(f"补齐方法：在本问卷中答完对应题目，或用 maturity assess -q {grade.scheme_id} 直接按评测指标作答。\n",
                     style="dim")
-    if brief:
-        body.append(f"详情：maturity score {answers_path} --scheme {grade.scheme_id}\n", style="dim")
     title = "全国中小企业数字化水平评测（2024）" + ("估算" if grade.estimated else "")
     body.append(("由本问卷答案按对照表推算，仅供参考，不是官方评定。" if grade.estimated else "自评结果，不是官方评定。"),
                 style="dim")
