@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from maturity.writing import remove_quietly
+
 LEDGER_DIR = ".maturity-batch"  # inside OUTDIR: the ledger, staged answers files, scratch files
 LEDGER = "ledger.jsonl"
 
@@ -84,19 +86,23 @@ class Ledger:
         """Keep only ``keys``, in that order (``update`` may change each record on the way), atomically."""
         tmp = self.path.with_suffix(".tmp")
         index: dict[str, Entry] = {}
-        with open(tmp, "wb") as out:
-            for key in keys:
-                entry = self.index[key]
-                record = self.record(entry)
-                if update is not None:
-                    update(key, record)
-                offset = out.tell()
-                line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file, "record": record},
-                                  ensure_ascii=False)
-                out.write(line.encode("utf-8") + b"\n")
-                index[key] = Entry(entry.order, offset, entry.file, str(record.get("pdf") or ""))
-        self.close()
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "wb") as out:
+                for key in keys:
+                    entry = self.index[key]
+                    record = self.record(entry)
+                    if update is not None:
+                        update(key, record)
+                    offset = out.tell()
+                    line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file,
+                                       "record": record}, ensure_ascii=False)
+                    out.write(line.encode("utf-8") + b"\n")
+                    index[key] = Entry(entry.order, offset, entry.file, str(record.get("pdf") or ""))
+            self.close()
+            os.replace(tmp, self.path)
+        except BaseException:
+            remove_quietly(tmp)  # the old ledger is untouched: --resume still works from it
+            raise
         self.index = index
 
     def records(self) -> Iterator[dict[str, Any]]:

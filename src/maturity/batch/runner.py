@@ -28,9 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from maturity.batch import liveness
 from maturity.batch.cohort import Cohort
 from maturity.batch.export import Namer, answers_yaml, write_summary
 from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
+from maturity.batch.lock import BatchLock
+from maturity.batch.parent_watch import exit_with_parent
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -41,8 +44,9 @@ from maturity.batch.reader import (
     open_table,
     xlsx_declared_rows,
 )
-from maturity.errors import DataValidationError, InputError, MaturityError
+from maturity.errors import DataValidationError, InputError, MaturityError, OutputError
 from maturity.models.answers import AnswersFile
+from maturity.writing import output_errors, remove_quietly
 
 _umask = os.umask(0)
 os.umask(_umask)
@@ -92,9 +96,16 @@ class BatchResult:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(qid: str, recommend: bool, staging: str) -> None:
+def _main_process() -> tuple[int, int | None]:
+    """This process as the workers' watch sees it: (pid, start time)."""
+    return os.getpid(), liveness.start_time(os.getpid())
+
+
+def _init_worker(qid: str, recommend: bool, staging: str, main: tuple[int, int | None] | None = None) -> None:
     from maturity import api
 
+    if main is not None:  # a pool worker (not the inline executor of --jobs 1)
+        exit_with_parent(*main)
     _STATE.clear()
     _STATE["scheme"] = api.scheme(qid)
     _STATE["staging"] = staging
@@ -189,9 +200,13 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
 def _stage(data: bytes) -> str:
     """Write a finished answers file under a temporary name in the answers folder (renamed by the caller)."""
     fd, tmp = tempfile.mkstemp(prefix=".staged-", suffix=".yaml.tmp", dir=_STATE["staging"])
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, _FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _FILE_MODE)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
     return tmp
 
 
@@ -246,6 +261,8 @@ def _pdf_work(items: list[tuple[str, str, dict]]) -> list[tuple[str, str]]:
                              level_counts=peer["level_counts"], note=peer["note"])
             render_report(a, pdf_path, peer=pc, force=True)
             out.append((pdf_path, ""))
+        except OutputError:
+            raise  # the disk, not this report: every later report would fail the same way
         except MaturityError as e:
             out.append((pdf_path, e.message))
     return out
@@ -332,7 +349,35 @@ def _reject_file(result: BatchResult, source: str, file_index: int, e: InputErro
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None) -> BatchResult:
-    """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often."""
+    """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
+
+    OUTDIR is locked for the run (a second run into it is refused); an OS failure while writing becomes an
+    OutputError; staged files are removed on every exit path.
+    """
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"输出位置不是文件夹：{outdir}", hint="请用 -o 指定一个文件夹（不存在时会自动创建）。")
+    with output_errors(outdir):
+        lock = BatchLock(outdir, input_path)
+        with lock:
+            try:
+                result = _run(input_path, outdir, questionnaire=questionnaire, jobs=jobs, resume=resume,
+                              force=force, pdf=pdf, recommend=recommend, progress=progress)
+            finally:
+                _remove_staged(outdir)
+        if lock.note:
+            result.notes.insert(0, lock.note)
+        return result
+
+
+def _remove_staged(outdir: Path) -> None:
+    staging = outdir / LEDGER_DIR / STAGING
+    for stale in staging.glob(".staged-*.tmp") if staging.is_dir() else ():
+        remove_quietly(stale)
+
+
+def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int | None, resume: bool,
+         force: bool, pdf: bool, recommend: bool,
+         progress: Callable[[str, int, int | None], None] | None) -> BatchResult:
     from maturity import api
 
     started = time.perf_counter()
@@ -361,7 +406,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     staging = str(outdir / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
     executor: Any = _Inline(_init_worker, qid, recommend, staging) if jobs == 1 else ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging))
+        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging, _main_process()))
     window: deque[Future] = deque()
     max_in_flight = jobs * 3
 
@@ -517,7 +562,8 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
                  progress: Callable[[str, int, int | None], None] | None) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
-    executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _Inline()
+    executor: Any = (ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=_main_process())
+                     if jobs > 1 else _Inline())
     failed: dict[str, str] = {}
     window: deque[tuple[list[str], Future]] = deque()
     n = 0
