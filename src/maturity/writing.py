@@ -7,6 +7,7 @@ be, a file locked by another program) becomes an :class:`~maturity.errors.Output
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,8 @@ def output_errors(path: Path | str | None = None) -> Iterator[None]:
     except OutputError:
         raise
     except OSError as e:
+        if e.errno == errno.ENOMEM:
+            raise  # the machine, not the output location
         raise OutputError.from_os(e, path) from None
     except Exception as e:  # XlsxWriter wraps the OSError of its final write
         cause = e.__context__ if isinstance(e.__context__, OSError) else None

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.batch import xlsx_rows
+from maturity.batch import xlsx_rows, zip_limits
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
@@ -42,6 +42,7 @@ from maturity.batch.sheet import (
     SHEET_LISTS,
     SHEET_META,
 )
+from maturity.batch.workbook import open_workbook
 from maturity.batch.xlsx_rows import ERROR_VALUES as _EXCEL_ERRORS
 from maturity.batch.xlsx_rows import BadCell
 from maturity.engine.normalize import AnswerProblem, Normalized, normalize, option_index
@@ -53,6 +54,7 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 # what reading a damaged or cut-short sheet raises (met when the header is read, or partway through)
 _DAMAGED = (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error)
+_META_MAX_BYTES = 1 << 20
 _NA_WORDS = {NA_LABEL, "N/A", "NA", "n/a", "na"}
 _SEP = re.compile(r"([,，、;；|\n])")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -512,13 +514,12 @@ class XlsxTable(Table):
     """An xlsx sheet; openpyxl opens the workbook, :mod:`.xlsx_rows` streams the rows (openpyxl if it cannot)."""
 
     def __init__(self, path: Path, source: str) -> None:
-        from openpyxl import load_workbook
-
         self.path = path
         self.source = source
         self._fwb = None
+        zip_limits.check_archive(path, source)  # a bomb is refused before openpyxl reads any of it
         try:
-            self._wb = load_workbook(path, read_only=True, data_only=True)
+            self._wb = open_workbook(path)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as e:
             raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
                              hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。") from None
@@ -528,7 +529,11 @@ class XlsxTable(Table):
         self.meta = self._read_meta()
         ws = self._pick_sheet()
         src = xlsx_rows.source_of(self._wb, ws)
-        found = _prescan(self._wb, ws)
+        try:
+            found = _prescan(self._wb, ws)
+        except zip_limits.Refused as e:
+            self.close()
+            raise zip_limits.refusal(source, e) from None
         self._merged = found.merged
         # Percent columns are known once the header is read (Plan.build); the row stream reads this set.
         self._percent: set[int] = set()
@@ -541,6 +546,9 @@ class XlsxTable(Table):
         except StopIteration:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
+        except zip_limits.Refused as e:
+            self.close()
+            raise zip_limits.refusal(source, e) from None
         except _DAMAGED as e:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
@@ -554,6 +562,12 @@ class XlsxTable(Table):
     def _read_meta(self) -> dict[str, str]:
         if SHEET_META not in self._wb.sheetnames:
             return {}
+        try:
+            size = self._wb._archive.getinfo(self._wb[SHEET_META]._worksheet_path).file_size
+        except (AttributeError, KeyError):
+            size = 0
+        if size > _META_MAX_BYTES:
+            return {}  # ours holds three short rows: a large one is not handed to openpyxl to read whole
         meta: dict[str, str] = {}
         for row in self._wb[SHEET_META].iter_rows(max_col=2, values_only=True):
             if row and row[0] is not None:
@@ -580,6 +594,9 @@ class XlsxTable(Table):
                 elif _blank(vals):
                     continue
                 yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
+        except zip_limits.Refused as e:
+            raise InputError(f"{self.source}：读到一半时停止，其中的 {e.part} {e.reason}",
+                             hint="此前的行已处理；" + zip_limits.HINT) from None
         except _DAMAGED as e:
             raise InputError(f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
                              hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。") from None
@@ -594,12 +611,10 @@ class XlsxTable(Table):
 
     def _openpyxl_rows(self, ws: Any, has_formulas: bool) -> Iterator[tuple[int, list[Any]]]:
         """The same (row number, values) stream through openpyxl's cell objects (slower; any openpyxl version)."""
-        from openpyxl import load_workbook
-
         ws.reset_dimensions()  # don't trust the stored <dimension>
         frows = None
         if has_formulas:
-            self._fwb = load_workbook(self.path, read_only=True, data_only=False)
+            self._fwb = open_workbook(self.path, data_only=False)
             fws = self._fwb[ws.title]
             fws.reset_dimensions()
             frows = fws.iter_rows()
@@ -694,10 +709,9 @@ def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None, None
     t = XlsxTable.__new__(XlsxTable)
-    from openpyxl import load_workbook
-
     try:
-        t._wb = load_workbook(path, read_only=True, data_only=True)
+        zip_limits.check_archive(path, path.name)
+        t._wb = open_workbook(path)
     except Exception:
         return None, None
     try:
