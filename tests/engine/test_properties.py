@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from maturity import api
 from maturity.models.answers import Answer
-
 from tests.strategies import answer_sets, improvements
 
 SCHEMES = ["light-industry", "miit-2024"]
