@@ -29,7 +29,7 @@ def output_errors(path: Path | str | None = None) -> Iterator[None]:
             raise  # the machine, not the output location
         raise OutputError.from_os(e, path) from None
     except Exception as e:  # XlsxWriter wraps the OSError of its final write
-        cause = e.__context__ if isinstance(e.__context__, OSError) else None
+        cause = next((c for c in (e.__context__, *e.args) if isinstance(c, OSError)), None)
         if cause is None or type(e).__module__.split(".")[0] != "xlsxwriter":
             raise
         raise OutputError.from_os(cause, path) from None

@@ -65,11 +65,11 @@ def test_symlinked_template_and_stylesheet_are_refused(tmp_path, example_assessm
     secret.write_text("/* TOP-SECRET */", encoding="utf-8")
     tpl = _pack(tmp_path)
     (tpl / "report.css").symlink_to(secret)
-    with pytest.raises(RenderError, match="report.css"):
+    with pytest.raises(RenderError, match=r"report\.css"):
         build_html(example_assessment, templates=tpl, standalone=True)
     (tpl / "report.css").unlink()
     (tpl / "report.html").symlink_to("/etc/passwd")
-    with pytest.raises(RenderError, match="report.html"):
+    with pytest.raises(RenderError, match=r"report\.html"):
         build_html(example_assessment, templates=tpl)
 
 
@@ -88,10 +88,11 @@ def test_include_with_dot_dot_is_not_found(tmp_path, example_assessment):
 
 def test_metadata_is_cleaned_of_control_characters():
     class Meta:
-        title = "甲企业\n有限公司\r\x00报告"
-        authors = ["张三\t李四"]
-        keywords = ["数字化\n成熟度"]
-        description = "\x1b[31m描述"
+        def __init__(self) -> None:
+            self.title = "甲企业\n有限公司\r\x00报告"
+            self.authors = ["张三\t李四"]
+            self.keywords = ["数字化\n成熟度"]
+            self.description = "\x1b[31m描述"
 
     m = Meta()
     clean_metadata(m)

@@ -93,6 +93,7 @@ class RawRow:
     row: int | None  # spreadsheet row number (1-based); None for answer files
     values: tuple = ()
     path: str | None = None  # an answers YAML/JSON file
+    problem: str = ""  # the row could not be read at all (e.g. a CSV line the parser cannot split)
 
     def name_hint(self, plan: Plan | None) -> str:
         if plan is not None and plan.name_index is not None and plan.name_index < len(self.values):
@@ -234,6 +235,8 @@ class Plan:
         """The row's profile and canonical answers, or every problem found in it."""
         q = self.questionnaire
         r = raw.row
+        if raw.problem:
+            return [CellError(r, "", "", raw.problem)]
         values = raw.values
         errors: list[CellError] = []
         for i, v in enumerate(values):
@@ -450,7 +453,8 @@ class CsvTable(Table):
         first = sample.split("\n", 1)[0]
         # Excel dialect (doubled quotes); only the delimiter varies: ',' or, from some locales, ';' or tab
         delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-        self._reader = csv.reader(self._fh, csv.excel, delimiter=delimiter)
+        self._lines = _BoundedLines(self._fh)
+        self._reader = csv.reader(self._lines, csv.excel, delimiter=delimiter)
         try:
             self.header = next(self._reader)
         except StopIteration:
@@ -458,28 +462,85 @@ class CsvTable(Table):
             raise InputError(f"{source}：文件是空的") from None
         except csv.Error as e:
             self.close()
-            raise InputError(f"{source}：无法按 CSV 读取（{e}）") from None
+            raise InputError(f"{source}：表头（第 1 行）无法按 CSV 读取（{_csv_reason(e)}）") from None
 
     def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
+        """Every non-blank row; a row the CSV parser cannot read is a row error and reading goes on."""
         pct = plan.percent
-        try:
-            for values in self._reader:
-                row = self._reader.line_num
-                if _blank(values):
-                    continue
-                vals = tuple(_csv_cell(v, i in pct) for i, v in enumerate(values))
-                yield RawRow(self.source, (file_index, row), row, vals)
-        except csv.Error as e:
-            raise InputError(f"{self.source}：第 {self._reader.line_num} 行无法按 CSV 读取（{e}）") from None
+        while True:
+            try:
+                values = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                row = self._lines.count
+                yield RawRow(self.source, (file_index, row), row,
+                             problem=f"此行无法按 CSV 读取（{_csv_reason(e)}），已跳过；其余行照常处理")
+                continue
+            row = self._lines.count
+            if _blank(values):
+                continue
+            vals = tuple(_csv_cell(v, i in pct) for i, v in enumerate(values))
+            yield RawRow(self.source, (file_index, row), row, vals)
 
     def close(self) -> None:
         self._fh.close()
+
+
+MAX_CSV_LINE_CHARS = 1 << 22  # a physical line; 84 columns of full Excel cells are 2.8 million characters
+
+
+class _LineTooLong(csv.Error):
+    pass
+
+
+class _BoundedLines:
+    """The file's physical lines for csv.reader, none longer than :data:`MAX_CSV_LINE_CHARS` in memory.
+
+    A longer line is skipped to its end and reported as a csv.Error, so that row alone fails. ``count`` is
+    the number of physical lines consumed (csv.reader's line_num would miss the skipped ones).
+    """
+
+    def __init__(self, fh: Any, limit: int = MAX_CSV_LINE_CHARS) -> None:
+        self.fh, self.limit, self.count = fh, limit, 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(self.limit)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) >= self.limit and not line.endswith(("\n", "\r")):
+            while (rest := self.fh.readline(self.limit)) and not rest.endswith(("\n", "\r")):
+                pass
+            raise _LineTooLong(f"line longer than {self.limit}")
+        return line
+
+
+def _csv_reason(e: csv.Error) -> str:
+    """The csv module's (English) complaint, in Chinese."""
+    text = str(e)
+    if isinstance(e, _LineTooLong):
+        return f"一行超过 {MAX_CSV_LINE_CHARS:,} 个字符"
+    if "field larger than field limit" in text:
+        return f"有一个字段超过 {csv.field_size_limit():,} 个字符，单元格最多 {zip_limits.MAX_CELL_CHARS:,} 个字符"
+    if "NUL" in text:
+        return "含有空字符（NUL），文件可能不是文本格式"
+    if "new-line character seen in unquoted field" in text:
+        return "字段中有未加引号的换行"
+    if "expected" in text and "after" in text:
+        return "引号不成对，或引号后紧跟了其他字符"
+    return "格式无法识别"
 
 
 def _csv_cell(v: str, percent: bool) -> Any:
     v = v.strip()
     if not v:
         return None
+    if len(v) > zip_limits.MAX_CELL_CHARS:
+        return BadCell(xlsx_rows.TOO_LONG)
     if v in _EXCEL_ERRORS:
         return xlsx_rows.error_cell(v)
     return v
