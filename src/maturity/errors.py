@@ -122,6 +122,12 @@ class OutputError(MaturityError):
         return cls(f"无法写入 {where}：{reason}", hint=hint, path=where)
 
 
+class WorkerLostError(MaturityError):
+    """A worker process of a batch ended abruptly (killed, or out of memory)."""
+
+    title = "处理中断"
+
+
 class RenderError(MaturityError):
     """The report could not be produced (template, font or PDF engine problem)."""
 

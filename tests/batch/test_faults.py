@@ -273,3 +273,17 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path):
             break
         time.sleep(0.05)
     assert [p for p in workers if liveness.alive(p)] == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the workers through /proc")
+def test_a_killed_worker_is_a_clean_error_and_resume_completes(tmp_path):
+    path = make_csv(tmp_path / "in.csv", 400)
+    out = tmp_path / "out"
+    proc = _start(path, out, "-j", "2")
+    _wait_for(lambda: _answers(out) >= 5 and _children(proc.pid), proc, "workers")
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err and "工作进程意外退出" in flat(err)
+    again = _start(path, out, "-j", "2", "--resume")
+    assert again.wait(timeout=300) == 0, again.stderr.read()
+    assert _answers(out) == 400

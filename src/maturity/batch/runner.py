@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ from maturity.batch.reader import (
     open_table,
     xlsx_declared_rows,
 )
-from maturity.errors import DataValidationError, InputError, MaturityError, OutputError
+from maturity.errors import DataValidationError, InputError, MaturityError, OutputError, WorkerLostError
 from maturity.models.answers import AnswersFile
 from maturity.writing import output_errors, remove_quietly
 
@@ -362,6 +363,10 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             try:
                 result = _run(input_path, outdir, questionnaire=questionnaire, jobs=jobs, resume=resume,
                               force=force, pdf=pdf, recommend=recommend, progress=progress)
+            except BrokenProcessPool:
+                raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
+                                      hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
+                                           "内存紧张时可用 --jobs 减少进程数。") from None
             finally:
                 _remove_staged(outdir)
         if lock.note:
