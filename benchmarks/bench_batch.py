@@ -1,6 +1,7 @@
 """Batch benchmark: 10,000 synthetic enterprises scored without PDFs, and PDF throughput 1 vs 2 workers.
 
     PYTHONPATH=src python benchmarks/bench_batch.py [--rows 10000] [--pdfs 16] [--keep DIR]
+    PYTHONPATH=src python benchmarks/bench_batch.py --large 200000   # the large-file run alone
 
 Prints:
 * openpyxl's own read of the input (read-only, values only) vs `maturity batch --no-recommend` wall time,
@@ -8,7 +9,9 @@ Prints:
   小快轻准 recommendations for every enterprise (informational);
 * peak memory of the whole process tree and of its largest process (sampled from /proc every 0.1 s)
   (target: <= 400 MB);
-* PDF reports per second with 1 and 2 worker processes (target: >= 1.8x), if maturity.report is present.
+* PDF reports per second with 1 and 2 worker processes (target: >= 1.8x), if maturity.report is present;
+* (:func:`measure_large`) 200,000 enterprises without PDFs: time and peak memory of the whole process tree,
+  beside openpyxl's own read of the same file in a process of its own.
 """
 
 from __future__ import annotations
@@ -118,7 +121,11 @@ def tree_rss(pid: int) -> tuple[int, int]:
 
 def run_batch_cli(inp: Path, out: Path, *extra: str) -> tuple[float, int, int]:
     """Wall time, peak RSS of the whole process tree, peak RSS of its largest process (sampled every 0.1 s)."""
-    cmd = [sys.executable, "-m", "maturity", "batch", str(inp), "-o", str(out), "--force", *extra]
+    return run_sampled([sys.executable, "-m", "maturity", "batch", str(inp), "-o", str(out), "--force", *extra])
+
+
+def run_sampled(cmd: list[str]) -> tuple[float, int, int]:
+    """Run ``cmd``: wall time, peak RSS of its process tree and of its largest process (sampled every 0.1 s)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     peak = largest = 0
     t = time.perf_counter()
@@ -139,8 +146,92 @@ def run_batch_cli(inp: Path, out: Path, *extra: str) -> tuple[float, int, int]:
     stop.set()
     th.join()
     if rc not in (0, 4):
-        raise SystemExit(f"maturity batch failed with exit status {rc}")
+        raise SystemExit(f"{' '.join(cmd[1:4])} failed with exit status {rc}")
     return elapsed, peak, largest
+
+
+def make_large_input(path: Path, n: int, seed: int = 2024) -> None:
+    """n enterprises, written as sheet XML straight into the zip (openpyxl would take minutes for 200,000).
+
+    200 synthetic rows are cycled, each copy with its own enterprise name; the workbook around them
+    (styles, _meta sheet) is the one :func:`make_input` writes, and the sheet has its <dimension> record.
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from maturity.batch.cells import column_letter
+
+    q = api.scheme("light-industry").questionnaire
+    cols = [c.header for c in template_columns(q)]
+    letters = [column_letter(i) for i in range(1, len(cols) + 1)]
+    name_col = next(i for i, c in enumerate(template_columns(q)) if c.key == "name")
+    rng = random.Random(seed)
+    pool = [[synth.make_row(q, rng, i).cells.get(h) for h in cols] for i in range(200)]
+    small = path.with_suffix(".small.xlsx")
+    make_input(small, 1)
+
+    def cell(ref: str, v: object) -> str:
+        if v is None or v == "":
+            return ""
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f'<c r="{ref}"><v>{v}</v></c>'
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+
+    def row(r: int, values: list) -> str:
+        return f'<row r="{r}">' + "".join(cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)) + "</row>"
+
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(item, src.read(item.filename))
+                continue
+            with dst.open(item.filename, "w", force_zip64=True) as fh:
+                fh.write(('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                          f'spreadsheetml/2006/main"><dimension ref="A1:{letters[-1]}{n + 1}"/><sheetData>').encode())
+                fh.write(row(1, cols).encode())
+                buf = []
+                for i in range(n):
+                    values = list(pool[i % len(pool)])
+                    values[name_col] = f"{values[name_col]}-{i}"
+                    buf.append(row(i + 2, values))
+                    if len(buf) >= 1000:
+                        fh.write("".join(buf).encode())
+                        buf = []
+                fh.write(("".join(buf) + "</sheetData></worksheet>").encode())
+    small.unlink()
+
+
+OPENPYXL_READ = ("import sys; from openpyxl import load_workbook; wb = load_workbook(sys.argv[1], read_only=True, "
+                 "data_only=True); print(sum(len(r) for r in wb['答卷'].iter_rows(values_only=True))); wb.close()")
+
+
+def measure_large(n_rows: int = 200_000, keep: Path | None = None) -> list[tuple]:
+    """n_rows scored without PDFs: time and peak memory of the whole process tree, beside openpyxl's
+    read of the same file in a process of its own (both sampled the same way)."""
+    from _common import row
+
+    work = keep or Path(tempfile.mkdtemp(prefix="bench-large-"))
+    work.mkdir(parents=True, exist_ok=True)
+    inp = work / f"enterprises-{n_rows}.xlsx"
+    if not inp.exists():
+        t = time.perf_counter()
+        make_large_input(inp, n_rows)
+        print(f"generated {n_rows} enterprises in {time.perf_counter() - t:.1f} s ({inp.stat().st_size / 1e6:.0f} MB)",
+              file=sys.stderr, flush=True)
+    os.sync()
+    base_t, base_peak, _ = run_sampled([sys.executable, "-c", OPENPYXL_READ, str(inp)])
+    os.sync()
+    t, peak, largest = run_batch_cli(inp, work / "out-large", "--no-recommend")
+    print(f"{n_rows}: openpyxl read {base_t:.1f} s / {base_peak / 1e6:.0f} MB; batch {t:.1f} s / "
+          f"{peak / 1e6:.0f} MB (largest process {largest / 1e6:.0f} MB)", file=sys.stderr, flush=True)
+    if keep is None:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return [row(f"批量评分 {n_rows:,} 家（不含 PDF、不排方案，{os.cpu_count()} 进程）：用时", f"{t:.1f} s",
+                f"openpyxl 只读读取同一文件：{base_t:.1f} s", f"{t / base_t:.2f}×", "—", None),
+            row(f"批量评分 {n_rows:,} 家：峰值内存（整个进程树 / 最大单进程）", f"{peak / 1e6:.0f} MB / {largest / 1e6:.0f} MB",
+                f"openpyxl 只读读取：{base_peak / 1e6:.0f} MB", f"{peak / base_peak:.2f}×", "—", None)]
 
 
 def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
@@ -239,7 +330,12 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=3, help="alternating baseline/batch runs")
     ap.add_argument("--pdf-repeat", type=int, default=5, help="alternating 1-worker/2-worker PDF runs")
+    ap.add_argument("--large", type=int, default=0, metavar="N",
+                    help="only the large run: N enterprises (e.g. 200000) against openpyxl's read of the same file")
     args = ap.parse_args()
+    if args.large:
+        print_table("批量评估（大文件）", measure_large(args.large, args.keep))
+        return
     print_table("批量评估", measure(args.rows, args.pdfs, args.keep, args.repeat, args.pdf_repeat))
 
 

@@ -1,7 +1,7 @@
 """Run every benchmark and print one table; each figure sits next to its baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py            # everything (about 5-10 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # smaller batch (1,000 enterprises), fewer report runs
+    .venv/bin/python benchmarks/run.py --quick    # smaller batches (1,000 and 5,000 enterprises), fewer report runs
 
 Cold figures (bench_cold) are whole fresh processes timed from outside, as a person runs the command;
 the others are in-process (warm) figures.
@@ -40,6 +40,7 @@ def main() -> int:
         ("报告", lambda: bench_report.measure(runs=3 if args.quick else 7)),
         ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
                                              repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 5)),
+        ("大批量", lambda: bench_batch.measure_large(5000 if args.quick else 200_000)),
     ):
         print(f"… {name}", file=sys.stderr, flush=True)
         rows += fn()

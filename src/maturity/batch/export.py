@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,9 +20,12 @@ from maturity.batch.cohort import Cohort
 from maturity.batch.ledger import LEDGER_DIR
 from maturity.batch.records import EnterpriseRecord, RejectedRow
 from maturity.models.answers import AnswersFile
+from maturity.writing import remove_quietly
 
 if TYPE_CHECKING:
     from maturity.batch.reader import ParsedRow
+
+SCRATCH = "scratch"  # under LEDGER_DIR
 
 # ---- safe file names ----------------------------------------------------------------------------
 MAX_STEM_BYTES = 120  # UTF-8 bytes; leaves room for "-12345.yaml" within every filesystem's 255-byte limit
@@ -226,12 +230,26 @@ def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: li
     about half the time of openpyxl's write-only mode, and this step runs after every enterprise is scored.
     Text is always written as text (no formula, number or URL conversion), on top of :func:`neutralise`.
     """
-    import xlsxwriter
-
     cols = summary_columns(dimensions, rec_title)
     xlsx_tmp = outdir / ".summary.xlsx.tmp"
-    scratch = outdir / LEDGER_DIR  # XlsxWriter's row files: kept inside OUTDIR, removed on close
-    scratch.mkdir(exist_ok=True)
+    csv_tmp = outdir / ".summary.csv.tmp"
+    scratch = outdir / LEDGER_DIR / SCRATCH  # XlsxWriter's row files: inside OUTDIR, removed on every exit
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_summary(outdir, scratch, xlsx_tmp, csv_tmp, cols, records, rejects, cohort, dimensions, meta)
+    except BaseException:
+        for tmp in (xlsx_tmp, csv_tmp):  # never a half-written summary left beside the results
+            remove_quietly(tmp)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, cols: list[str], records: Iterable[dict],
+                   rejects: list[dict], cohort: Cohort, dimensions: list[tuple[str, str]],
+                   meta: list[tuple[str, str]]) -> tuple[Path, Path]:
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(str(xlsx_tmp), {
         "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False, "strings_to_numbers": False,
         "strings_to_urls": False, "nan_inf_to_errors": True})
@@ -254,7 +272,6 @@ def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: li
         ws.set_column(i, i, width)
     put(ws, 0, cols, bold)
     csv_path = outdir / "summary.csv"
-    csv_tmp = outdir / ".summary.csv.tmp"
     with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([neutralise(c) for c in cols])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from maturity.batch.records import EnterpriseRecord
+from maturity.writing import remove_quietly
 
 LEDGER_DIR = ".maturity-batch"  # inside OUTDIR: the ledger, staged answers files, scratch files
 LEDGER = "ledger.jsonl"
@@ -87,19 +88,23 @@ class Ledger:
         """Keep only ``keys``, in that order (``update`` may change each record on the way), atomically."""
         tmp = self.path.with_suffix(".tmp")
         index: dict[str, Entry] = {}
-        with open(tmp, "wb") as out:
-            for key in keys:
-                entry = self.index[key]
-                record = self.record(entry)
-                if update is not None:
-                    update(key, record)
-                offset = out.tell()
-                line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file,
-                                   "record": record.to_json()}, ensure_ascii=False)
-                out.write(line.encode("utf-8") + b"\n")
-                index[key] = Entry(entry.order, offset, entry.file, record.pdf)
-        self.close()
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "wb") as out:
+                for key in keys:
+                    entry = self.index[key]
+                    record = self.record(entry)
+                    if update is not None:
+                        update(key, record)
+                    offset = out.tell()
+                    line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file,
+                                       "record": record.to_json()}, ensure_ascii=False)
+                    out.write(line.encode("utf-8") + b"\n")
+                    index[key] = Entry(entry.order, offset, entry.file, record.pdf)
+            self.close()
+            os.replace(tmp, self.path)
+        except BaseException:
+            remove_quietly(tmp)  # the old ledger is untouched: --resume still works from it
+            raise
         self.index = index
 
     def records(self) -> Iterator[EnterpriseRecord]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.batch import xlsx_rows
+from maturity.batch import xlsx_rows, zip_limits
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
@@ -42,6 +42,7 @@ from maturity.batch.sheet import (
     SHEET_LISTS,
     SHEET_META,
 )
+from maturity.batch.workbook import open_workbook
 from maturity.batch.xlsx_rows import ERROR_VALUES as _EXCEL_ERRORS
 from maturity.batch.xlsx_rows import BadCell
 from maturity.engine.normalize import AnswerProblem, Normalized, normalize, option_index
@@ -53,6 +54,7 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 # what reading a damaged or cut-short sheet raises (met when the header is read, or partway through)
 _DAMAGED = (ET.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error)
+_META_MAX_BYTES = 1 << 20
 _NA_WORDS = {NA_LABEL, "N/A", "NA", "n/a", "na"}
 _SEP = re.compile(r"([,，、;；|\n])")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -91,6 +93,7 @@ class RawRow:
     row: int | None  # spreadsheet row number (1-based); None for answer files
     values: tuple = ()
     path: str | None = None  # an answers YAML/JSON file
+    problem: str = ""  # the row could not be read at all (e.g. a CSV line the parser cannot split)
 
     def name_hint(self, plan: Plan | None) -> str:
         if plan is not None and plan.name_index is not None and plan.name_index < len(self.values):
@@ -232,6 +235,8 @@ class Plan:
         """The row's profile and canonical answers, or every problem found in it."""
         q = self.questionnaire
         r = raw.row
+        if raw.problem:
+            return [CellError(r, "", "", raw.problem)]
         values = raw.values
         errors: list[CellError] = []
         for i, v in enumerate(values):
@@ -448,7 +453,8 @@ class CsvTable(Table):
         first = sample.split("\n", 1)[0]
         # Excel dialect (doubled quotes); only the delimiter varies: ',' or, from some locales, ';' or tab
         delimiter = max((",", ";", "\t"), key=first.count) if first else ","
-        self._reader = csv.reader(self._fh, csv.excel, delimiter=delimiter)
+        self._lines = _BoundedLines(self._fh)
+        self._reader = csv.reader(self._lines, csv.excel, delimiter=delimiter)
         try:
             self.header = next(self._reader)
         except StopIteration:
@@ -456,28 +462,85 @@ class CsvTable(Table):
             raise InputError(f"{source}：文件是空的") from None
         except csv.Error as e:
             self.close()
-            raise InputError(f"{source}：无法按 CSV 读取（{e}）") from None
+            raise InputError(f"{source}：表头（第 1 行）无法按 CSV 读取（{_csv_reason(e)}）") from None
 
     def rows(self, plan: Plan, file_index: int) -> Iterator[RawRow]:
+        """Every non-blank row; a row the CSV parser cannot read is a row error and reading goes on."""
         pct = plan.percent
-        try:
-            for values in self._reader:
-                row = self._reader.line_num
-                if _blank(values):
-                    continue
-                vals = tuple(_csv_cell(v, i in pct) for i, v in enumerate(values))
-                yield RawRow(self.source, (file_index, row), row, vals)
-        except csv.Error as e:
-            raise InputError(f"{self.source}：第 {self._reader.line_num} 行无法按 CSV 读取（{e}）") from None
+        while True:
+            try:
+                values = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                row = self._lines.count
+                yield RawRow(self.source, (file_index, row), row,
+                             problem=f"此行无法按 CSV 读取（{_csv_reason(e)}），已跳过；其余行照常处理")
+                continue
+            row = self._lines.count
+            if _blank(values):
+                continue
+            vals = tuple(_csv_cell(v, i in pct) for i, v in enumerate(values))
+            yield RawRow(self.source, (file_index, row), row, vals)
 
     def close(self) -> None:
         self._fh.close()
+
+
+MAX_CSV_LINE_CHARS = 1 << 22  # a physical line; 84 columns of full Excel cells are 2.8 million characters
+
+
+class _LineTooLong(csv.Error):
+    pass
+
+
+class _BoundedLines:
+    """The file's physical lines for csv.reader, none longer than :data:`MAX_CSV_LINE_CHARS` in memory.
+
+    A longer line is skipped to its end and reported as a csv.Error, so that row alone fails. ``count`` is
+    the number of physical lines consumed (csv.reader's line_num would miss the skipped ones).
+    """
+
+    def __init__(self, fh: Any, limit: int = MAX_CSV_LINE_CHARS) -> None:
+        self.fh, self.limit, self.count = fh, limit, 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(self.limit)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) >= self.limit and not line.endswith(("\n", "\r")):
+            while (rest := self.fh.readline(self.limit)) and not rest.endswith(("\n", "\r")):
+                pass
+            raise _LineTooLong(f"line longer than {self.limit}")
+        return line
+
+
+def _csv_reason(e: csv.Error) -> str:
+    """The csv module's (English) complaint, in Chinese."""
+    text = str(e)
+    if isinstance(e, _LineTooLong):
+        return f"一行超过 {MAX_CSV_LINE_CHARS:,} 个字符"
+    if "field larger than field limit" in text:
+        return f"有一个字段超过 {csv.field_size_limit():,} 个字符，单元格最多 {zip_limits.MAX_CELL_CHARS:,} 个字符"
+    if "NUL" in text:
+        return "含有空字符（NUL），文件可能不是文本格式"
+    if "new-line character seen in unquoted field" in text:
+        return "字段中有未加引号的换行"
+    if "expected" in text and "after" in text:
+        return "引号不成对，或引号后紧跟了其他字符"
+    return "格式无法识别"
 
 
 def _csv_cell(v: str, percent: bool) -> Any:
     v = v.strip()
     if not v:
         return None
+    if len(v) > zip_limits.MAX_CELL_CHARS:
+        return BadCell(xlsx_rows.TOO_LONG)
     if v in _EXCEL_ERRORS:
         return xlsx_rows.error_cell(v)
     return v
@@ -512,13 +575,12 @@ class XlsxTable(Table):
     """An xlsx sheet; openpyxl opens the workbook, :mod:`.xlsx_rows` streams the rows (openpyxl if it cannot)."""
 
     def __init__(self, path: Path, source: str) -> None:
-        from openpyxl import load_workbook
-
         self.path = path
         self.source = source
         self._fwb = None
+        zip_limits.check_archive(path, source)  # a bomb is refused before openpyxl reads any of it
         try:
-            self._wb = load_workbook(path, read_only=True, data_only=True)
+            self._wb = open_workbook(path)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as e:
             raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
                              hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。") from None
@@ -528,7 +590,11 @@ class XlsxTable(Table):
         self.meta = self._read_meta()
         ws = self._pick_sheet()
         src = xlsx_rows.source_of(self._wb, ws)
-        found = _prescan(self._wb, ws)
+        try:
+            found = _prescan(self._wb, ws)
+        except zip_limits.Refused as e:
+            self.close()
+            raise zip_limits.refusal(source, e) from None
         self._merged = found.merged
         # Percent columns are known once the header is read (Plan.build); the row stream reads this set.
         self._percent: set[int] = set()
@@ -541,6 +607,9 @@ class XlsxTable(Table):
         except StopIteration:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”是空的") from None
+        except zip_limits.Refused as e:
+            self.close()
+            raise zip_limits.refusal(source, e) from None
         except _DAMAGED as e:
             self.close()
             raise InputError(f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
@@ -554,6 +623,12 @@ class XlsxTable(Table):
     def _read_meta(self) -> dict[str, str]:
         if SHEET_META not in self._wb.sheetnames:
             return {}
+        try:
+            size = self._wb._archive.getinfo(self._wb[SHEET_META]._worksheet_path).file_size
+        except (AttributeError, KeyError):
+            size = 0
+        if size > _META_MAX_BYTES:
+            return {}  # ours holds three short rows: a large one is not handed to openpyxl to read whole
         meta: dict[str, str] = {}
         for row in self._wb[SHEET_META].iter_rows(max_col=2, values_only=True):
             if row and row[0] is not None:
@@ -580,6 +655,9 @@ class XlsxTable(Table):
                 elif _blank(vals):
                     continue
                 yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
+        except zip_limits.Refused as e:
+            raise InputError(f"{self.source}：读到一半时停止，其中的 {e.part} {e.reason}",
+                             hint="此前的行已处理；" + zip_limits.HINT) from None
         except _DAMAGED as e:
             raise InputError(f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
                              hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。") from None
@@ -594,12 +672,10 @@ class XlsxTable(Table):
 
     def _openpyxl_rows(self, ws: Any, has_formulas: bool) -> Iterator[tuple[int, list[Any]]]:
         """The same (row number, values) stream through openpyxl's cell objects (slower; any openpyxl version)."""
-        from openpyxl import load_workbook
-
         ws.reset_dimensions()  # don't trust the stored <dimension>
         frows = None
         if has_formulas:
-            self._fwb = load_workbook(self.path, read_only=True, data_only=False)
+            self._fwb = open_workbook(self.path, data_only=False)
             fws = self._fwb[ws.title]
             fws.reset_dimensions()
             frows = fws.iter_rows()
@@ -694,10 +770,9 @@ def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None, None
     t = XlsxTable.__new__(XlsxTable)
-    from openpyxl import load_workbook
-
     try:
-        t._wb = load_workbook(path, read_only=True, data_only=True)
+        zip_limits.check_archive(path, path.name)
+        t._wb = open_workbook(path)
     except Exception:
         return None, None
     try:

@@ -24,13 +24,17 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from maturity.batch import liveness
 from maturity.batch.cohort import Cohort
 from maturity.batch.export import Namer, answers_yaml, write_summary
 from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
+from maturity.batch.lock import BatchLock
+from maturity.batch.parent_watch import exit_with_parent
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -42,9 +46,10 @@ from maturity.batch.reader import (
     xlsx_declared_rows,
 )
 from maturity.batch.records import EnterpriseRecord, RejectedRow
-from maturity.errors import DataValidationError, InputError, MaturityError
+from maturity.errors import DataValidationError, InputError, MaturityError, OutputError, WorkerLostError
 from maturity.models.answers import AnswersFile
 from maturity.models.evaluation import PeerStanding
+from maturity.writing import output_errors, remove_quietly
 
 _umask = os.umask(0)
 os.umask(_umask)
@@ -94,9 +99,17 @@ class BatchResult:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = False) -> None:
+def _main_process() -> tuple[int, int | None]:
+    """This process as the workers' watch sees it: (pid, start time)."""
+    return os.getpid(), liveness.start_time(os.getpid())
+
+
+def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = False,
+                 main: tuple[int, int | None] | None = None) -> None:
     from maturity.load import bundled
 
+    if main is not None:  # a pool worker (not the inline executor of --jobs 1)
+        exit_with_parent(*main)
     _STATE.clear()
     _STATE["scheme"] = bundled.scheme(qid)
     _STATE["staging"] = staging
@@ -196,9 +209,13 @@ def _answers_json(af: AnswersFile | ParsedRow) -> dict[str, Any]:
 def _stage(data: bytes) -> str:
     """Write a finished answers file under a temporary name in the answers folder (renamed by the caller)."""
     fd, tmp = tempfile.mkstemp(prefix=".staged-", suffix=".yaml.tmp", dir=_STATE["staging"])
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, _FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _FILE_MODE)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
     return tmp
 
 
@@ -247,6 +264,8 @@ def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]], appendix: b
             ev = pipeline.evaluate_answers(AnswersFile.model_validate(answers), peer=peer)
             pipeline.write_report(ev, pdf_path, force=True, appendix=appendix)
             out.append((pdf_path, ""))
+        except OutputError:
+            raise  # the disk, not this report: every later report would fail the same way
         except MaturityError as e:
             out.append((pdf_path, e.message))
     return out
@@ -333,7 +352,39 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
-    ``appendix``: the PDFs carry the consultant's dossier."""
+    ``appendix``: the PDFs carry the consultant's dossier.
+
+    OUTDIR is locked for the run (a second run into it is refused); an OS failure while writing becomes an
+    OutputError; staged files are removed on every exit path.
+    """
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"输出位置不是文件夹：{outdir}", hint="请用 -o 指定一个文件夹（不存在时会自动创建）。")
+    with output_errors(outdir):
+        lock = BatchLock(outdir, input_path)
+        with lock:
+            try:
+                result = _run(input_path, outdir, questionnaire=questionnaire, jobs=jobs, resume=resume,
+                              force=force, pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
+            except BrokenProcessPool:
+                raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
+                                      hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
+                                           "内存紧张时可用 --jobs 减少进程数。") from None
+            finally:
+                _remove_staged(outdir)
+        if lock.note:
+            result.notes.insert(0, lock.note)
+        return result
+
+
+def _remove_staged(outdir: Path) -> None:
+    staging = outdir / LEDGER_DIR / STAGING
+    for stale in staging.glob(".staged-*.tmp") if staging.is_dir() else ():
+        remove_quietly(stale)
+
+
+def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int | None, resume: bool,
+         force: bool, pdf: bool, recommend: bool,
+         progress: Callable[[str, int, int | None], None] | None, appendix: bool) -> BatchResult:
     from maturity.load import bundled
 
     started = time.perf_counter()
@@ -362,7 +413,7 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     staging = str(outdir / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
     executor: Any = _Inline(_init_worker, qid, recommend, staging, pdf) if jobs == 1 else ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging, pdf))
+        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging, pdf, _main_process()))
     window: deque[Future] = deque()
     max_in_flight = jobs * 3
 
@@ -512,7 +563,8 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
                  progress: Callable[[str, int, int | None], None] | None, appendix: bool = False) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
-    executor: Any = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _Inline()
+    executor: Any = (ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=_main_process())
+                     if jobs > 1 else _Inline())
     failed: dict[str, str] = {}
     window: deque[tuple[list[str], Future]] = deque()
     n = 0

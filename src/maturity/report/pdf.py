@@ -258,6 +258,7 @@ def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_f
         try:
             doc = wp.HTML(string=html, base_url=paths[0].as_uri() + "/", url_fetcher=fetcher).render(
                 font_config=cfg, stylesheets=sheets)
+            clean_metadata(doc.metadata)
             data = doc.write_pdf()
         except RenderError:
             raise
@@ -270,6 +271,27 @@ def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_f
             hint="请用 --font 换用覆盖这些字符的中文字体；运行 maturity doctor 可检查字体。")
     assert data is not None
     return PdfResult(data, len(doc.pages), list(fetcher.refused), capture.messages)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_text(value: str) -> str:
+    """One line of plain text: control characters (newlines, tabs, ...) become one space, ends trimmed."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def clean_metadata(meta: Any) -> None:
+    """The PDF's document information (title, author, subject, keywords) without control characters:
+    a newline typed into an enterprise name must not reach the Title field."""
+    for name in ("title", "description", "generator", "created", "modified"):
+        value = getattr(meta, name, None)
+        if isinstance(value, str):
+            setattr(meta, name, clean_text(value))
+    for name in ("authors", "keywords"):
+        value = getattr(meta, name, None)
+        if isinstance(value, list):
+            setattr(meta, name, [clean_text(v) if isinstance(v, str) else v for v in value])
 
 
 def visible_text(html: str, paths: tuple[Path, ...]) -> str:
