@@ -335,14 +335,14 @@ def chosen(state: State, qid: str) -> list[str]:
     return [v for v in value if v != "none"] if isinstance(value, list) else []
 
 
-def _in_place(scheme: Scheme, st: Standing, s: Solution) -> bool:
+def _in_place(scheme: Scheme, st: Standing, s: Solution, any_level: bool = False) -> bool:
     state = st.state
     if known(s.trigger, state) is not True:
         return True
     if s.provides and all(v in chosen(state, SYSTEMS) for v in s.provides):
         return True  # the owner says this very system is already in use
     lv = state.dim_levels.get(s.dimension)
-    if lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
+    if not any_level and lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
         return True
     return not _adds_something(scheme.questionnaire, state, s)
 
@@ -365,10 +365,11 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
 
 
 def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
-           reasons: bool = True) -> tuple[list[Candidate], set[str]]:
+           reasons: bool = True, any_level: bool = False) -> tuple[list[Candidate], set[str]]:
     """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place.
 
-    ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only)."""
+    ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only). ``any_level`` also
+    keeps solutions whose dimension already reached their ``lifts_to`` (the national-grade step may need one)."""
     st = standing(scheme, a) if isinstance(a, Assessment) else a
     cands: list[Candidate] = []
     in_place: set[str] = set()
@@ -376,7 +377,7 @@ def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
     for i, s in enumerate(catalog.solutions):
         if not _applies(s, st):
             continue
-        if _in_place(scheme, st, s):
+        if _in_place(scheme, st, s, any_level):
             in_place.add(s.id)
             continue
         hit = [p for p in pains if p in s.addresses]
@@ -493,7 +494,16 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
     base_answers = answers_from_assessment(a)
     pending, _ = select(scheme, a, catalog)
     all_cands = list(pending)
-    step = grade_step(scheme, a, base_answers, pending, national, budget) if national is not None else None
+    step = None
+    if national is not None:
+        wide, _ = select(scheme, a, catalog, any_level=True)
+        step = grade_step(scheme, a, base_answers, wide, national, budget)
+        if step is not None and step.fits_budget:  # a step outside the level-based selection joins the plan
+            have = {c.solution.id for c in pending}
+            pending += [c for c in wide if c.solution.id in step.solutions and c.solution.id not in have]
+            for c in pending:
+                c.prereqs = [p for p in c.solution.prerequisites if p in {x.solution.id for x in pending}]
+            all_cands = list(pending)
     forced = set(step.solutions) if step is not None and step.fits_budget else set()
     assigned: dict[str, int] = {}
     start: dict[str, int] = {}
@@ -687,14 +697,40 @@ def projected_grade(scheme: Scheme, result: Assessment, answers: AnswersFile, na
     return ProjectedGrade(label=g.level.label, score=round(g.score, 1), borderline=borderline(national.target, g)[0])
 
 
+def _scenes(g: Assessment) -> list[Any]:
+    return [x.answer for x in g.questions]
+
+
+_READS: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _crosswalk_reads(cw: Any) -> frozenset[str]:
+    """The source questions a crosswalk reads (cached per crosswalk object)."""
+    from maturity.models.conditions import walk
+
+    hit = _READS.get(id(cw))
+    if hit is None or hit[0] is not cw:
+        out: set[str] = set()
+        for m in cw.map.values():
+            if m.copy_:
+                out.add(m.copy_)
+            conds = list((m.options or {}).values()) + [c.when for c in (m.cases or [])]
+            for cond in conds:
+                out.update(n.question for n in walk(cond) if isinstance(n, QuestionCond))
+        hit = _READS[id(cw)] = (cw, frozenset(out))
+    return hit[1]
+
+
 STEP_REACH = 10.0  # points: a national grade further away than this is not "within reach" of a step
-_PAIR_POOL = 12  # the cheapest candidates whose pairs are tried when no single solution reaches the grade
+_PAIR_POOL = 6  # the cheapest single candidates that move the estimate; their pairs are tried next
 
 
 def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[Candidate], national: National,
                budget: float | None) -> GradeStep | None:
     """The cheapest single solution (with its candidate prerequisites), else the cheapest pair, whose declared
-    answers lift the estimated national grade by one; None when none does or the grade is out of reach."""
+    answers lift the estimated national grade by one; None when none does or the grade is out of reach
+    (more than ``STEP_REACH`` points away). Only solutions improving an answer the crosswalk reads are tried;
+    pairs are built from the ``_PAIR_POOL`` cheapest singles that change the estimate at all."""
     from maturity.engine.grade import estimate_result, points
 
     cw, target = national
@@ -720,25 +756,29 @@ def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[
     def cost(ids: frozenset[str]) -> tuple[float, float]:
         return (sum(by_id[i].solution.cost.max for i in ids), sum(by_id[i].solution.cost.min for i in ids))
 
-    def lifts(ids: frozenset[str]) -> Assessment | None:
+    def estimate(ids: frozenset[str]) -> Assessment:
         sols = [by_id[i].solution for i in sorted(ids, key=lambda i: by_id[i].index)]
         new = apply_improvements(scheme.questionnaire, answers, sols)
-        g, _ = estimate_result(cw, scheme, scheme.assess(new), new, target)
-        return g if g.level.rank > cur.level.rank else None
+        return estimate_result(cw, scheme, scheme.assess(new), new, target)[0]
 
-    singles = sorted({closure({c.solution.id}) for c in cands}, key=lambda ids: (cost(ids), sorted(ids)))
+    reads = _crosswalk_reads(cw)
+    relevant = [c for c in cands if any(qid in reads for qid in c.solution.improves)]  # others cannot move it
+    singles = sorted({closure({c.solution.id}) for c in relevant}, key=lambda ids: (cost(ids), sorted(ids)))
     found: tuple[frozenset[str], Assessment] | None = None
+    moved: list[frozenset[str]] = []  # singles that change the estimate at all (pairs are built from these)
     for ids in singles:
-        g = lifts(ids)
-        if g is not None:
+        g = estimate(ids)
+        if g.level.rank > cur.level.rank:
             found = (ids, g)
             break
+        if g.score != cur.score or _scenes(g) != _scenes(cur):
+            moved.append(ids)
     if found is None:
-        pool = singles[:_PAIR_POOL]
+        pool = moved[:_PAIR_POOL]
         pairs = sorted({a_ | b_ for i, a_ in enumerate(pool) for b_ in pool[i + 1:]}, key=lambda ids: (cost(ids), sorted(ids)))
         for ids in pairs:
-            g = lifts(ids)
-            if g is not None:
+            g = estimate(ids)
+            if g.level.rank > cur.level.rank:
                 found = (ids, g)
                 break
     if found is None:
