@@ -595,6 +595,9 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
                                              "建议完成前几阶段后重新评估再安排"))
         left_ids.add(s.id)
 
+    if step is not None and step.fits_budget and not all(i in assigned for i in step.solutions):
+        step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。")
+                                       + "；预算已先用于您所选问题的方案，这一步未排入路线图。"})
     used = {p for s in chosen_sols for p in s.policies}
     region = a.enterprise.region or ""
     policies = [PolicyRef(id=p.id, name=p.name, issuer=p.issuer, ref=p.ref, year=p.year, kind=p.kind,
