@@ -596,8 +596,12 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
         left_ids.add(s.id)
 
     if step is not None and step.fits_budget and not all(i in assigned for i in step.solutions):
-        step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。")
-                                       + "；预算已先用于您所选问题的方案，这一步未排入路线图。"})
+        rank_of = {lv.label: lv.rank for lv in national.target.questionnaire.levels} if national else {}
+        reached = next((h.name for h in plans if h.projected_grade is not None
+                        and rank_of.get(h.projected_grade.label, -1) >= rank_of.get(step.target, 99)), None)
+        tail = (f"；预算已先用于您所选问题的方案，这一步未单独排入，但“{reached}”阶段的方案落地后按估算也能达到{step.target}。"
+                if reached else "；预算已先用于您所选问题的方案，这一步未排入路线图。")
+        step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。") + tail})
     used = {p for s in chosen_sols for p in s.policies}
     region = a.enterprise.region or ""
     policies = [PolicyRef(id=p.id, name=p.name, issuer=p.issuer, ref=p.ref, year=p.year, kind=p.kind,
