@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from maturity import api
+from maturity import api, pipeline
+from maturity.advice import recommend
+from maturity.load import bundled
+from maturity.models.catalog import BUDGET_CAPS
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
@@ -32,8 +35,10 @@ def test_the_process_industry_example_uses_the_process_questions():
     kinds = sorted(b.kind for b in a.blockers)
     assert kinds.count("score") == 1 and kinds.count("gate") >= 2
     plan = api.plan_for(la, a)
-    titles = [i.title for h in plan.horizons for i in h.items]
-    assert any("配方" in t for t in titles), titles
+    assert plan.items
+    catalog = bundled.catalog("light-industry")
+    for it in plan.items:  # process firms get process-worded solutions only
+        assert "process" in catalog.solution_map[it.id].industry_types, it.id
 
 
 def test_the_furniture_example_is_the_quick_start():
@@ -41,3 +46,68 @@ def test_the_furniture_example_is_the_quick_start():
     assert a.enterprise.industry_type == "discrete"
     assert a.level.label == "L3" and a.band_level.label == "L4"  # the score reaches L4; two gates hold it back
     assert sorted(b.kind for b in a.blockers) == ["gate", "gate"]
+
+
+# ---- the owner's priorities, budget and what exists -------------------------------------------------
+PAINS = {"furniture-example.yaml": {"qc-trace", "mfg-progress", "scm-inventory"},
+         "paper-example.yaml": {"green-energy", "mfg-downtime", "qc-trace"}}
+
+
+@pytest.mark.parametrize("name", sorted(PAINS))
+def test_example_plan_fits_the_stated_budget(name):
+    ev = pipeline.evaluate_file(EXAMPLES / name)
+    band = ev.answers.answers["PR-02"].value
+    assert ev.plan.budget == BUDGET_CAPS[band] and ev.plan.budget_source == "answers"
+    assert ev.plan.items and ev.plan.total_cost_max <= ev.plan.budget
+    assert "预算" in ev.plan.priorities and str(int(ev.plan.budget)) in ev.plan.priorities
+
+
+@pytest.mark.parametrize("name", sorted(PAINS))
+def test_example_top_three_address_the_stated_pains(name):
+    ev = pipeline.evaluate_file(EXAMPLES / name)
+    labels = {o.value: o.label for o in ev.scheme.questionnaire.options_of(ev.scheme.questionnaire.question_map["PR-01"])}
+    stated = {labels[p] for p in PAINS[name]}
+    by_title = {it.title: it for it in ev.plan.items}
+    top = [by_title[s.title] for s in ev.next_steps]
+    assert top
+    for it in top:
+        assert set(it.addresses) & stated, (it.title, it.addresses)
+    # the owner's first pain is addressed by the very first step
+    first = labels[ev.answers.answers["PR-01"].value[0]]
+    assert first in top[0].addresses
+
+
+@pytest.mark.parametrize("name", sorted(PAINS))
+def test_example_recommends_nothing_that_exists(name):
+    ev = pipeline.evaluate_file(EXAMPLES / name)
+    catalog = bundled.catalog("light-industry")
+    systems = set(ev.answers.answers["PR-04"].value)
+    state = ev.scheme.state_of(ev.assessment)
+    for it in ev.plan.items:
+        s = catalog.solution_map[it.id]
+        assert not (s.provides and set(s.provides) <= systems), it.id
+        assert recommend.known(s.trigger, state) is True, it.id
+    if name == "paper-example.yaml":  # the mill runs a cloud ERP with an inventory module
+        assert "cloud-erp" not in {it.id for it in ev.plan.items} | {lo.id for lo in ev.plan.left_out}
+
+
+@pytest.mark.parametrize("name", sorted(PAINS))
+def test_example_ranking_uses_priorities_and_budget(name):
+    """Fails if the ranking ignored the owner's pains or budget: the same answers without them plan otherwise."""
+    la = api.load_answers(EXAMPLES / name)
+    ev = pipeline.evaluate(la)
+    bare = la.answers.model_copy(update={"answers": {k: v for k, v in la.answers.answers.items()
+                                                     if not k.startswith("PR-")}})
+    ev_bare = pipeline.evaluate_answers(bare)
+    assert ev_bare.plan.budget is None and ev_bare.plan.total_cost_max > ev.plan.budget
+    assert [s.title for s in ev_bare.next_steps] != [s.title for s in ev.next_steps]
+
+
+def test_furniture_example_is_one_paperwork_step_from_grade_two():
+    ev = pipeline.evaluate_file(EXAMPLES / "furniture-example.yaml")
+    assert ev.grade.grade.label == "一级" and ev.grade.borderline
+    step = ev.plan.grade_step
+    assert step is not None and step.target == "二级" and step.paperwork_only and step.fits_budget
+    assert step.text.startswith("差 0.02 分：") and "不是数字化改造" in step.text
+    assert ev.plan.horizons[0].projected_grade.label == "二级"
+    assert all(it.id in {i.id for i in ev.plan.horizons[0].items} for it in ev.plan.items if it.id in step.solutions)

@@ -18,3 +18,13 @@ def test_published_schema_is_current(kind):
     assert published == api.json_schemas()[kind], (
         f"docs/schema/{kind}.schema.json is stale: regenerate with "
         f"`maturity schema {kind} -o docs/schema/{kind}.schema.json --force`")
+
+
+def test_catalog_claims_doc_is_current():
+    from maturity.advice.claims import claims_markdown
+    from maturity.load import bundled
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "catalog-claims.md"
+    want = claims_markdown(bundled.scheme("light-industry").questionnaire, bundled.catalog("light-industry"))
+    assert doc.read_text(encoding="utf-8") == want, (
+        "docs/catalog-claims.md is stale: regenerate with `python -m maturity.advice.claims > docs/catalog-claims.md`")

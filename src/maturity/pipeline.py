@@ -53,10 +53,16 @@ def evaluate_answers(answers: AnswersFile, **options: Any) -> Evaluation:
 
 
 def _plan(loaded: LoadedAnswers, result: Assessment, budget: float | None) -> Plan | None:
-    from maturity.advice.recommend import build_plan
+    from maturity.advice.recommend import National, build_plan
 
-    catalog = bundled.catalog(loaded.scheme.questionnaire.id)
-    return None if catalog is None else build_plan(loaded.scheme, result, catalog, budget)
+    source_id = loaded.scheme.questionnaire.id
+    catalog = bundled.catalog(source_id)
+    if catalog is None:
+        return None
+    target_id = bundled.NATIONAL_SCHEME
+    national = (National(bundled.crosswalk(source_id, target_id), bundled.scheme(target_id))
+                if source_id != target_id and bundled.has_crosswalk(source_id, target_id) else None)
+    return build_plan(loaded.scheme, result, catalog, budget, national=national)
 
 
 def plan_for(loaded: LoadedAnswers, result: Assessment, budget: float | None = None) -> Plan:

@@ -58,7 +58,8 @@ def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0
                 chosen = rng.sample(plain, k=rng.randint(1, min(3, len(plain))))
             cells[header] = "、".join(o.label for o in chosen)
             order = {o.value: k for k, o in enumerate(opts)}
-            row.expected[x.id] = sorted((o.value for o in chosen), key=order.__getitem__)
+            values = [o.value for o in chosen]  # a ranked question keeps the order given (the owner's priorities)
+            row.expected[x.id] = values if x.ranked else sorted(values, key=order.__getitem__)
         elif x.kind == "number":
             lo = x.min if x.min is not None else 0.0
             hi = x.max if x.max is not None else lo + 1000

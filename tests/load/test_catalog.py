@@ -100,3 +100,30 @@ def test_validate_command_reports_catalog_errors(cli, write):
     assert res.exit_code == 1
     assert "未知方案 ghost" in res.stderr
     assert f"bad.catalog.yaml:{_line_of(path.read_text(encoding='utf-8'), 'ghost')}" in res.stderr
+
+
+# ---- the bundled catalog's content: measurable KPIs, cited policies ----------------------------------
+def test_bundled_kpis_are_measurable():
+    """Every KPI target names a figure (a number), never only a direction ("明显减少", "逐步提升", "零发生")."""
+    import re
+
+    from maturity.load import bundled
+
+    for s in bundled.catalog("light-industry").solutions:
+        for k in s.kpis:
+            assert re.search(r"\d", k.target), (s.id, k.metric, k.target)
+            assert not re.search(r"明显|逐步|零发生|基本杜绝|基本消除", k.target), (s.id, k.target)
+
+
+def test_bundled_policies_name_issuer_year_and_include_the_2024_2026_documents():
+    from maturity.load import bundled
+
+    c = bundled.catalog("light-industry")
+    for p in c.policies:
+        assert p.issuer and p.year, p.id
+    refs = " ".join(f"{p.issuer} {p.ref} {p.summary}" for p in c.policies)
+    for doc in ("国发〔2024〕7号", "工信部联规〔2024〕53号", "财办建〔2025〕20号", "工信部联科〔2025〕279号",
+                "江西省深化制造业数智化转型行动计划（2026—2027年）"):
+        assert doc in refs, doc
+    used = sum(1 for s in c.solutions if "pilot-products" in s.policies)
+    assert used <= len(c.solutions) // 2  # the city-pilot product list is for SaaS-type products, not everything

@@ -10,10 +10,12 @@ COUNT = 3
 
 
 def next_steps(result: Assessment, plan: Plan | None, count: int = COUNT) -> list[NextStep]:
-    """The plan's first items when a catalog gave one; else the conditions blocking the next level, then
+    """The plan's first items that are not paperwork (制度 documents, shown in the plan and its national-grade
+    step) when a catalog gave one; else the conditions blocking the next level, then
     the questions with the most room for improvement."""
     if plan is not None and plan.items:
-        return [NextStep(title=it.title, what=it.changes, why=it.because) for it in plan.items[:count]]
+        real = [it for it in plan.items if not it.paperwork] or plan.items  # 制度 work is shown, not counted
+        return [NextStep(title=it.title, what=it.changes, why=it.because) for it in real[:count]]
     steps: list[NextStep] = []
     nxt = result.next_level
     target = f"{nxt.label}{nxt.name}" if nxt else "下一等级"

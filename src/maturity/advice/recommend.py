@@ -28,13 +28,21 @@ from maturity.engine.normalize import Normalized
 from maturity.engine.scoring import Scheme, Summary
 from maturity.models.answers import Answer, AnswersFile, Enterprise
 from maturity.models.catalog import (
+    BUDGET,
+    BUDGET_CAPS,
+    HORIZON,
+    HORIZON_STAGES,
+    PAINS,
+    SYSTEMS,
     Catalog,
+    GradeStep,
     HorizonPlan,
     Impact,
     LeftOut,
     Plan,
     PlanItem,
     PolicyRef,
+    ProjectedGrade,
     Range,
     Reason,
     Solution,
@@ -218,9 +226,31 @@ def _adds_something_to(q: Questionnaire, answers: AnswersFile, s: Solution) -> b
     return False
 
 
+# ---- triggers: only real answers count ------------------------------------------------------------
+def known(cond: Any, state: State) -> bool | None:
+    """A trigger on ``state`` in three values: a question leaf whose question is not actually answered (N/A,
+    outside the profile, hidden by skip logic, unanswered, or not scored) is unknown (None), so it can
+    neither trigger a recommendation nor be quoted as its reason. all/any/not combine as in Kleene logic."""
+    if isinstance(cond, QuestionCond):
+        if state.status.get(cond.question) != "answered":
+            return None
+        return holds(cond, state)
+    if isinstance(cond, AllCond):
+        vals = [known(k, state) for k in cond.all]
+        return False if False in vals else (None if None in vals else True)
+    if isinstance(cond, AnyCond):
+        vals = [known(k, state) for k in cond.any]
+        return True if True in vals else (None if None in vals else False)
+    if isinstance(cond, NotCond):
+        v = known(cond.not_, state)
+        return None if v is None else not v
+    return holds(cond, state)
+
+
 # ---- reasons ---------------------------------------------------------------------------------
 def reasons_for(cond: Any, state: State) -> list[Reason]:
-    """The leaves that make ``cond`` hold on ``state``, as readable reasons naming the answers."""
+    """The leaves that make ``cond`` hold on ``state`` (three-valued, see :func:`known`), as readable
+    reasons naming the answers; never an N/A, unanswered or out-of-profile answer."""
     out: list[Reason] = []
     _collect(cond, state, False, out)
     seen: set[str] = set()
@@ -235,17 +265,17 @@ def reasons_for(cond: Any, state: State) -> list[Reason]:
 def _collect(cond: Any, state: State, negated: bool, out: list[Reason]) -> None:
     if isinstance(cond, AllCond | AnyCond):
         kids = cond.all if isinstance(cond, AllCond) else cond.any
-        conj = isinstance(cond, AllCond) != negated  # all, or not-any: every child contributes
+        want = not negated  # the value a child must have to support the parent
         for k in kids:
-            holds = evaluate(k, state).passed != negated
-            if conj or holds:
+            if known(k, state) is want:
                 _collect(k, state, negated, out)
         return
     if isinstance(cond, NotCond):
         _collect(cond.not_, state, not negated, out)
         return
     if isinstance(cond, QuestionCond):
-        out.append(Reason(question=cond.question, text=_answer_reason(state, cond.question)))
+        if state.status.get(cond.question) == "answered":
+            out.append(Reason(question=cond.question, text=_answer_reason(state, cond.question)))
         return
     if isinstance(cond, DimensionCond):
         d = state.questionnaire.dimension_map[cond.dimension]
@@ -288,6 +318,8 @@ class Candidate:
     impact: Impact
     key: tuple = ()
     prereqs: list[str] = field(default_factory=list)  # prerequisites that are candidates themselves
+    pains: list[str] = field(default_factory=list)  # the owner's chosen pains (PR-01) it addresses
+    pain_weight: int = 0  # their weights: the owner's first pain 3, second 2, any further 1
 
 
 def _applies(s: Solution, st: Standing) -> bool:
@@ -297,12 +329,20 @@ def _applies(s: Solution, st: Standing) -> bool:
     return s.sub_sectors is None or st.enterprise.sub_sector in s.sub_sectors
 
 
-def _in_place(scheme: Scheme, st: Standing, s: Solution) -> bool:
+def chosen(state: State, qid: str) -> list[str]:
+    """The options chosen on a multi-choice priority question (PR-01, PR-04), exclusive ones left out."""
+    value = state.values.get(qid)
+    return [v for v in value if v != "none"] if isinstance(value, list) else []
+
+
+def _in_place(scheme: Scheme, st: Standing, s: Solution, any_level: bool = False) -> bool:
     state = st.state
-    if not holds(s.trigger, state):
+    if known(s.trigger, state) is not True:
         return True
+    if s.provides and all(v in chosen(state, SYSTEMS) for v in s.provides):
+        return True  # the owner says this very system is already in use
     lv = state.dim_levels.get(s.dimension)
-    if lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
+    if not any_level and lv is not None and scheme.level_rank[lv] >= scheme.level_rank[s.lifts_to]:
         return True
     return not _adds_something(scheme.questionnaire, state, s)
 
@@ -325,21 +365,25 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
 
 
 def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
-           reasons: bool = True) -> tuple[list[Candidate], set[str]]:
+           reasons: bool = True, any_level: bool = False) -> tuple[list[Candidate], set[str]]:
     """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place.
 
-    ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only)."""
+    ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only). ``any_level`` also
+    keeps solutions whose dimension already reached their ``lifts_to`` (the national-grade step may need one)."""
     st = standing(scheme, a) if isinstance(a, Assessment) else a
     cands: list[Candidate] = []
     in_place: set[str] = set()
+    pains = chosen(st.state, PAINS)
     for i, s in enumerate(catalog.solutions):
         if not _applies(s, st):
             continue
-        if _in_place(scheme, st, s):
+        if _in_place(scheme, st, s, any_level):
             in_place.add(s.id)
             continue
+        hit = [p for p in pains if p in s.addresses]
         cands.append(Candidate(s, i, reasons_for(s.trigger, st.state) if reasons else [],
-                               Impact(addresses_next_level=False)))
+                               Impact(addresses_next_level=False), pains=hit,
+                               pain_weight=sum(pain_weight(pains.index(p)) for p in hit)))
     ids = {c.solution.id for c in cands}
     for c in cands:
         c.prereqs = [p for p in c.solution.prerequisites if p in ids]
@@ -363,11 +407,18 @@ def dimension_scores(st: Standing) -> dict[str, float]:
     return {did: v if v is not None else 0.0 for did, v in st.state.dim_scores.items()}
 
 
+def pain_weight(position: int) -> int:
+    """The weight of the owner's pain at ``position`` in the order chosen (most important first)."""
+    return max(1, 3 - position)
+
+
 def key_of(c: Candidate, dim_score: dict[str, float]) -> tuple:
-    """The ranking key: level gain, gates opened, gaps closed, next level addressed, weakest dimension first,
-    score gain, cheaper first, catalog order."""
+    """The ranking key: the weight of the owner's chosen pains it addresses (first 3, second 2, others 1), and
+    among those that address a pain the cheaper first (so the budget covers more of them); then level gain,
+    gates opened, gaps closed, next level addressed, weakest dimension first, score gain, cheaper first,
+    catalog order."""
     i = c.impact
-    return (i.raises_level, len(i.gates), i.gaps_closed, i.addresses_next_level,
+    return (c.pain_weight, -c.solution.cost.max if c.pain_weight else 0.0, i.raises_level, len(i.gates), i.gaps_closed, i.addresses_next_level,
             -dim_score.get(c.solution.dimension, 0.0), i.score_gain, -c.solution.cost.max, -c.index)
 
 
@@ -409,8 +460,21 @@ def _topological(cands: list[Candidate], limit: int | None = None) -> list[Candi
 
 
 # ---- the roadmap -----------------------------------------------------------------------------
-def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | None = None) -> Plan:
+class National(NamedTuple):
+    """What projecting the national grade needs: the crosswalk onto it and its scheme."""
+
+    crosswalk: Any  # models.crosswalk.Crosswalk
+    target: Scheme
+
+
+def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | None = None, *,
+               national: National | None = None) -> Plan:
     """The upgrade roadmap for one Assessment (optionally within a budget in 万元).
+
+    The owner's priorities come from the answers: the pains chosen (PR-01) lead the ranking, the budget band
+    (PR-02) is the default budget cap when ``budget`` is not given, the time horizon (PR-03) limits the stages
+    filled. With ``national`` the cheapest set of solutions that reaches the next national grade is searched
+    first (placed in the first stage when it fits), and each stage shows its projected national grade.
 
     Horizon by horizon: the remaining candidates are ranked against the state projected at the
     start of the horizon (so "the next level" moves as the plan climbs), then placed in that
@@ -418,24 +482,51 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
     horizon, finishing before they start), their ``requires`` holds and the budget allows.
     """
     q = scheme.questionnaire
+    state0 = scheme.state_of(a)
+    pain_ids = chosen(state0, PAINS)
+    band = state0.values.get(BUDGET)
+    budget_source = "option" if budget is not None else "none"
+    if budget is None and isinstance(band, str) and BUDGET_CAPS.get(band) is not None:
+        budget, budget_source = BUDGET_CAPS[band], "answers"
+    horizon = state0.values.get(HORIZON)
+    stages = catalog.horizons[:HORIZON_STAGES.get(horizon, len(catalog.horizons))] if isinstance(horizon, str) \
+        else catalog.horizons
     base_answers = answers_from_assessment(a)
     pending, _ = select(scheme, a, catalog)
+    all_cands = list(pending)
+    step = None
+    if national is not None:
+        wide, _ = select(scheme, a, catalog, any_level=True)
+        step = grade_step(scheme, a, base_answers, wide, national, budget)
+        if step is not None and step.fits_budget:  # a step outside the level-based selection joins the plan
+            have = {c.solution.id for c in pending}
+            pending += [c for c in wide if c.solution.id in step.solutions and c.solution.id not in have]
+            for c in pending:
+                c.prereqs = [p for p in c.solution.prerequisites if p in {x.solution.id for x in pending}]
+            all_cands = list(pending)
+    forced = set(step.solutions) if step is not None and step.fits_budget else set()
     assigned: dict[str, int] = {}
     start: dict[str, int] = {}
     finish: dict[str, int] = {}
     left: list[LeftOut] = []
     left_ids: set[str] = set()
     spent = 0.0
-    chosen: list[Solution] = []
+    chosen_sols: list[Solution] = []
     plans: list[HorizonPlan] = []
     prev, prev_answers = a, base_answers
     dims = q.dimension_map
     last_requires: dict[str, list[str]] = {}
+    pain_label = _pain_labels(q)
+    covered: set[str] = set()  # the owner's pains a scheduled solution already addresses
 
-    for h, hz in enumerate(catalog.horizons):
+    for h, hz in enumerate(stages):
         prev_state = scheme.state_of(prev)
         items: list[Candidate] = []
-        for c in rank(scheme, pending, prev, prev_answers):
+        queue = rank(scheme, pending, prev, prev_answers)
+        eff = _effective_pains(queue)
+        while queue:
+            c = _next_pick(queue, eff, covered, pain_ids, forced if h == 0 else set())
+            queue.remove(c)
             s = c.solution
             missing = [p for p in c.prereqs if p in left_ids]
             if missing:
@@ -453,7 +544,7 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
                                                f"（已安排 {spent:g} 万元）"))
                 left_ids.add(s.id)
                 continue
-            if len(items) >= hz.max_items:
+            if s.id not in forced and sum(1 for i in items if i.solution.id not in forced) >= hz.max_items:
                 continue
             st = max([hz.start_weeks, *(finish[p] for p in c.prereqs)])
             fin = st + math.ceil(s.weeks.max)
@@ -466,10 +557,12 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
                     continue
             assigned[s.id], start[s.id], finish[s.id] = h, st, fin
             items.append(c)
+            covered.update(c.pains)
             spent += s.cost.max
+        items = [c for c in items if c.solution.id not in forced] + [c for c in items if c.solution.id in forced]
         pending = [c for c in pending if c.solution.id not in assigned and c.solution.id not in left_ids]
-        chosen += [c.solution for c in items]
-        proj_answers = apply_improvements(q, base_answers, chosen) if items else prev_answers
+        chosen_sols += [c.solution for c in items]
+        proj_answers = apply_improvements(q, base_answers, chosen_sols) if items else prev_answers
         proj = scheme.assess(proj_answers) if items else prev
         prev_dims = {d.id: d for d in prev.dimensions}
         raised = [f"{dims[d.id].name} {prev_dims[d.id].level.label}→{d.level.label}"  # type: ignore[union-attr]
@@ -477,12 +570,15 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
                   if d.level and prev_dims[d.id].level and d.level.rank > prev_dims[d.id].level.rank]  # type: ignore[union-attr]
         plans.append(HorizonPlan(
             id=hz.id, name=hz.name, start_weeks=hz.start_weeks, end_weeks=hz.end_weeks,
-            items=[_item(scheme, c, start[c.solution.id], finish[c.solution.id]) for c in items],
+            items=[_item(scheme, c, start[c.solution.id], finish[c.solution.id], pain_label,
+                         _enabled(c, items)) for c in items],
             cost_min=round(sum(c.solution.cost.min for c in items), 2),
             cost_max=round(sum(c.solution.cost.max for c in items), 2),
-            projected_level=proj.level, projected_score=proj.score, raised_dimensions=raised))
+            projected_level=proj.level, projected_score=proj.score, raised_dimensions=raised,
+            projected_grade=projected_grade(scheme, proj, proj_answers, national) if national else None))
         prev, prev_answers = proj, proj_answers
 
+    beyond = len(stages) < len(catalog.horizons)
     for c in _topological(pending):
         s = c.solution
         missing = [p for p in c.prereqs if p in left_ids]
@@ -490,33 +586,257 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
             left.append(_left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施"))
         elif s.id in last_requires:
             left.append(_left(s, "requires", "在路线图各阶段开始时仍不具备所需条件：" + "；".join(last_requires[s.id])))
+        elif beyond:
+            left.append(_left(s, "horizon", f"超出您希望的见效时间（只安排到“{stages[-1].name}”阶段），"
+                                            "建议完成前几步后重新评估再安排"))
         else:
             caps = "/".join(str(hz.max_items) for hz in catalog.horizons)
             left.append(_left(s, "capacity", f"两年路线图已排满（各阶段最多 {caps} 项）或部署周期放不下，"
                                              "建议完成前几阶段后重新评估再安排"))
         left_ids.add(s.id)
 
-    used = {p for s in chosen for p in s.policies}
-    policies = [PolicyRef(id=p.id, name=p.name, kind=p.kind, summary=p.summary, amount=p.amount,
-                          eligibility=p.eligibility, region=p.region, source=p.source)
-                for p in catalog.policies if p.id in used]
+    if step is not None and step.fits_budget and not all(i in assigned for i in step.solutions):
+        rank_of = {lv.label: lv.rank for lv in national.target.questionnaire.levels} if national else {}
+        reached = next((h.name for h in plans if h.projected_grade is not None
+                        and rank_of.get(h.projected_grade.label, -1) >= rank_of.get(step.target, 99)), None)
+        tail = (f"；预算已先用于您所选问题的方案，这一步未单独排入，但“{reached}”阶段的方案落地后按估算也能达到{step.target}。"
+                if reached else "；预算已先用于您所选问题的方案，这一步未排入路线图。")
+        step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。") + tail})
+    used = {p for s in chosen_sols for p in s.policies}
+    region = a.enterprise.region or ""
+    policies = [PolicyRef(id=p.id, name=p.name, issuer=p.issuer, ref=p.ref, year=p.year, kind=p.kind,
+                          summary=p.summary, amount=p.amount, eligibility=p.eligibility, region=p.region,
+                          source=p.source)
+                for p in catalog.policies if p.id in used and policy_applies(p, region)]
     return Plan(
         catalog_id=catalog.id, catalog_version=catalog.version, note=catalog.note, method=METHOD,
         current_level=a.level, current_score=a.score, target_level=prev.level, budget=budget,
-        total_cost_min=round(sum(s.cost.min for s in chosen), 2),
-        total_cost_max=round(sum(s.cost.max for s in chosen), 2),
+        budget_source=budget_source,  # type: ignore[arg-type]
+        priorities=priorities_text(pain_ids, pain_label, budget, budget_source, stages, catalog),
+        pains=[pain_label.get(p, p) for p in pain_ids], grade_step=step,
+        nothing_fits=_nothing_fits(all_cands, chosen_sols, budget) if budget is not None else "",
+        total_cost_min=round(sum(s.cost.min for s in chosen_sols), 2),
+        total_cost_max=round(sum(s.cost.max for s in chosen_sols), 2),
         horizons=plans, left_out=left, policies=policies)
+
+
+def _effective_pains(cands: list[Candidate]) -> dict[str, set[str]]:
+    """Each candidate's own pains and those of every candidate waiting for it (transitively): a prerequisite
+    is picked for the pains its dependents solve."""
+    eff = {c.solution.id: set(c.pains) for c in cands}
+    for _ in range(len(cands) + 1):
+        changed = False
+        for c in cands:
+            for p in c.prereqs:
+                if p in eff and not eff[c.solution.id] <= eff[p]:
+                    eff[p] |= eff[c.solution.id]
+                    changed = True
+        if not changed:
+            break
+    return eff
+
+
+def _next_pick(queue: list[Candidate], eff: dict[str, set[str]], covered: set[str], pains: list[str],
+               forced: set[str]) -> Candidate:
+    """Budget first for the owner's priorities: the candidate that addresses the most weight of pains not yet
+    addressed by a scheduled solution; then the national-grade step; then the ranking order."""
+    waiting = {c.solution.id for c in queue}
+
+    def weight(ids: set[str]) -> int:
+        return sum(pain_weight(pains.index(p)) for p in ids - covered)
+
+    def pick_key(ic: tuple[int, Candidate]) -> tuple:
+        i, c = ic
+        ready = not any(p in waiting for p in c.prereqs)  # a prerequisite still queued goes first
+        return (ready, weight(eff[c.solution.id]), weight(set(c.pains)), c.solution.id in forced, -i)
+
+    return max(enumerate(queue), key=pick_key)[1]
+
+
+def policy_applies(p: Any, region: str) -> bool:
+    """A national policy applies everywhere; a regional one (``applies_in``) where the region starts with one of
+    its names (an unknown region sees national policies only)."""
+    return not p.applies_in or any(region.startswith(r) for r in p.applies_in)
+
+
+def _pain_labels(q: Questionnaire) -> dict[str, str]:
+    x = q.question_map.get(PAINS)
+    return {o.value: o.label for o in q.options_of(x)} if x is not None else {}
+
+
+def priorities_text(pains: list[str], labels: dict[str, str], budget: float | None, budget_source: str,
+                    stages: list[Any], catalog: Catalog) -> str:
+    """The plan's one line on how the owner's pains, budget and time horizon were used."""
+    parts = []
+    if pains:
+        parts.append("能解决您所选问题（按您排的先后：" + "；".join(labels.get(p, p) for p in pains) + "）的方案排在最前，"
+                     "第一项问题权重 3、第二项 2、其余 1，权重相同的先排费用低的；其余方案按对升级到下一等级的作用排序")
+    else:
+        parts.append("答卷没有选择最想解决的问题，方案按对升级到下一等级的作用排序")
+    if budget_source == "answers":
+        parts.append(f"全部方案的参考费用上限累计控制在您所选预算 {budget:g} 万元以内")
+    elif budget_source == "option":
+        parts.append(f"全部方案的参考费用上限累计控制在指定预算 {budget:g} 万元以内")
+    else:
+        parts.append("答卷没有选择预算范围，未设预算上限")
+    if len(stages) < len(catalog.horizons):
+        parts.append(f"按您希望的见效时间只安排到“{stages[-1].name}”阶段")
+    return "怎样使用了您的选择：" + "；".join(parts) + "。"
+
+
+def _nothing_fits(cands: list[Candidate], chosen_sols: list[Solution], budget: float) -> str:
+    """When the budget holds no solution at all: say so, and name the cheapest worthwhile first step."""
+    if chosen_sols or not cands:
+        return ""
+    worthwhile = [c for c in cands if c.pains or c.impact.addresses_next_level] or cands
+    first = min(worthwhile, key=lambda c: (c.solution.cost.max, -len(c.pains), c.index))
+    cheapest = min(c.solution.cost.max for c in cands)
+    s = first.solution
+    return (f"预算 {budget:g} 万元内放不下任何推荐方案（参考费用上限最低的方案也要 {cheapest:g} 万元）。"
+            f"最省又有用的第一步：{s.title}，参考费用 {s.cost.min:g}–{s.cost.max:g} 万元"
+            + ("，能解决您所选的问题" if first.pains else "") + "；可先申请当地免费的数字化转型诊断，或调整预算后重新生成路线图。")
+
+
+def projected_grade(scheme: Scheme, result: Assessment, answers: AnswersFile, national: National) -> ProjectedGrade:
+    from maturity.engine.grade import borderline, estimate_result
+
+    g, _ = estimate_result(national.crosswalk, scheme, result, answers, national.target)
+    return ProjectedGrade(label=g.level.label, score=round(g.score, 1), borderline=borderline(national.target, g)[0])
+
+
+def _scenes(g: Assessment) -> list[Any]:
+    return [x.answer for x in g.questions]
+
+
+_READS: dict[int, tuple[Any, frozenset[str]]] = {}
+
+
+def _crosswalk_reads(cw: Any) -> frozenset[str]:
+    """The source questions a crosswalk reads (cached per crosswalk object)."""
+    from maturity.models.conditions import walk
+
+    hit = _READS.get(id(cw))
+    if hit is None or hit[0] is not cw:
+        out: set[str] = set()
+        for m in cw.map.values():
+            if m.copy_:
+                out.add(m.copy_)
+            conds = list((m.options or {}).values()) + [c.when for c in (m.cases or [])]
+            for cond in conds:
+                out.update(n.question for n in walk(cond) if isinstance(n, QuestionCond))
+        hit = _READS[id(cw)] = (cw, frozenset(out))
+    return hit[1]
+
+
+STEP_REACH = 10.0  # points: a national grade further away than this is not "within reach" of a step
+_PAIR_POOL = 6  # the cheapest single candidates that move the estimate; their pairs are tried next
+
+
+def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[Candidate], national: National,
+               budget: float | None) -> GradeStep | None:
+    """The cheapest single solution (with its candidate prerequisites), else the cheapest pair, whose declared
+    answers lift the estimated national grade by one; None when none does or the grade is out of reach
+    (more than ``STEP_REACH`` points away). Only solutions improving an answer the crosswalk reads are tried;
+    pairs are built from the ``_PAIR_POOL`` cheapest singles that change the estimate at all."""
+    from maturity.engine.grade import estimate_result, points
+
+    cw, target = national
+    cur, _ = estimate_result(cw, scheme, a, answers, target)
+    nxt = cur.next_level
+    if nxt is None or not cands:
+        return None
+    need = next((b.min_score for b in target.rules.level_bands if b.level == nxt.id), 0.0)
+    gap = need - cur.score
+    if gap > STEP_REACH:
+        return None
+    by_id = {c.solution.id: c for c in cands}
+
+    def closure(ids: set[str]) -> frozenset[str]:
+        out, todo = set(), list(ids)
+        while todo:
+            i = todo.pop()
+            if i not in out:
+                out.add(i)
+                todo += by_id[i].prereqs
+        return frozenset(out)
+
+    def cost(ids: frozenset[str]) -> tuple[float, float]:
+        return (sum(by_id[i].solution.cost.max for i in ids), sum(by_id[i].solution.cost.min for i in ids))
+
+    def estimate(ids: frozenset[str]) -> Assessment:
+        sols = [by_id[i].solution for i in sorted(ids, key=lambda i: by_id[i].index)]
+        new = apply_improvements(scheme.questionnaire, answers, sols)
+        return estimate_result(cw, scheme, scheme.assess(new), new, target)[0]
+
+    reads = _crosswalk_reads(cw)
+    relevant = [c for c in cands if any(qid in reads for qid in c.solution.improves)]  # others cannot move it
+    singles = sorted({closure({c.solution.id}) for c in relevant}, key=lambda ids: (cost(ids), sorted(ids)))
+    found: tuple[frozenset[str], Assessment] | None = None
+    moved: list[frozenset[str]] = []  # singles that change the estimate at all (pairs are built from these)
+    for ids in singles:
+        g = estimate(ids)
+        if g.level.rank > cur.level.rank:
+            found = (ids, g)
+            break
+        if g.score != cur.score or _scenes(g) != _scenes(cur):
+            moved.append(ids)
+    if found is None:
+        pool = moved[:_PAIR_POOL]
+        pairs = sorted({a_ | b_ for i, a_ in enumerate(pool) for b_ in pool[i + 1:]}, key=lambda ids: (cost(ids), sorted(ids)))
+        for ids in pairs:
+            g = estimate(ids)
+            if g.level.rank > cur.level.rank:
+                found = (ids, g)
+                break
+    if found is None:
+        return None
+    ids, g = found
+    order = sorted(ids, key=lambda i: by_id[i].index)
+    sols = [by_id[i].solution for i in order]
+    hi, lo = cost(ids)
+    paperwork = all(s.paperwork for s in sols)
+    titles = [s.title for s in sols]
+    what = "、".join(titles)
+    head = f"差 {points(gap, ())} 分：" if gap > 0 else "评测得分已够，差的是场景等级："
+    if gap > 0 and gap < 0.05:
+        head = f"差 {gap:.2f} 分："
+    text = f"{head}{what}即可达到{nxt.label}（估算，按对照表推算，得分约 {points(g.score)} 分）"
+    text += "。这是管理制度工作，不是数字化改造；评测时须能出示成文制度和执行记录" if paperwork else \
+        f"，参考费用 {lo:g}–{hi:g} 万元"
+    fits = budget is None or hi <= budget + _EPS
+    if not fits:
+        text += f"；超出预算 {budget:g} 万元，未排入路线图"
+    return GradeStep(target=nxt.label, gap=round(gap, 2), solutions=order, titles=titles,
+                     cost=Range(min=round(lo, 2), max=round(hi, 2)), paperwork_only=paperwork,
+                     score_after=round(g.score, 2), fits_budget=fits, text=text + "。")
 
 
 def _left(s: Solution, kind: str, reason: str) -> LeftOut:
     return LeftOut(id=s.id, title=s.title, kind=kind, reason=reason, cost=s.cost)
 
 
-def _item(scheme: Scheme, c: Candidate, start: int, finish: int) -> PlanItem:
+def _enabled(c: Candidate, items: list[Candidate]) -> list[tuple[str, list[str]]]:
+    """The scheduled solutions of the same stage that wait for ``c`` and address the owner's pains."""
+    return [(d.solution.title, [p for p in d.pains if p not in c.pains]) for d in items
+            if c.solution.id in d.prereqs and any(p not in c.pains for p in d.pains)]
+
+
+def _item(scheme: Scheme, c: Candidate, start: int, finish: int, pain_label: dict[str, str],
+          enabled: list[tuple[str, list[str]]] = ()) -> PlanItem:  # type: ignore[assignment]
     s = c.solution
+    because = "因为：" + "；".join(r.text for r in c.reasons)
+    pains = list(c.pains)
+    for title, ps in enabled:
+        because = f"这是“{title}”的前置，" + because
+        pains += [p for p in ps if p not in pains]
+    if pains:
+        because = "针对您选的问题：" + "；".join(pain_label.get(p, p) for p in pains) + "。" + because
+    if s.paperwork:
+        because = "（管理制度工作，不是数字化改造）" + because
     return PlanItem(
         id=s.id, title=s.title, dimension=s.dimension, dimension_name=scheme.dmap[s.dimension].name,
         changes=s.changes, lifts_to=scheme.level_ref[s.lifts_to], cost=Range(min=s.cost.min, max=s.cost.max),
         cost_note=s.cost_note, weeks=Range(min=s.weeks.min, max=s.weeks.max), start_week=start, finish_week=finish,
         prerequisites=list(s.prerequisites), kpis=list(s.kpis), policies=list(s.policies), source=s.source,
-        because="因为：" + "；".join(r.text for r in c.reasons), reasons=c.reasons, impact=c.impact)
+        paperwork=s.paperwork, addresses=[pain_label.get(p, p) for p in pains],
+        because=because, reasons=c.reasons, impact=c.impact)

@@ -52,7 +52,7 @@ from maturity.models.conditions import (
 from maturity.models.questionnaire import Questionnaire
 
 _INF = float("inf")
-_BELOW_ALL = (False, -1, -1, False, -_INF, -_INF, -_INF, -_INF)  # below every real key (counts are >= 0)
+_BELOW_ALL = (-1, -_INF, False, -1, -1, False, -_INF, -_INF, -_INF, -_INF)  # below every real key (counts are >= 0)
 
 
 def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary: Summary, n: int = 3) -> list[str]:
@@ -84,16 +84,17 @@ def _bound(q: Questionnaire, st: Standing, c: Candidate, dim_score: dict[str, fl
            failing: dict[str, int], score_blocked: bool, memo: dict) -> tuple:
     """An upper bound of ``c``'s ranking key (component by component, so also in tuple order)."""
     dim = -dim_score.get(c.solution.dimension, 0.0)
+    pains = (c.pain_weight, -c.solution.cost.max if c.pain_weight else 0.0)  # known exactly from the answers
     if st.next_id is None:
-        return (False, 0, 0, False, dim, _INF, _INF, _INF)
+        return (*pains, False, 0, 0, False, dim, _INF, _INF, _INF)
     if not failing:
-        return (True, 0, 0, True, dim, _INF, _INF, _INF)
+        return (*pains, True, 0, 0, True, dim, _INF, _INF, _INF)
     tq, td = _touched(q, c.solution)
     least = {gid: _min_failing(gates[gid], st.state, tq, td, memo) for gid in failing}
     can_open = sum(1 for m in least.values() if m == 0)
     closable = sum(max(0, failing[gid] - m) for gid, m in least.items())
     raises = can_open == len(failing)
-    return (raises, can_open, closable, raises or can_open > 0 or closable > 0 or score_blocked, dim,
+    return (*pains, raises, can_open, closable, raises or can_open > 0 or closable > 0 or score_blocked, dim,
             _INF, _INF, _INF)
 
 

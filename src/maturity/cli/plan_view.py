@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from maturity.models.catalog import Plan
 
 _KIND = {"budget": "超出预算", "prerequisite": "前置未纳入", "capacity": "阶段已排满", "requires": "条件未具备",
-         "covered": "已被覆盖"}
+         "covered": "已被覆盖", "horizon": "超出时间安排"}
 _POLICY_KIND = {"subsidy": "补贴", "fund": "专项资金", "service": "服务", "voucher": "券", "loan": "贷款"}
 
 
@@ -32,16 +32,31 @@ def show_plan(p: Plan) -> None:
         head.append(f"{h.name}后 ", style="dim")
         head.append(h.projected_level.label, style="bold green" if h.projected_level.rank > p.current_level.rank
                     else "bold")
+    for h in p.horizons:
+        if h.projected_grade is not None:
+            g = h.projected_grade
+            head.append(f"\n{h.name}后全国评测估算：{g.label}（{g.score:.1f} 分{'，临界' if g.borderline else ''}）",
+                        style="dim")
     head.append(f"\n参考费用合计 {_range(p.total_cost_min, p.total_cost_max)} 万元")
     if p.budget is not None:
         head.append(f"（预算上限 {p.budget:g} 万元，按参考费用上限核对）")
-    if not p.items:
+    if p.nothing_fits:
+        head.append("\n" + p.nothing_fits, style="yellow")
+    elif not p.items:
         head.append("\n没有需要推荐的方案：触发条件均不成立，或相关能力已经具备。", style="green")
+    if p.priorities:
+        head.append("\n" + p.priorities, style="dim")
+    if p.grade_step is not None:
+        out.print(Panel(Text(p.grade_step.text, style="bold"), title="离下一个全国评测等级最近的一步（估算）",
+                        title_align="left", expand=False))
     out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
 
     for h in p.horizons:
         title = (f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
-                 f"{h.projected_level.name}，{h.projected_score:g} 分；参考费用 {_range(h.cost_min, h.cost_max)} 万元")
+                 f"{h.projected_level.name}，{h.projected_score:g} 分")
+        if h.projected_grade is not None:
+            title += f"；全国评测估算 {h.projected_grade.label}"
+        title += f"；参考费用 {_range(h.cost_min, h.cost_max)} 万元"
         if h.raised_dimensions:
             title += f"\n提升：{'，'.join(h.raised_dimensions)}"
         table = Table(title=title, title_justify="left", expand=True, show_lines=True)
@@ -52,6 +67,8 @@ def show_plan(p: Plan) -> None:
         table.add_column("推荐理由", ratio=3, overflow="fold")
         for it in h.items:
             name = Text(it.title, style="bold")
+            if it.paperwork:
+                name.append("\n（制度建设，不是数字化改造）", style="yellow")
             name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
             if it.prerequisites:
                 titles = {x.id: x.title for x in p.items} | {x.id: x.title for x in p.left_out}
@@ -88,6 +105,9 @@ def show_plan(p: Plan) -> None:
             if pol.eligibility:
                 detail += f"；条件：{pol.eligibility}"
             policy_name = pol.name + (f"（{pol.region}）" if pol.region else "")
+            doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
+            if doc:
+                policy_name += f"\n{doc}"
             table.add_row(pol.id, policy_name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
         out.print(table)
     out.print(Text(p.note, style="dim"))

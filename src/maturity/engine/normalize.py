@@ -110,7 +110,7 @@ def normalize(questionnaire: Questionnaire, q: Question, raw: Any) -> Any:
             label = next(o.label for o in options if o.value == exclusive[0])
             raise AnswerProblem(f"“{label}”不能与其他选项同时选择")
         order = {o.value: i for i, o in enumerate(options)}
-        return sorted(chosen, key=order.__getitem__)
+        return chosen if q.ranked else sorted(chosen, key=order.__getitem__)  # a ranked answer keeps its order
     if q.kind == "number":
         number = parse_number(raw)
         if q.min is not None and number < q.min:

@@ -18,7 +18,7 @@ from maturity.load.loader import duplicate_ids, issue_at, load_checked
 from maturity.load.refcheck import check_condition
 from maturity.load.validation import validate_model
 from maturity.load.yamlio import Loaded
-from maturity.models.catalog import Catalog, Solution
+from maturity.models.catalog import PAINS, SYSTEMS, Catalog, Solution
 from maturity.models.conditions import QuestionCond, walk
 from maturity.models.questionnaire import Questionnaire
 from maturity.resources import data_dir
@@ -98,6 +98,12 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                     other.sub_sectors is not None and set(s.sub_sectors or q.sub_sector_map) - set(other.sub_sectors))
                 if narrower:
                     add(at + ("prerequisites", j), f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件", pre)
+        for key, qid in (("addresses", PAINS), ("provides", SYSTEMS)):
+            question = q.question_map.get(qid)
+            known = {o.value for o in q.options_of(question) if not o.exclusive} if question is not None else set()
+            for j, v in enumerate(getattr(s, key)):
+                if v not in known:
+                    add(at + (key, j), f"未知选项 {v}（须是问卷 {qid} 题的选项：{'、'.join(sorted(known)) or '无此题'}）", v)
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
                 add(at + ("sub_sectors", j), f"未知子行业 {sub}", sub)

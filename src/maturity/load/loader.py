@@ -84,7 +84,7 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
                 where = p + ("options",) if x.options is not None else p + ("scale",)
                 add(issue_at(loaded, where, "单选题的选项须按得分从低到高排列（从差到好），条件中的 at_least 依赖这个顺序",
                            scores))
-        if x.kind == "multi" and opts and not any(o.score > 0 for o in opts):
+        if x.kind == "multi" and x.scored and opts and not any(o.score > 0 for o in opts):
             add(issue_at(loaded, p, "多选题没有任何得分选项", x.id))
         if x.kind == "number" and x.bands:
             if x.max is not None and x.bands[-1].max < x.max:

@@ -19,7 +19,16 @@ from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType, Source
 from maturity.models.results import LevelRef, ResultModel
 
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 2
+
+# The questionnaire's priority questions the roadmap reads (not scored; see questionnaires/light-industry.yaml).
+PAINS = "PR-01"  # the owner's pains (multi choice): solutions' `addresses` name its options
+BUDGET = "PR-02"  # budget band (single choice): its upper bound is the default budget cap
+HORIZON = "PR-03"  # time horizon (single choice): how many roadmap stages to fill
+SYSTEMS = "PR-04"  # systems already in use (multi choice): solutions' `provides` name its options
+BUDGET_CAPS: dict[str, float | None] = {"lt5": 5, "5-10": 10, "10-15": 15, "15-30": 30, "30-50": 50, "50-100": 100,
+                                        "gt100": None, "unsure": None}
+HORIZON_STAGES: dict[str, int] = {"quarter": 1, "year": 2, "two-years": 3}
 
 PolicyKind = Literal["subsidy", "fund", "service", "voucher", "loan"]
 
@@ -41,11 +50,16 @@ class Policy(StrictModel):
 
     id: Id
     name: Text
+    issuer: str = Field("", description="发文机关，如 国务院、工业和信息化部等七部门")
+    ref: str = Field("", description="文号，如 国发〔2024〕7号；未检索到文号的留空")
+    year: int | None = Field(None, ge=2000, le=2100, description="发布年份")
     kind: PolicyKind
     summary: Text = Field(description="支持内容")
     amount: str = Field("", description="支持额度（以当地当年文件为准）")
     eligibility: str = Field("", description="申请条件，如 评测达到二级及以上")
     region: str = Field("", description="适用地区；全国性政策留空")
+    applies_in: list[str] = Field(default_factory=list,
+                                  description="只对这些地区的企业显示（与企业所在地区按开头匹配，如 江西）；留空为全国")
     source: Id
 
 
@@ -81,6 +95,10 @@ class Solution(StrictModel):
     trigger: Condition = Field(description="何时推荐：与等级门槛相同的条件语言")
     improves: dict[Id, str | float | list[str]] = Field(
         min_length=1, description="方案落地后可如实改选的答案：题号 → 选项/数值（用于预测等级）")
+    addresses: list[Id] = Field(default_factory=list, description="能解决的企业痛点（问卷 PR-01 的选项）")
+    provides: list[Id] = Field(
+        default_factory=list, description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐")
+    paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
 
 
 class Catalog(StrictModel):
@@ -121,6 +139,7 @@ class Impact(ResultModel):
     gates: list[str] = Field(default_factory=list, description="单独实施后新通过的下一等级门槛")
     gaps_closed: int = Field(0, description="下一等级门槛中被补上的未满足条件数")
     score_gain: float = Field(0, description="单独实施后综合得分的提高")
+    pains: list[str] = Field(default_factory=list, description="能解决的企业所选痛点（PR-01 选项）")
 
 
 class PlanItem(ResultModel):
@@ -139,6 +158,8 @@ class PlanItem(ResultModel):
     kpis: list[Kpi] = Field(default_factory=list)
     policies: list[str] = Field(default_factory=list)
     source: str
+    paperwork: bool = Field(False, description="只是建立制度或文件（不是数字化改造）")
+    addresses: list[str] = Field(default_factory=list, description="能解决的企业所选问题（原文）")
     because: str = Field(description="推荐理由，如 因为：……（QC-04）")
     reasons: list[Reason]
     impact: Impact
@@ -155,12 +176,36 @@ class HorizonPlan(ResultModel):
     projected_level: LevelRef = Field(description="完成本阶段及之前各阶段后，按改进后的答案重新评分得到的等级")
     projected_score: float
     raised_dimensions: list[str] = Field(default_factory=list, description="等级提高的维度（名称 L2→L3）")
+    projected_grade: ProjectedGrade | None = Field(
+        None, description="完成本阶段及之前各阶段后，按对照表估算的全国评测等级（无对照表时为空）")
+
+
+class ProjectedGrade(ResultModel):
+    """The national grade (MIIT 2024) estimated on a projected set of answers."""
+
+    label: str = Field(description="如 二级；未达一级时为 未达一级")
+    score: float = Field(description="评测得分（一位小数）")
+    borderline: bool = Field(False, description="得分距某一等级分数线不足 2 分，或场景数距门槛只差一个")
+
+
+class GradeStep(ResultModel):
+    """The cheapest set of catalog solutions that lifts the estimated national grade by one."""
+
+    target: str = Field(description="可达到的等级，如 二级")
+    gap: float = Field(description="当前评测得分距该等级分数线的差距（分，≤0 表示分数已够、差的是场景）")
+    solutions: list[str] = Field(description="方案编号")
+    titles: list[str]
+    cost: Range
+    paperwork_only: bool = Field(description="全部是制度或文件类工作，不是数字化改造")
+    score_after: float
+    fits_budget: bool = True
+    text: str = Field(description="给企业看的一句话，如 差 0.02 分：建立并执行网络安全管理制度即可达到二级")
 
 
 class LeftOut(ResultModel):
     id: str
     title: str
-    kind: Literal["budget", "prerequisite", "capacity", "requires", "covered"]
+    kind: Literal["budget", "prerequisite", "capacity", "requires", "covered", "horizon"]
     reason: str
     cost: Range
 
@@ -168,6 +213,9 @@ class LeftOut(ResultModel):
 class PolicyRef(ResultModel):
     id: str
     name: str
+    issuer: str = ""
+    ref: str = ""
+    year: int | None = None
     kind: str
     summary: str
     amount: str = ""
@@ -186,6 +234,12 @@ class Plan(ResultModel):
     current_score: float
     target_level: LevelRef = Field(description="完成全部阶段后的预测等级")
     budget: float | None = Field(None, description="预算上限（万元）；按参考费用上限累计")
+    budget_source: Literal["option", "answers", "none"] = Field(
+        "none", description="预算上限从哪来：option 命令行 --budget；answers 答卷“预算范围”一题；none 未设")
+    priorities: str = Field("", description="一句话说明怎样使用了企业所选的痛点、预算和时间")
+    pains: list[str] = Field(default_factory=list, description="企业所选痛点（原文）")
+    grade_step: GradeStep | None = Field(None, description="达到下一个全国评测等级的最省方案（在可及范围内时）")
+    nothing_fits: str = Field("", description="预算内放不下任何方案时的说明和最省的第一步")
     total_cost_min: float
     total_cost_max: float
     horizons: list[HorizonPlan]

@@ -99,6 +99,7 @@ class Question(ContentModel):
     applies_to: Applicability | None = None
     show_if: Condition | None = None
     tags: list[Id] = Field(default_factory=list)
+    priority: bool = Field(False, description="企业的诉求（痛点、预算、时间、现有系统）：不计分，只用于排序建议")
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -121,7 +122,12 @@ class Question(ContentModel):
 
     @property
     def scored(self) -> bool:
-        return self.kind != "text"
+        return self.kind != "text" and not self.priority
+
+    @property
+    def ranked(self) -> bool:
+        """A multi-choice answer whose order means something (tag ``ranked``: most important first)."""
+        return "ranked" in self.tags
 
 
 YES_NO = [Option(value="no", label="否", score=0), Option(value="yes", label="是", score=100)]  # worst -> best

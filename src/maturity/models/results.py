@@ -147,3 +147,6 @@ class NationalGrade(ResultModel):
     blockers: list[Blocker]
     pending: list[PendingItem] = Field(default_factory=list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）")
     note: str = ""
+    borderline: bool = Field(False, description="处于临界：得分距某一等级分数线不足 2 分，或达标场景数距门槛只差一个")
+    deciding: list[str] = Field(default_factory=list, description="临界时决定等级的因素（给企业看的句子）")
+    grade_source: str = Field("", description="等级名称与分数线、场景门槛的出处说明")

@@ -17,7 +17,7 @@ from maturity.models.evaluation import Evaluation, PeerStanding
 from maturity.models.results import Assessment, DimensionResult, NationalGrade, QuestionResult
 from maturity.report import charts
 from maturity.report.dossier import CrosswalkRow, GateView, crosswalk_rows, gate_views
-from maturity.report.words import Plain, plain_for, same_region, where_to_ask
+from maturity.report.words import Plain, amounts_region, plain_for, same_region, where_to_ask
 
 if TYPE_CHECKING:
     from maturity.engine.scoring import Scheme
@@ -336,7 +336,7 @@ def _policy_views(plan: Plan, enterprise_region: str) -> list[PolicyView]:
         region = zh(p.region)
         note = ""
         if local is False:
-            example = zh(p.region.split("（")[0]) or region
+            example = zh(amounts_region(p.region)) or region
             note = (f"以上额度是{example}的示例，{zh(enterprise_region)}的政策和标准可能不同：请向{ask}咨询"
                     "本地是否有同类支持、额度和申报时间。")
         views.append(PolicyView(name=zh(p.name), summary=zh(p.summary), amount=zh(p.amount),

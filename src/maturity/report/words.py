@@ -38,6 +38,8 @@ GLOSSARY: dict[str, str] = {
     "IT": "信息技术",
     "KPI": "关键绩效指标（衡量成效的数字，如合格率、交期）",
     "MES": "制造执行系统（车间派工、报工、进度和质量记录的软件）",
+    "LIMS": "实验室信息管理系统（化验检测数据按批次记录、审核和出报告的软件）",
+    "OA": "办公自动化系统（审批、通知、文件流转等线上办公软件）",
     "MRP": "物料需求计划（按订单和物料清单自动算出要采购多少料）",
     "OEE": "设备综合效率（设备实际产出占理论产能的比例）",
     "PDA": "手持数据终端（能扫码的手持机）",
@@ -138,9 +140,18 @@ def region_parts(region: str) -> tuple[str, str]:
     return (prov.group(1) if prov else "", city.group(1) if city else "")
 
 
+def amounts_region(policy_region: str) -> str:
+    """The place a policy's figures come from: "全国试点城市（额度示例为广东省中山市，…）" -> "广东省中山市";
+    "" for a national policy."""
+    m = re.search(r"示例为([^，,；;）)]+)", policy_region or "")
+    if m:
+        return m.group(1).strip()
+    return "" if (policy_region or "").startswith("全国") else (policy_region or "")
+
+
 def same_region(policy_region: str, enterprise_region: str) -> bool | None:
-    """None for a national policy (no region); else whether the enterprise lies in the policy's region."""
-    prov, city = region_parts(policy_region)
+    """None for a national policy (no region); else whether the enterprise lies in the region its figures are for."""
+    prov, city = region_parts(amounts_region(policy_region))
     if not prov and not city:
         return None
     ent = enterprise_region or ""
