@@ -263,6 +263,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
 
     from maturity import pipeline
     from maturity.cli import views
+    from maturity.cli.cjkwrap import prose
 
     ev = pipeline.evaluate_file(answers_path)
     views.warn_incomplete(ev.warnings)
@@ -278,7 +279,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
     out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
-    out.print(Text(ev.assessment.scheme_note, style="dim"))
+    out.print(prose(ev.assessment.scheme_note, style="dim"))
     out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))

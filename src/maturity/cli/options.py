@@ -12,5 +12,5 @@ class Format(str, Enum):
     json = "json"
 
 
-ANSWERS_ARG = typer.Argument(..., help="答卷文件（YAML 或 JSON），例如 examples/furniture-example.yaml。",
-                             show_default=False)
+ANSWERS_ARG = typer.Argument(..., help="答卷文件（YAML 或 JSON）；没有答卷时可用 maturity examples 复制示例答卷。",
+                             show_default=False, metavar="答卷文件")

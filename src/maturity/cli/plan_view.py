@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from maturity.cli.cjkwrap import prose
 from maturity.cli.console import out
 
 if TYPE_CHECKING:
@@ -47,11 +48,12 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
         table.add_column("推荐理由", ratio=4, overflow="fold")
         for h in p.horizons:
             for it in h.items:
-                table.add_row(h.name, f"{it.title}（{it.dimension_name} → {it.lifts_to.label}）",
-                              _range(it.cost.min, it.cost.max), it.because)
+                table.add_row(h.name, prose(f"{it.title}（{it.dimension_name} → {it.lifts_to.label}）"),
+                              _range(it.cost.min, it.cost.max), prose(it.because))
         if p.items:
             out.print(table)
-        out.print(Text(f"完整路线图（阶段安排、KPI、政策支持、未纳入项）：maturity plan {answers_path}。{p.note}", style="dim"))
+        out.print(prose(f"完整路线图（阶段安排、KPI、政策支持、未纳入项）：maturity plan {answers_path}。{p.note}",
+                        style="dim"))
         return
 
     for h in p.horizons:
@@ -75,7 +77,7 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
             cost = f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
             cost += f"\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
             kpis = "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)
-            table.add_row(name, it.changes, cost, kpis, it.because)
+            table.add_row(name, prose(it.changes), cost, prose(kpis), prose(it.because))
         if not h.items:
             table.add_row("（本阶段无新增方案）", "", "", "", "")
         out.print(table)
@@ -86,7 +88,7 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
         table.add_column("原因", no_wrap=True)
         table.add_column("说明", ratio=4, overflow="fold")
         for lo in p.left_out:
-            table.add_row(f"{lo.title}（{lo.id}）", _KIND.get(lo.kind, lo.kind), lo.reason)
+            table.add_row(prose(f"{lo.title}（{lo.id}）"), _KIND.get(lo.kind, lo.kind), prose(lo.reason))
         out.print(table)
     if p.policies:
         table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
@@ -101,7 +103,7 @@ def show_plan(p: Plan, brief: bool = False, answers_path: str = "答卷文件") 
             if pol.eligibility:
                 detail += f"；条件：{pol.eligibility}"
             name = pol.name + (f"（{pol.region}）" if pol.region else "")
-            table.add_row(pol.id, name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
+            table.add_row(pol.id, name, _POLICY_KIND.get(pol.kind, pol.kind), prose(detail))
         out.print(table)
-    out.print(Text(p.note, style="dim"))
-    out.print(Text(p.method, style="dim"))
+    out.print(prose(p.note, style="dim"))
+    out.print(prose(p.method, style="dim"))

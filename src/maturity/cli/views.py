@@ -6,6 +6,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from maturity.cli.cjkwrap import prose
 from maturity.cli.console import err, out
 from maturity.cli.plan_view import show_plan
 from maturity.errors import Issue
@@ -139,7 +140,7 @@ def show_summary(ev: Evaluation) -> None:
         out.print(grade_panel(ev.grade, brief=True, answers_path=path))
     if ev.plan is not None:
         show_plan(ev.plan, brief=True, answers_path=path)
-    out.print(Text(disclaimer(result), style="dim"))
+    out.print(prose(disclaimer(result), style="dim"))
 
 
 def show_explain(result: Assessment) -> None:
@@ -182,4 +183,4 @@ def show_explain(result: Assessment) -> None:
     panel = blockers_panel(result)
     if panel:
         out.print(panel)
-    out.print(Text(disclaimer(result), style="dim"))
+    out.print(prose(disclaimer(result), style="dim"))
