@@ -239,3 +239,19 @@ def test_review_from_the_finish_screen_then_finish(cli, q, tmp_path):
     assert "最重要的三项下一步" in res.output
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
     assert not store.sidecar_path(out).exists()
+
+
+def test_quit_prints_a_resume_command_with_every_option_given(cli, q, tmp_path):
+    """Issue 19 item 6: the printed command keeps --pdf, --lang, --force (shell-quoted)."""
+    import shlex
+
+    out = tmp_path / "my answers.yaml"
+    pdf = tmp_path / "报告 1.pdf"
+    lines, _, _ = walk(q)
+    res = run(cli, "-o", out, "--pdf", pdf, "--lang", "en", "--force", lines=profile_lines(q) + [lines[0], "q"])
+    assert res.exit_code == 0, res.output
+    command = re.search(r"Continue with: (maturity assess .+)", res.output)[1]
+    words = shlex.split(command)
+    assert words[2:4] == ["--resume", str(out)]
+    assert words[words.index("--pdf") + 1] == str(pdf)
+    assert words[words.index("--lang") + 1] == "en" and "--force" in words

@@ -33,19 +33,20 @@ class _Quit(Exception):
 class Terminal:
     """Line-based prompts; EOF and Ctrl-C propagate to the caller, who has already saved."""
 
-    def __init__(self, msg: Any) -> None:
+    def __init__(self, msg: Any, resume_command: Any = None) -> None:
         # No readline on purpose: under a non-UTF-8 locale it mangles Chinese prompts and echo;
         # the terminal's own line editing (backspace, IUTF8) is enough for one answer per line.
         self.msg = msg
+        self.resume_command = resume_command or (lambda path: f"maturity assess --resume {path}")
 
     def ask(self, prompt: str) -> str:
         out.file.flush()
         return input(prompt)
 
-    def say(self, text: Any = "", style: str = "") -> None:
+    def say(self, text: Any = "", style: str = "", *, soft_wrap: bool = False) -> None:
         from rich.text import Text
 
-        out.print(text if not isinstance(text, str) else Text(text, style=style))
+        out.print(text if not isinstance(text, str) else Text(text, style=style), soft_wrap=soft_wrap)
 
     def problem(self, text: str) -> None:
         from rich.text import Text
@@ -117,7 +118,7 @@ class Terminal:
         from rich.text import Text
 
         q = s.question(qid)
-        out.print(Text(self.msg("help", path=path), style="cyan"))
+        out.print(Text(self.msg("help", command=self.resume_command(path)), style="cyan"))
         sources = {x.id: x.title for x in s.questionnaire.sources}
         basis = f" · {q.basis}" if q.basis else ""
         out.print(Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim"))
@@ -327,7 +328,10 @@ def assess(
 
         raise OutputExistsError(pdf)  # say so now, not after twenty minutes of answers
 
-    ui = Terminal(msg)
+    def resume_command(at: Path) -> str:
+        return _resume_command(at, pdf=pdf, lang=lang.value, force=force, interactive=interactive)
+
+    ui = Terminal(msg, resume_command)
     path: Path | None = None
     session = None
     try:
@@ -360,14 +364,14 @@ def assess(
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator
 
-        finished = Navigator(ui, session, path).run(session.resume_at())
+        finished = Navigator(ui, session, path, resume_command(path)).run(session.resume_at())
     except _Quit:
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        _stopped(msg, "interrupted", session, path)
+        _stopped(msg, "interrupted", session, path, resume_command)
         raise typer.Exit(130) from None
     except EOFError:
-        _stopped(msg, "eof", session, path)
+        _stopped(msg, "eof", session, path, resume_command)
         raise typer.Exit(0 if session is not None else 1) from None
     if not finished:
         return
@@ -383,11 +387,28 @@ def assess(
     show_end(msg, path, pdf, force)
 
 
-def _stopped(msg: Any, key: str, session: Any, path: Path | None) -> None:
+def _resume_command(path: Path, *, pdf: Path | None, lang: str, force: bool, interactive: bool) -> str:
+    """The command that continues this interview with every option given now (so a resumed run still writes
+    the PDF asked for), shell-quoted so it can be pasted as printed."""
+    import shlex
+
+    words = ["maturity", "assess", "--resume", str(path)]
+    if pdf is not None:
+        words += ["--pdf", str(pdf)]
+    if lang != "zh":
+        words += ["--lang", lang]
+    if force:
+        words.append("--force")
+    if interactive:
+        words.append("--interactive")
+    return shlex.join(words)
+
+
+def _stopped(msg: Any, key: str, session: Any, path: Path | None, resume_command: Any) -> None:
     out.print()
     if session is None or path is None:
         return  # nothing typed that could be kept yet (still choosing the questionnaire or profile)
     from maturity.interview import store
 
     store.save_state(session, path)
-    out.print(msg(key, path=path))
+    out.print(msg(key, path=path, command=resume_command(path)), soft_wrap=True)

@@ -50,7 +50,7 @@ _ZH: dict[str, str] = {
         "  s         跳过本题，稍后再答（完成前会提醒）\n"
         "  r         回顾全部答案，可跳到任一题修改\n"
         "  f         结束答题并查看结果\n"
-        "  q         保存并退出，以后用 maturity assess --resume {path} 继续\n"
+        "  q         保存并退出，以后用 {command} 继续\n"
         "每答一题都会立即保存，断电或关闭窗口最多丢失当前这一题。"
     ),
     "source_line": "出处：{source}{basis}",
@@ -77,9 +77,9 @@ _ZH: dict[str, str] = {
     "done_prompt": "回车 = 完成并查看结果，r = 回顾修改，b = 返回上一题：",
     "finish_keys_pending": "请直接回车补答，或输入 f（完成）、r（回顾）。",
     "finish_keys_done": "请直接回车完成，或输入 r（回顾）、b（上一题）。",
-    "quit_saved": "已保存并退出：{path}\n继续答题：maturity assess --resume {path}",
-    "interrupted": "已中断，答卷已保存：{path}\n继续答题：maturity assess --resume {path}",
-    "eof": "输入已结束，答卷已保存：{path}\n继续答题：maturity assess --resume {path}",
+    "quit_saved": "已保存并退出：{path}\n继续答题：{command}",
+    "interrupted": "已中断，答卷已保存：{path}\n继续答题：{command}",
+    "eof": "输入已结束，答卷已保存：{path}\n继续答题：{command}",
     "resuming": "继续答题：计分题已答 {answered}/{total}。",
     "finished": "答题完成。",
     # end
@@ -137,7 +137,7 @@ _EN: dict[str, str] = {
         "  s         skip for now (you are reminded before finishing)\n"
         "  r         review all answers and jump to any question\n"
         "  f         finish and see the result\n"
-        "  q         save and quit; continue later with maturity assess --resume {path}\n"
+        "  q         save and quit; continue later with {command}\n"
         "Every answer is saved at once; a crash or closed window loses at most the question on screen."
     ),
     "source_line": "Source: {source}{basis}",
@@ -163,9 +163,9 @@ _EN: dict[str, str] = {
     "done_prompt": "Enter = finish and see the result, r = review, b = previous question: ",
     "finish_keys_pending": "Press Enter to answer them, or type f (finish) or r (review).",
     "finish_keys_done": "Press Enter to finish, or type r (review) or b (back).",
-    "quit_saved": "Saved; exiting: {path}\nContinue with: maturity assess --resume {path}",
-    "interrupted": "Interrupted; answers saved: {path}\nContinue with: maturity assess --resume {path}",
-    "eof": "End of input; answers saved: {path}\nContinue with: maturity assess --resume {path}",
+    "quit_saved": "Saved; exiting: {path}\nContinue with: {command}",
+    "interrupted": "Interrupted; answers saved: {path}\nContinue with: {command}",
+    "eof": "End of input; answers saved: {path}\nContinue with: {command}",
     "resuming": "Resuming: {answered}/{total} scored questions answered.",
     "finished": "All done.",
     "answers_written": "Answers file: {path}",

@@ -20,7 +20,7 @@ class Prompter(Protocol):
 
     def ask(self, prompt: str) -> str: ...
 
-    def say(self, text: str = "", style: str = "") -> None: ...
+    def say(self, text: str = "", style: str = "", *, soft_wrap: bool = False) -> None: ...
 
     def problem(self, text: str) -> None: ...
 
@@ -37,11 +37,12 @@ class Prompter(Protocol):
 class Navigator:
     """Drives one Session through a Prompter, saving after every step."""
 
-    def __init__(self, ui: Prompter, session: Session, path: Path) -> None:
+    def __init__(self, ui: Prompter, session: Session, path: Path, resume_command: str | None = None) -> None:
         self.ui = ui
         self.msg = ui.msg
         self.s = session
         self.path = path
+        self.resume_command = resume_command or f"maturity assess --resume {path}"
 
     def save(self, answers: bool = True) -> None:
         if answers:
@@ -68,7 +69,8 @@ class Navigator:
             else:
                 action = self.ask_question(current, back_to_review)
                 if action == "quit":
-                    self.ui.say(self.msg("quit_saved", path=self.path), style="green")
+                    self.ui.say(self.msg("quit_saved", path=self.path, command=self.resume_command), style="green",
+                                soft_wrap=True)  # a command to copy: never broken across lines
                     return False
                 if action == "back":
                     prev = self.s.previous(current)
