@@ -129,7 +129,7 @@ def test_quit_then_resume_continues_where_it_stopped(cli, q, tmp_path):
     assert list(store.read(out).answers) == asked[:5]
     res2 = cli("assess", "--interactive", "--resume", out, input="\n".join(lines[5:] + [""]) + "\n")
     assert res2.exit_code == 0, res2.output
-    assert "继续答题：计分题已答 5/" in res2.output
+    assert "继续答题：已答 5/" in res2.output
     assert shown_ids(res2.output)[0] == asked[5]
     assert list(store.read(out).answers) == asked
 
@@ -220,7 +220,7 @@ def test_review_lists_answers_and_jumps_back(cli, q, tmp_path):
     # answer 3, review, jump to #1, change it, back in review press Enter -> continue at question 4
     res = run(cli, "-o", out, lines=profile_lines(q) + lines[:3] + ["r", "1", other, "", "q"])
     assert res.exit_code == 0, res.output
-    assert "答案回顾（计分题已答 3/" in res.output
+    assert "答案回顾（已答 3/" in res.output
     assert shown_ids(res.output) == [*asked[:4], asked[0], asked[3]]
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
 
@@ -255,3 +255,43 @@ def test_quit_prints_a_resume_command_with_every_option_given(cli, q, tmp_path):
     assert words[2:4] == ["--resume", str(out)]
     assert words[words.index("--pdf") + 1] == str(pdf)
     assert words[words.index("--lang") + 1] == "en" and "--force" in words
+
+
+def test_one_question_count_everywhere(cli, q, tmp_path):
+    """Issue 19 item 7: the progress line, the review, the finish line and the resume line all count the same
+    thing, the questions on this enterprise's path; when a follow-up appears the screen says so."""
+    out = tmp_path / "a.yaml"
+    lines, asked, final = walk(q)
+    res = run(cli, "-o", out, lines=profile_lines(q) + lines[:5] + ["r", "", "q"])
+    totals = {int(t) for t in re.findall(r"第 \d+/(\d+) 题", res.output)}
+    review = re.search(r"答案回顾（已答 (\d+)/(\d+) 题）", res.output)
+    assert review and int(review[1]) == 5 and len(totals) == 1 and int(review[2]) in totals
+    res2 = cli("assess", "--interactive", "--resume", out, input="\n".join(lines[5:]) + "\n\n")
+    assert res2.exit_code == 0, res2.output
+    resumed = re.search(r"继续答题：已答 5/(\d+) 题", res2.output)
+    n = len(final.order())
+    assert resumed and int(resumed[1]) in totals
+    shown = [int(t) for t in re.findall(r"第 \d+/(\d+) 题", res2.output)]
+    assert shown[-1] == n and f"全部 {n} 道题已答完" in res2.output or f"共 {n} 道题" in res2.output
+    if max(totals | set(shown)) != min(totals | set(shown)):  # the path grew: each change is announced
+        assert "道追问" in res2.output
+    assert "计分题" not in res.output + res2.output
+
+
+def test_menu_counts_all_questions_and_says_only_applicable_ones_are_asked(cli):
+    res = cli("assess", "--interactive", input="\n")
+    for b in api.list_bundled():
+        count = len(api.bundled_questionnaire(b.id).questions)
+        assert f"{b.id}，共{count}道题，只问适用于本企业的题目" in re.sub(r"\s", "", res.output)
+
+
+def test_answered_column_does_not_count_follow_ups_never_asked(cli, example_copy):
+    loaded = api.load_answers(example_copy)
+    result = api.assess(loaded)
+    hidden = [x for x in result.questions if x.status == "hidden"]
+    assert hidden, "the example leaves at least one follow-up hidden"
+    for d in result.dimensions:
+        on_path = [x for x in result.questions if x.dimension == d.id and x.status not in ("hidden", "not_applicable")
+                   and loaded.scheme.questionnaire.question_map[x.id].scored]
+        assert d.total == len(on_path)
+    assert sum(d.total for d in result.dimensions) == result.applicable

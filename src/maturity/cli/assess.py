@@ -46,12 +46,18 @@ class Terminal:
     def say(self, text: Any = "", style: str = "", *, soft_wrap: bool = False) -> None:
         from rich.text import Text
 
-        out.print(text if not isinstance(text, str) else Text(text, style=style), soft_wrap=soft_wrap)
+        from maturity.cli.cjkwrap import prose
+
+        if isinstance(text, str):
+            text = Text(text, style=style) if soft_wrap else prose(text, style)
+        out.print(text, soft_wrap=soft_wrap)
 
     def problem(self, text: str) -> None:
         from rich.text import Text
 
-        out.print(Text("✗ " + text, style="red"))
+        from maturity.cli.cjkwrap import prose
+
+        out.print(prose("✗ " + text, style="red"))
 
     def choose(self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False) -> int | None:
         """A number 1..count (None when empty input is allowed and given; then `q`/`b` mean the same:
@@ -76,6 +82,8 @@ class Terminal:
         from rich.rule import Rule
         from rich.text import Text
 
+        from maturity.cli.cjkwrap import prose
+
         msg, q = self.msg, s.question(qid)
         order = s.order()
         dim = s.questionnaire.dimension_map[q.dimension].name
@@ -87,7 +95,7 @@ class Terminal:
         title.append(f"  [{q.id}]", style="dim")
         out.print(title)
         if q.help:
-            out.print(Text(q.help.strip(), style="dim"))
+            out.print(prose(q.help.strip(), style="dim"))
         if q.kind in ("single", "multi", "yesno"):
             for i, o in enumerate(s.questionnaire.options_of(q), 1):
                 line = Text(f"  {i}. ", style="cyan")
@@ -159,7 +167,8 @@ def _choose_questionnaire(ui: Terminal) -> str:
     if len(bundled) == 1:
         return bundled[0].id
     for n, b in enumerate(bundled, 1):
-        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=b.questions))
+        count = len(api.bundled_questionnaire(b.id).questions)
+        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=count))
     n = ui.choose(ui.msg("choose_questionnaire", default=default), len(bundled), default=default)
     assert n is not None
     return bundled[n - 1].id

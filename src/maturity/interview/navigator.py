@@ -135,12 +135,17 @@ class Navigator:
                 ui.say(msg("na_saved", justification=why), style="green")
                 return "next"
             if kind == "answer":
+                before = len(s.order())
                 try:
                     s.answer(qid, action.value)
                 except AnswerProblem as e:
                     ui.problem(str(e))
                     continue
                 self.save()
+                change = len(s.order()) - before
+                if change:  # a follow-up appeared or went away: say why the total moved
+                    ui.say(msg("path_grew" if change > 0 else "path_shrank", n=abs(change),
+                               total=before + change), style="dim")
                 return "next"
             if kind == "skip":
                 s.skip(qid)
@@ -189,7 +194,9 @@ class Navigator:
                     return "done"
             else:
                 _, total = s.progress()
-                ui.say(msg("all_done", total=total), style="green")
+                left = s.optional_open()
+                ui.say(msg("all_done_optional", total=total, n=left) if left else msg("all_done", total=total),
+                       style="green")
                 raw = ui.ask(msg("done_prompt")).strip().lower()
                 if raw == "":
                     return "done"
