@@ -93,7 +93,7 @@ def test_invalid_input_is_explained_and_asked_again(cli, q, tmp_path):
 def test_profile_checks_credit_code_and_choices(cli, q, tmp_path):
     out = tmp_path / "a.yaml"
     p = profile_lines(q)
-    script = ["", p[0], "0", "99", p[1], p[2], p[3], "91350100M000100Y4X", "91350100M000100Y43", "q"]
+    script = ["", p[0], "0", "99", p[1], p[2], p[3], "91350100M000100Y4X", "91350100M000100Y43", "", "", "q"]
     res = run(cli, "-o", out, lines=script)
     assert res.exit_code == 0, res.output
     assert "企业名称不能为空" in res.output
@@ -295,3 +295,45 @@ def test_answered_column_does_not_count_follow_ups_never_asked(cli, example_copy
                    and loaded.scheme.questionnaire.question_map[x.id].scored]
         assert d.total == len(on_path)
     assert sum(d.total for d in result.dimensions) == result.applicable
+
+
+@pytest.mark.parametrize(("typed", "band", "shown"), [
+    ("30人", "small", "从业人员 30 人"), ("30", "small", "从业人员 30 人"), ("营收1500万", "small", "营业收入 1500 万元"),
+    ("15人", "micro", "从业人员 15 人"), ("500人 营收3亿", "medium", "营业收入 30000 万元"),
+])
+def test_size_from_staff_or_revenue_with_a_confirmation(cli, q, tmp_path, typed, band, shown):
+    """Issue 19 item 8: "30人" or revenue is understood, mapped to a band of the national standard, confirmed."""
+    out = tmp_path / "a.yaml"
+    p = profile_lines(q)
+    res = run(cli, "-o", out, lines=[p[0], p[1], typed, "", p[3], "", "王经理 13800000000", "李专员", "q"])
+    assert res.exit_code == 0, res.output
+    assert "请输入 1–" not in res.output
+    names = {b.id: b.name for b in q.size_bands}
+    assert shown in res.output and f"属于{names[band]}企业" in res.output and "中小企业划型标准规定" in res.output
+    ent = store.read(out).enterprise
+    assert ent.size == band
+    assert ent.contact == "王经理 13800000000" and ent.assessor == "李专员"
+
+
+def test_size_bands_are_defined_on_screen(cli, q, tmp_path):
+    res = run(cli, "-o", tmp_path / "a.yaml", lines=profile_lines(q) + ["q"])
+    flat = re.sub(r"\s", "", res.output)
+    for b in q.size_bands:
+        assert re.sub(r"\s", "", f"{b.name}（{b.description}）") in flat
+    assert "评估人" in res.output and "联系人" in res.output
+
+
+def test_implausible_number_asks_and_never_blocks(cli, q, tmp_path):
+    """Issue 19 item 8: MG-04 (digital spend as % of revenue) = 20% asks for a check; n re-asks, y keeps it."""
+    out = tmp_path / "a.yaml"
+    lines, asked, _ = walk(q)
+    k = asked.index("MG-04")
+    limit = q.question_map["MG-04"].plausible_max
+    assert limit is not None
+    script = profile_lines(q) + lines[:k] + ["20", "n", "20", "y", "q"]
+    res = run(cli, "-o", out, lines=script)
+    assert res.exit_code == 0, res.output
+    assert res.output.count("明显高于大多数企业") == 2 and f"通常不超过 {limit:g}%" in res.output
+    assert store.read(out).answers["MG-04"].value == 20
+    res2 = run(cli, "-o", tmp_path / "b.yaml", lines=profile_lines(q) + lines[:k] + [f"{limit:g}", "q"])
+    assert "明显高于大多数企业" not in res2.output

@@ -18,7 +18,7 @@ def questionnaire(qid: str = "light-industry"):
 def profile_lines(q, name: str = PROFILE["name"], credit: str = "") -> list[str]:
     sub = [s.id for s in q.sub_sectors].index(PROFILE["sub_sector"]) + 1
     size = [s.id for s in q.size_bands].index(PROFILE["size"]) + 1
-    return [name, str(sub), str(size), PROFILE["region"], credit]
+    return [name, str(sub), str(size), PROFILE["region"], credit, "", ""]  # contact, assessor: skipped
 
 
 def typed_answer(q, x, n: int) -> str:

@@ -203,11 +203,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     assert n is not None
     sub = subs[n - 1]
     ui.say(msg("industry_is", itype=msg.industry(sub.industry_type)), style="dim")
-    size = None
-    if questionnaire.size_bands:
-        ui.say(_numbered([s.name for s in questionnaire.size_bands]))
-        k = ui.choose(msg("ask_size"), len(questionnaire.size_bands), allow_empty=True)
-        size = questionnaire.size_bands[k - 1].id if k else None
+    size = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else None
     region = clean_text(ui.ask(msg("ask_region")))
     while True:
         code = unicodedata.normalize("NFKC", ui.ask(msg("ask_credit"))).strip().upper()
@@ -215,7 +211,36 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         if problem is None:
             break
         ui.problem(msg("credit_bad", problem=problem))
-    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None)
+    contact = clean_text(ui.ask(msg("ask_contact")))[:100]
+    assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
+    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None,
+                      contact=contact, assessor=assessor)
+
+
+def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
+    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why."""
+    from maturity.interview.size import SizeGuess, lower_if, parse_size
+
+    msg = ui.msg
+    ui.say(_numbered([f"{b.name}（{b.description}）" if b.description else b.name for b in bands]))
+    names = {b.id: b.name for b in bands}
+    while True:
+        raw = ui.ask(msg("ask_size"))
+        if not raw.strip() or raw.strip().lower() in ("q", "b"):
+            return None
+        got = parse_size(raw, len(bands))
+        if isinstance(got, int):
+            return bands[got - 1].id
+        if isinstance(got, SizeGuess) and got.band in names:
+            figures = "、".join(x for x in (
+                msg("size_staff", n=f"{got.staff:g}") if got.staff is not None else "",
+                msg("size_revenue", n=f"{got.revenue:g}") if got.revenue is not None else "") if x)
+            lower = lower_if(got)
+            ui.say(msg("size_is", figures=figures, band=names[got.band])
+                   + (msg("size_lower", condition=lower) if lower else ""), style="green")
+            k = ui.choose(msg("size_confirm"), len(bands), allow_empty=True)
+            return bands[k - 1].id if k else got.band
+        ui.problem(msg("size_unknown", hi=len(bands)))
 
 
 def _default_path(name: str, lang: str) -> Path:

@@ -135,6 +135,8 @@ class Navigator:
                 ui.say(msg("na_saved", justification=why), style="green")
                 return "next"
             if kind == "answer":
+                if not self.plausible(q, action.value):
+                    continue
                 before = len(s.order())
                 try:
                     s.answer(qid, action.value)
@@ -154,6 +156,15 @@ class Navigator:
             if kind == "keep":
                 return "next"
             return kind  # back, review, quit, finish
+
+    def plausible(self, q: object, value: object) -> bool:
+        """Ask (never block) when a number is above what is usual for the question; False = type it again."""
+        limit = getattr(q, "plausible_max", None)
+        if limit is None or not isinstance(value, int | float) or value <= limit:
+            return True
+        unit = getattr(q, "unit", "")
+        raw = self.ui.ask(self.msg("implausible", value=f"{value:g}{unit}", limit=f"{limit:g}{unit}"))
+        return raw.strip().lower() in self.msg.yes_words or raw.strip() == ""
 
     def ask_justification(self) -> str | None:
         from maturity.models.answers import clean_text
