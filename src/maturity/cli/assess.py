@@ -53,8 +53,6 @@ class Terminal:
         out.print(text, soft_wrap=soft_wrap)
 
     def problem(self, text: str) -> None:
-        from rich.text import Text
-
         from maturity.cli.cjkwrap import prose
 
         out.print(prose("✗ " + text, style="red"))
