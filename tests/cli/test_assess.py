@@ -338,3 +338,14 @@ def test_implausible_number_asks_and_never_blocks(cli, q, tmp_path):
     assert store.read(out).answers["MG-04"].value == 20
     res2 = run(cli, "-o", tmp_path / "b.yaml", lines=profile_lines(q) + lines[:k] + [f"{limit:g}", "q"])
     assert "明显高于大多数企业" not in res2.output
+
+
+def test_lang_en_says_what_it_covers_and_uses_ascii_brackets(cli, q, tmp_path):
+    """Issue 19 item 11: English covers the tool's own words; the screen says the questionnaire stays Chinese."""
+    lines, asked, _ = walk(q)
+    k = next(i for i, qid in enumerate(asked) if q.question_map[qid].kind == "number")
+    res = run(cli, "-o", tmp_path / "a.yaml", "--lang", "en", lines=profile_lines(q) + lines[:k] + ["q"])
+    assert "stay in Chinese" in res.output
+    hint = next(line for line in res.output.splitlines() if line.startswith("Enter a number"))
+    assert "（" not in hint and "）" not in hint and "(" in hint
+    assert "en只翻译本工具自己的提示" in re.sub(r"\s", "", cli("assess", "--help").stdout)

@@ -111,8 +111,9 @@ class Terminal:
         if q.kind == "number":
             lo = "" if q.min is None else f"{q.min:g}"
             hi = "" if q.max is None else f"{q.max:g}"
-            rng = f"（{lo}–{hi}{(' ' + q.unit) if q.unit else ''}）" if (lo or hi) else (
-                f"（{q.unit}）" if q.unit else "")
+            unit = (" " + q.unit) if q.unit else ""
+            rng = msg("number_range", range=f"{lo}–{hi}{unit}") if (lo or hi) else (
+                msg("number_range", range=q.unit) if q.unit else "")
             hint = msg("number_hint", range=rng)
         parts = [hint or ""]
         if current:
@@ -334,7 +335,8 @@ def assess(
                                  show_default=False),
     pdf: Path = typer.Option(None, "--pdf", help="同时生成 PDF 诊断报告到此路径。", show_default=False),
     force: bool = typer.Option(False, "--force", help="不询问，直接覆盖已有的答卷或报告文件。"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）；问卷内容始终为中文。"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）。en 只翻译本工具自己的提示、"
+                              "操作说明和错误信息；题目、选项、行业与企业规模名称等问卷内容以及结果页仍为中文。"),
     interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
@@ -364,6 +366,8 @@ def assess(
         return _resume_command(at, pdf=pdf, lang=lang.value, force=force, interactive=interactive)
 
     ui = Terminal(msg, resume_command)
+    if lang is not Lang.zh:
+        ui.say(msg("lang_scope"), style="yellow")
     path: Path | None = None
     session = None
     try:

@@ -51,6 +51,7 @@ def examples(
     """列出内置示例答卷，或复制一份到当前文件夹，用来试用 score、report 等命令。"""
     from rich.table import Table
 
+    from maturity.cli.cjkwrap import prose
     from maturity.errors import InputError
     from maturity.writing import atomic_write_bytes
 
@@ -59,7 +60,7 @@ def examples(
         table.add_column("名称", no_wrap=True)
         table.add_column("说明")
         for p in bundled_examples():
-            table.add_row(p.stem.removesuffix("-example"), description(p))
+            table.add_row(p.stem.removesuffix("-example"), prose(description(p)))
         out.print(table)
         first = bundled_examples()[0].stem.removesuffix("-example")
         out.print(f"复制一份到当前文件夹：maturity examples {first}；然后 maturity score {first}-example.yaml")

@@ -45,6 +45,8 @@ _ZH: dict[str, str] = {
     "multi_hint": "可多选，用逗号分隔，如 1,3,4",
     "single_hint": "输入选项编号",
     "number_hint": "输入数值{range}",
+    "number_range": "（{range}）",
+    "lang_scope": "",
     "text_hint": "输入文字（可留空）",
     "na_option": "n. 不适用",
     "keep_hint": "直接回车 = 保留当前答案",
@@ -144,6 +146,9 @@ _EN: dict[str, str] = {
     "multi_hint": "Several allowed, separated by commas, e.g. 1,3,4",
     "single_hint": "Enter the option number",
     "number_hint": "Enter a number{range}",
+    "number_range": " ({range})",
+    "lang_scope": ("Note: --lang en translates this tool's own prompts, help and errors. The questionnaire itself "
+                   "(questions, options, sub-sector and size names) and the result screen stay in Chinese."),
     "text_hint": "Enter text (may be empty)",
     "na_option": "n. Not applicable",
     "keep_hint": "Enter alone = keep the current answer",
