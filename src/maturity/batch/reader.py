@@ -33,8 +33,8 @@ from maturity.batch import xlsx_rows
 from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
-    MULTI_SEP,
     META_FORMAT,
+    MULTI_SEP,
     NA_LABEL,
     PROFILE,
     PROFILE_HEADERS,
