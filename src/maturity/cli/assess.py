@@ -306,10 +306,11 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool) -> Non
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
+    from rich.console import Group
+
     for i, step in enumerate(ev.next_steps, 1):
-        cell = Text(step.title, style="bold")
-        cell.append("\n" + (step.why if step.why.startswith("因为") else msg("why", reason=step.why)), style="dim")
-        grid.add_row(f"{i}.", cell)
+        why = step.why if step.why.startswith("因为") else msg("why", reason=step.why)
+        grid.add_row(f"{i}.", Group(Text(step.title, style="bold"), prose(why, style="dim")))
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
     out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
