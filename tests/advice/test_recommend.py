@@ -126,8 +126,13 @@ def test_budget_cap_trims_and_says_why(mini):
     check_invariants(scheme, catalog, a, plan)
     assert plan.total_cost_max <= 10
     kinds = {lo.id: lo.kind for lo in plan.left_out}
-    assert kinds["qc-vision"] == "budget" and "超出预算 10 万元" in next(
-        lo.reason for lo in plan.left_out if lo.id == "qc-vision")
+    assert kinds["qc-vision"] == "budget"
+    reason = next(lo.reason for lo in plan.left_out if lo.id == "qc-vision")
+    # The budget is named as the budget, never as the amount it is exceeded by (issue 19, item 10).
+    assert "超出预算 10 万元" not in reason
+    cost = next(s.cost.max for s in catalog.solutions if s.id == "qc-vision")
+    assert "预算 10 万元" in reason
+    assert f"参考费用上限还需 {cost:g} 万元" in reason or f"本方案参考费用上限 {cost:g} 万元，剩余预算不够" in reason
     assert kinds.get("iot") in ("budget", "prerequisite")
     assert plan.budget == 10
 

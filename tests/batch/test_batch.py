@@ -568,3 +568,35 @@ def test_a_ledger_line_cut_by_an_interruption_is_dropped(tmp_path, q):
     lines = ledger.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 6 and all(json.loads(line)["record"]["name"] for line in lines)
     check_no_answer_lost(q, rows, out)
+
+
+def test_every_problem_of_a_row_at_once_and_option_texts_suggested(tmp_path, q, cli):
+    """Issue 19 item 5: four mistakes in one row are listed together, the credit code included, and a wrong
+    option is answered with the option texts the template's dropdown offers, not internal codes."""
+    rows = rows_for(q, 3, seed=11)
+    cols = {(c.kind, c.key): c.header for c in sheet.template_columns(q)}
+    plain = [x for x in q.questions if x.applies_to is None and x.show_if is None and x.required and x.scored]
+    single = next(x for x in plain if x.kind == "single")
+    number = next(x for x in plain if x.kind == "number" and x.max is not None)
+    missing = next(x for x in plain if x.id not in (single.id, number.id) and x.kind == "single")
+    credit_header = next(c.header for c in sheet.template_columns(q) if c.key == "credit_code")
+    row = rows[1]
+    label = q.options_of(single)[1].label
+    row.cells[cols[("question", single.id)]] = label[:-2] + "某某"  # a near miss of a real option
+    row.cells[cols[("question", number.id)]] = number.max + 50
+    row.cells[cols[("question", missing.id)]] = None
+    row.cells[credit_header] = "91350100M000100Y4X"  # wrong check digit
+    filled = tmp_path / "filled.xlsx"
+    synth.fill_xlsx(sheet.xlsx_template(q), rows, str(filled))
+    res = cli("batch", filled, "-o", tmp_path / "out", "--jobs", "1", "--no-recommend")
+    assert res.exit_code == 4, res.output
+    rejected = [r for r in summary_rows(tmp_path / "out", "未通过") if r["行号"] == 3]
+    reasons = {r["表头"]: r["原因"] for r in rejected}
+    assert len(rejected) == 4, reasons
+    assert "校验位" in reasons[credit_header]
+    assert "应不大于" in reasons[cols[("question", number.id)]]
+    assert f"必答题 {missing.id} 未作答" in reasons[cols[("question", missing.id)]]
+    option_reason = reasons[cols[("question", single.id)]]
+    assert f"您要填的是不是“{label}”" in option_reason
+    assert all(f"“{o.label}”" in option_reason for o in q.options_of(single))
+    assert not any(f"{o.value}（{o.label}）" in option_reason for o in q.options_of(single))

@@ -93,7 +93,7 @@ def test_invalid_input_is_explained_and_asked_again(cli, q, tmp_path):
 def test_profile_checks_credit_code_and_choices(cli, q, tmp_path):
     out = tmp_path / "a.yaml"
     p = profile_lines(q)
-    script = ["", p[0], "0", "99", p[1], p[2], p[3], "91350100M000100Y4X", "91350100M000100Y43", "q"]
+    script = ["", p[0], "0", "99", p[1], p[2], p[3], "91350100M000100Y4X", "91350100M000100Y43", "", "", "q"]
     res = run(cli, "-o", out, lines=script)
     assert res.exit_code == 0, res.output
     assert "企业名称不能为空" in res.output
@@ -129,7 +129,7 @@ def test_quit_then_resume_continues_where_it_stopped(cli, q, tmp_path):
     assert list(store.read(out).answers) == asked[:5]
     res2 = cli("assess", "--interactive", "--resume", out, input="\n".join(lines[5:] + [""]) + "\n")
     assert res2.exit_code == 0, res2.output
-    assert "继续答题：计分题已答 5/" in res2.output
+    assert "继续答题：已答 5/" in res2.output
     assert shown_ids(res2.output)[0] == asked[5]
     assert list(store.read(out).answers) == asked
 
@@ -220,7 +220,7 @@ def test_review_lists_answers_and_jumps_back(cli, q, tmp_path):
     # answer 3, review, jump to #1, change it, back in review press Enter -> continue at question 4
     res = run(cli, "-o", out, lines=profile_lines(q) + lines[:3] + ["r", "1", other, "", "q"])
     assert res.exit_code == 0, res.output
-    assert "答案回顾（计分题已答 3/" in res.output
+    assert "答案回顾（已答 3/" in res.output
     assert shown_ids(res.output) == [*asked[:4], asked[0], asked[3]]
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
 
@@ -239,3 +239,113 @@ def test_review_from_the_finish_screen_then_finish(cli, q, tmp_path):
     assert "最重要的三项下一步" in res.output
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
     assert not store.sidecar_path(out).exists()
+
+
+def test_quit_prints_a_resume_command_with_every_option_given(cli, q, tmp_path):
+    """Issue 19 item 6: the printed command keeps --pdf, --lang, --force (shell-quoted)."""
+    import shlex
+
+    out = tmp_path / "my answers.yaml"
+    pdf = tmp_path / "报告 1.pdf"
+    lines, _, _ = walk(q)
+    res = run(cli, "-o", out, "--pdf", pdf, "--lang", "en", "--force", lines=profile_lines(q) + [lines[0], "q"])
+    assert res.exit_code == 0, res.output
+    command = re.search(r"Continue with: (maturity assess .+)", res.output)[1]
+    words = shlex.split(command)
+    assert words[2:4] == ["--resume", str(out)]
+    assert words[words.index("--pdf") + 1] == str(pdf)
+    assert words[words.index("--lang") + 1] == "en" and "--force" in words
+
+
+def test_one_question_count_everywhere(cli, q, tmp_path):
+    """Issue 19 item 7: the progress line, the review, the finish line and the resume line all count the same
+    thing, the questions on this enterprise's path; when a follow-up appears the screen says so."""
+    out = tmp_path / "a.yaml"
+    lines, _, final = walk(q)
+    res = run(cli, "-o", out, lines=profile_lines(q) + lines[:5] + ["r", "", "q"])
+    totals = {int(t) for t in re.findall(r"第 \d+/(\d+) 题", res.output)}
+    review = re.search(r"答案回顾（已答 (\d+)/(\d+) 题）", res.output)
+    assert review and int(review[1]) == 5 and len(totals) == 1 and int(review[2]) in totals
+    res2 = cli("assess", "--interactive", "--resume", out, input="\n".join(lines[5:]) + "\n\n")
+    assert res2.exit_code == 0, res2.output
+    resumed = re.search(r"继续答题：已答 5/(\d+) 题", res2.output)
+    n = len(final.order())
+    assert resumed and int(resumed[1]) in totals
+    shown = [int(t) for t in re.findall(r"第 \d+/(\d+) 题", res2.output)]
+    assert shown[-1] == n
+    assert f"全部 {n} 道题已答完" in res2.output or f"共 {n} 道题" in res2.output
+    if max(totals | set(shown)) != min(totals | set(shown)):  # the path grew: each change is announced
+        assert "道追问" in res2.output
+    assert "计分题" not in res.output + res2.output
+
+
+def test_menu_counts_all_questions_and_says_only_applicable_ones_are_asked(cli):
+    res = cli("assess", "--interactive", input="\n")
+    for b in api.list_bundled():
+        count = len(api.bundled_questionnaire(b.id).questions)
+        assert f"{b.id}，共{count}道题，只问适用于本企业的题目" in re.sub(r"\s", "", res.output)
+
+
+def test_answered_column_does_not_count_follow_ups_never_asked(cli, example_copy):
+    loaded = api.load_answers(example_copy)
+    result = api.assess(loaded)
+    hidden = [x for x in result.questions if x.status == "hidden"]
+    assert hidden, "the example leaves at least one follow-up hidden"
+    for d in result.dimensions:
+        on_path = [x for x in result.questions if x.dimension == d.id and x.status not in ("hidden", "not_applicable")
+                   and loaded.scheme.questionnaire.question_map[x.id].scored]
+        assert d.total == len(on_path)
+    assert sum(d.total for d in result.dimensions) == result.applicable
+
+
+@pytest.mark.parametrize(("typed", "band", "shown"), [
+    ("30人", "small", "从业人员 30 人"), ("30", "small", "从业人员 30 人"), ("营收1500万", "small", "营业收入 1500 万元"),
+    ("15人", "micro", "从业人员 15 人"), ("500人 营收3亿", "medium", "营业收入 30000 万元"),
+])
+def test_size_from_staff_or_revenue_with_a_confirmation(cli, q, tmp_path, typed, band, shown):
+    """Issue 19 item 8: "30人" or revenue is understood, mapped to a band of the national standard, confirmed."""
+    out = tmp_path / "a.yaml"
+    p = profile_lines(q)
+    res = run(cli, "-o", out, lines=[p[0], p[1], typed, "", p[3], "", "王经理 13800000000", "李专员", "q"])
+    assert res.exit_code == 0, res.output
+    assert "请输入 1–" not in res.output
+    names = {b.id: b.name for b in q.size_bands}
+    assert shown in res.output and f"属于{names[band]}企业" in res.output and "中小企业划型标准规定" in res.output
+    ent = store.read(out).enterprise
+    assert ent.size == band
+    assert ent.contact == "王经理 13800000000" and ent.assessor == "李专员"
+
+
+def test_size_bands_are_defined_on_screen(cli, q, tmp_path):
+    res = run(cli, "-o", tmp_path / "a.yaml", lines=profile_lines(q) + ["q"])
+    flat = re.sub(r"\s", "", res.output)
+    for b in q.size_bands:
+        assert re.sub(r"\s", "", f"{b.name}（{b.description}）") in flat
+    assert "评估人" in res.output and "联系人" in res.output
+
+
+def test_implausible_number_asks_and_never_blocks(cli, q, tmp_path):
+    """Issue 19 item 8: MG-04 (digital spend as % of revenue) = 20% asks for a check; n re-asks, y keeps it."""
+    out = tmp_path / "a.yaml"
+    lines, asked, _ = walk(q)
+    k = asked.index("MG-04")
+    limit = q.question_map["MG-04"].plausible_max
+    assert limit is not None
+    script = profile_lines(q) + lines[:k] + ["20", "n", "20", "y", "q"]
+    res = run(cli, "-o", out, lines=script)
+    assert res.exit_code == 0, res.output
+    assert res.output.count("明显高于大多数企业") == 2 and f"通常不超过 {limit:g}%" in res.output
+    assert store.read(out).answers["MG-04"].value == 20
+    res2 = run(cli, "-o", tmp_path / "b.yaml", lines=profile_lines(q) + lines[:k] + [f"{limit:g}", "q"])
+    assert "明显高于大多数企业" not in res2.output
+
+
+def test_lang_en_says_what_it_covers_and_uses_ascii_brackets(cli, q, tmp_path):
+    """Issue 19 item 11: English covers the tool's own words; the screen says the questionnaire stays Chinese."""
+    lines, asked, _ = walk(q)
+    k = next(i for i, qid in enumerate(asked) if q.question_map[qid].kind == "number")
+    res = run(cli, "-o", tmp_path / "a.yaml", "--lang", "en", lines=profile_lines(q) + lines[:k] + ["q"])
+    assert "stay in Chinese" in res.output
+    hint = next(line for line in res.output.splitlines() if line.startswith("Enter a number"))
+    assert "（" not in hint and "）" not in hint and "(" in hint
+    assert "en只翻译本工具自己的提示" in re.sub(r"\s", "", cli("assess", "--help").stdout)

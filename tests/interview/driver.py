@@ -18,7 +18,7 @@ def questionnaire(qid: str = "light-industry"):
 def profile_lines(q, name: str = PROFILE["name"], credit: str = "") -> list[str]:
     sub = [s.id for s in q.sub_sectors].index(PROFILE["sub_sector"]) + 1
     size = [s.id for s in q.size_bands].index(PROFILE["size"]) + 1
-    return [name, str(sub), str(size), PROFILE["region"], credit]
+    return [name, str(sub), str(size), PROFILE["region"], credit, "", ""]  # contact, assessor: skipped
 
 
 def typed_answer(q, x, n: int) -> str:
@@ -32,6 +32,8 @@ def typed_answer(q, x, n: int) -> str:
     if x.kind == "number":
         lo = x.min if x.min is not None else 0
         hi = x.max if x.max is not None else lo + 100
+        if x.plausible_max is not None:  # stay below the value that makes the interview ask "are you sure?"
+            hi = min(hi, x.plausible_max)
         return f"{lo + (hi - lo) * ((n % 4) + 1) / 5:g}"
     return f"备注{n}"
 

@@ -147,3 +147,37 @@ def test_closed_terminal_keeps_confirmed_answers(tmp_path):
     t.proc.wait(20)
     assert list(store.read(out).answers) == asked[:3]
     assert store.load_state(out)["position"] == asked[3]
+
+
+@pytest.mark.slow
+def test_ctrl_c_prints_a_resume_command_that_keeps_every_option(tmp_path):
+    """Issue 19 item 6: resuming exactly as told still writes the PDF asked for at the start."""
+    import shlex
+
+    q = questionnaire()
+    lines, asked, _ = walk(q)
+    out = tmp_path / "my answers.yaml"
+    pdf = tmp_path / "诊断 报告.pdf"
+    t = Pty("-q", "light-industry", "-o", str(out), "--pdf", str(pdf), "--force", cwd=tmp_path)
+    t.read_until("企业名称：")
+    for line in profile_lines(q):
+        t.send(line)
+    for i in range(2):
+        assert t.question() == asked[i]
+        t.send(lines[i])
+    assert t.question() == asked[2]
+    t.proc.send_signal(signal.SIGINT)
+    assert t.wait() == 130
+    command = re.search(r"继续答题：(maturity assess .+)", t.buf)[1].strip()
+    words = shlex.split(command)
+    assert words[:4] == ["maturity", "assess", "--resume", str(out)]
+    assert "--pdf" in words and words[words.index("--pdf") + 1] == str(pdf) and "--force" in words
+    t2 = Pty(*words[2:], cwd=tmp_path)
+    for i in range(2, len(asked)):
+        assert t2.question() == asked[i]
+        t2.send(lines[i])
+    t2.read_until("回车 = 完成并查看结果")
+    t2.send("")
+    t2.read_until("PDF 报告：", timeout=60)
+    assert t2.wait(60) == 0
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")

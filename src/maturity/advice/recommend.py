@@ -460,6 +460,15 @@ def _topological(cands: list[Candidate], limit: int | None = None) -> list[Candi
 
 
 # ---- the roadmap -----------------------------------------------------------------------------
+def _over_budget(cost: float, budget: float, spent: float) -> str:
+    """Why a solution does not fit the budget, in words that cannot be read as "over by the budget"."""
+    remaining = max(budget - spent, 0.0)
+    if remaining <= _EPS:
+        return f"预算 {budget:g} 万元已全部安排给前面的方案，本方案参考费用上限还需 {cost:g} 万元"
+    return (f"预算 {budget:g} 万元中已安排 {spent:g} 万元、还剩 {remaining:g} 万元，"
+            f"本方案参考费用上限 {cost:g} 万元，剩余预算不够")
+
+
 class National(NamedTuple):
     """What projecting the national grade needs: the crosswalk onto it and its scheme."""
 
@@ -540,8 +549,7 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
             if any(p not in assigned for p in c.prereqs):
                 continue  # waits for its prerequisite (placed in this horizon later, or in a later one)
             if budget is not None and spent + s.cost.max > budget + _EPS:
-                left.append(_left(s, "budget", f"参考费用上限 {s.cost.max:g} 万元，加入后将超出预算 {budget:g} 万元"
-                                               f"（已安排 {spent:g} 万元）"))
+                left.append(_left(s, "budget", _over_budget(s.cost.max, budget, spent)))
                 left_ids.add(s.id)
                 continue
             if s.id not in forced and sum(1 for i in items if i.solution.id not in forced) >= hz.max_items:

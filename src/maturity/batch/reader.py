@@ -34,6 +34,7 @@ from maturity.batch.cells import column_letter, unneutralise
 from maturity.batch.sheet import (
     JUSTIFY_SUFFIX,
     META_FORMAT,
+    MULTI_SEP,
     NA_LABEL,
     PROFILE,
     PROFILE_HEADERS,
@@ -45,7 +46,7 @@ from maturity.batch.sheet import (
 from maturity.batch.workbook import open_workbook
 from maturity.batch.xlsx_rows import ERROR_VALUES as _EXCEL_ERRORS
 from maturity.batch.xlsx_rows import BadCell
-from maturity.engine.normalize import AnswerProblem, Normalized, normalize, option_index
+from maturity.engine.normalize import AnswerProblem, Normalized, NotAnOption, normalize, option_index
 from maturity.errors import InputError
 from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import Question, Questionnaire
@@ -331,10 +332,16 @@ class Plan:
                 continue
             answers[target] = Normalized(value, False, "", just_text or "")
 
-        if errors:
-            return errors
+        if errors:  # report the plainly missing required answers now too, not after the other fixes
+            errors += self._surely_missing(r, q, ent.get("sub_sector"), answers, {e.column for e in errors})
+
+        # The profile is checked even when cells above failed, so a row's every problem is listed at once
+        # (a bad 统一社会信用代码 used to show only after the other mistakes were fixed). Missing or unknown
+        # name / sub-sector are reported above; stand-ins keep the model from reporting them twice.
+        stand_in = {"name": ent.get("name", "-"), "sub_sector": ent.get("sub_sector", q.sub_sectors[0].id)}
+        enterprise = None
         try:
-            enterprise = Enterprise.model_validate(ent)
+            enterprise = Enterprise.model_validate({**ent, **stand_in})
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 fld = str(err["loc"][0]) if err["loc"] else ""
@@ -342,8 +349,29 @@ class Plan:
                 if err["type"] == "string_too_long":
                     msg = f"过长（最多 {err.get('ctx', {}).get('max_length')} 个字符）"
                 errors.append(self.error(r, self.profile.get(fld), msg.removeprefix("Value error, ")))
+        if errors or enterprise is None:
             return errors
         return ParsedRow(q.id, q.version, enterprise, answers)
+
+    def _surely_missing(self, r: int | None, q: Questionnaire, sub_sector: str | None,
+                        answers: dict[str, Normalized], flagged: set[str]) -> list[CellError]:
+        """Required questions left empty that are asked whatever the other answers are (no show_if), for a row
+        that failed for other reasons; follow-ups are checked once the row parses (the scorer decides them)."""
+        sub = q.sub_sector_map.get(sub_sector or "")
+        out = []
+        for x in q.questions:
+            if not (x.required and x.scored) or x.show_if is not None or x.id in answers:
+                continue
+            app = x.applies_to
+            if app is not None and (sub is None or (app.industry_types is not None and sub.industry_type not in
+                                                    app.industry_types)
+                                    or (app.sub_sectors is not None and sub.id not in app.sub_sectors)):
+                continue
+            col = self.column_of(x.id)
+            err = self.error(r, col, f"必答题 {x.id} 未作答")
+            if err.column not in flagged or not err.column:
+                out.append(err)
+        return out
 
     def _value(self, x: Question, v: Any, index: int) -> Any:
         """Canonical answer of one cell; a sheet repeats the same few labels, so results are remembered."""
@@ -380,7 +408,22 @@ class Plan:
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
             return normalize(q, x, str(v))
-        return normalize(q, x, v)
+        try:
+            return normalize(q, x, v)
+        except NotAnOption as e:
+            raise AnswerProblem(option_problem(e.text, e.options, x)) from None
+
+
+def option_problem(text: str, options: list, x: Question) -> str:
+    """A value that is none of the options, in the sheet's terms: the option texts its dropdown offers."""
+    import difflib
+
+    labels = [o.label for o in options] + ([NA_LABEL] if x.allow_na else [])
+    close = difflib.get_close_matches(text, labels, n=1, cutoff=0.4)
+    guess = f"您要填的是不是“{close[0]}”？" if close else ""
+    how = f"多选时把选项原文用“{MULTI_SEP}”隔开；" if x.kind == "multi" else ""
+    return (f"“{text}”不是本题的选项。{guess}请从下拉列表选择，或照抄选项原文（{how}可选："
+            + "、".join(f"“{label}”" for label in labels) + "）")
 
 
 # (questionnaire, version, question) -> {cell value: (True, canonical value) or (False, problem)}

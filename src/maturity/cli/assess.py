@@ -34,24 +34,29 @@ class _Quit(Exception):
 class Terminal:
     """Line-based prompts; EOF and Ctrl-C propagate to the caller, who has already saved."""
 
-    def __init__(self, msg: Any) -> None:
+    def __init__(self, msg: Any, resume_command: Any = None) -> None:
         # No readline on purpose: under a non-UTF-8 locale it mangles Chinese prompts and echo;
         # the terminal's own line editing (backspace, IUTF8) is enough for one answer per line.
         self.msg = msg
+        self.resume_command = resume_command or (lambda path: f"maturity assess --resume {path}")
 
     def ask(self, prompt: str) -> str:
         out.file.flush()
         return input(prompt)
 
-    def say(self, text: Any = "", style: str = "") -> None:
+    def say(self, text: Any = "", style: str = "", *, soft_wrap: bool = False) -> None:
         from rich.text import Text
 
-        out.print(text if not isinstance(text, str) else Text(text, style=style))
+        from maturity.cli.cjkwrap import prose
+
+        if isinstance(text, str):
+            text = Text(text, style=style) if soft_wrap else prose(text, style)
+        out.print(text, soft_wrap=soft_wrap)
 
     def problem(self, text: str) -> None:
-        from rich.text import Text
+        from maturity.cli.cjkwrap import prose
 
-        out.print(Text("✗ " + text, style="red"))
+        out.print(prose("✗ " + text, style="red"))
 
     def choose(self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False) -> int | None:
         """A number 1..count (None when empty input is allowed and given; then `q`/`b` mean the same:
@@ -76,6 +81,8 @@ class Terminal:
         from rich.rule import Rule
         from rich.text import Text
 
+        from maturity.cli.cjkwrap import prose
+
         msg, q = self.msg, s.question(qid)
         order = s.order()
         dim = s.questionnaire.dimension_map[q.dimension].name
@@ -87,7 +94,7 @@ class Terminal:
         title.append(f"  [{q.id}]", style="dim")
         out.print(title)
         if q.help:
-            out.print(Text(q.help.strip(), style="dim"))
+            out.print(prose(q.help.strip(), style="dim"))
         if q.kind in ("single", "multi", "yesno"):
             for i, o in enumerate(s.questionnaire.options_of(q), 1):
                 line = Text(f"  {i}. ", style="cyan")
@@ -105,8 +112,9 @@ class Terminal:
         if q.kind == "number":
             lo = "" if q.min is None else f"{q.min:g}"
             hi = "" if q.max is None else f"{q.max:g}"
-            rng = f"（{lo}–{hi}{(' ' + q.unit) if q.unit else ''}）" if (lo or hi) else (
-                f"（{q.unit}）" if q.unit else "")
+            unit = (" " + q.unit) if q.unit else ""
+            rng = msg("number_range", range=f"{lo}–{hi}{unit}") if (lo or hi) else (
+                msg("number_range", range=q.unit) if q.unit else "")
             hint = msg("number_hint", range=rng)
         parts = [hint or ""]
         if current:
@@ -118,7 +126,7 @@ class Terminal:
         from rich.text import Text
 
         q = s.question(qid)
-        out.print(Text(self.msg("help", path=path), style="cyan"))
+        out.print(Text(self.msg("help", command=self.resume_command(path)), style="cyan"))
         sources = {x.id: x.title for x in s.questionnaire.sources}
         basis = f" · {q.basis}" if q.basis else ""
         out.print(Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim"))
@@ -151,7 +159,7 @@ class Terminal:
 
 # ---- start: questionnaire, profile, file ------------------------------------------------------
 def _choose_questionnaire(ui: Terminal) -> str:
-    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE, list_bundled
+    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE, bundled_questionnaire, list_bundled
 
     bundled = list_bundled()
     ids = [b.id for b in bundled]
@@ -159,7 +167,8 @@ def _choose_questionnaire(ui: Terminal) -> str:
     if len(bundled) == 1:
         return bundled[0].id
     for n, b in enumerate(bundled, 1):
-        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=b.questions))
+        count = len(bundled_questionnaire(b.id).questions)
+        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=count))
     chosen = ui.choose(ui.msg("choose_questionnaire", default=default), len(bundled), default=default)
     assert chosen is not None
     return bundled[chosen - 1].id
@@ -194,11 +203,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     assert n is not None
     sub = subs[n - 1]
     ui.say(msg("industry_is", itype=msg.industry(sub.industry_type)), style="dim")
-    size = None
-    if questionnaire.size_bands:
-        ui.say(_numbered([s.name for s in questionnaire.size_bands]))
-        k = ui.choose(msg("ask_size"), len(questionnaire.size_bands), allow_empty=True)
-        size = questionnaire.size_bands[k - 1].id if k else None
+    size = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else None
     region = clean_text(ui.ask(msg("ask_region")))
     while True:
         code = unicodedata.normalize("NFKC", ui.ask(msg("ask_credit"))).strip().upper()
@@ -206,7 +211,36 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         if problem is None:
             break
         ui.problem(msg("credit_bad", problem=problem))
-    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None)
+    contact = clean_text(ui.ask(msg("ask_contact")))[:100]
+    assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
+    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None,
+                      contact=contact, assessor=assessor)
+
+
+def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
+    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why."""
+    from maturity.interview.size import SizeGuess, lower_if, parse_size
+
+    msg = ui.msg
+    ui.say(_numbered([f"{b.name}（{b.description}）" if b.description else b.name for b in bands]))
+    names = {b.id: b.name for b in bands}
+    while True:
+        raw = ui.ask(msg("ask_size"))
+        if not raw.strip() or raw.strip().lower() in ("q", "b"):
+            return None
+        got = parse_size(raw, len(bands))
+        if isinstance(got, int):
+            return bands[got - 1].id
+        if isinstance(got, SizeGuess) and got.band in names:
+            figures = "、".join(x for x in (
+                msg("size_staff", n=f"{got.staff:g}") if got.staff is not None else "",
+                msg("size_revenue", n=f"{got.revenue:g}") if got.revenue is not None else "") if x)
+            lower = lower_if(got)
+            ui.say(msg("size_is", figures=figures, band=names[got.band])
+                   + (msg("size_lower", condition=lower) if lower else ""), style="green")
+            k = ui.choose(msg("size_confirm"), len(bands), allow_empty=True)
+            return bands[k - 1].id if k else got.band
+        ui.problem(msg("size_unknown", hi=len(bands)))
 
 
 def _default_path(name: str, lang: str) -> Path:
@@ -264,6 +298,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
 
     from maturity import pipeline
     from maturity.cli import views
+    from maturity.cli.cjkwrap import prose
 
     ev = pipeline.evaluate_file(answers_path)
     views.warn_incomplete(ev.warnings)
@@ -272,14 +307,15 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
+    from rich.console import Group
+
     for i, step in enumerate(ev.next_steps, 1):
-        cell = Text(step.title, style="bold")
-        cell.append("\n" + (step.why if step.why.startswith("因为") else msg("why", reason=step.why)), style="dim")
-        grid.add_row(f"{i}.", cell)
+        why = step.why if step.why.startswith("因为") else msg("why", reason=step.why)
+        grid.add_row(f"{i}.", Group(Text(step.title, style="bold"), prose(why, style="dim")))
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
     out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
-    out.print(Text(ev.assessment.scheme_note, style="dim"))
+    out.print(prose(ev.assessment.scheme_note, style="dim"))
     out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:
         out.print(Text(msg("pdf_hint"), style="dim"))
@@ -302,7 +338,8 @@ def assess(
     pdf: Path = typer.Option(None, "--pdf", help="同时生成 PDF 诊断报告到此路径。", show_default=False),
     force: bool = typer.Option(False, "--force", help="不询问，直接覆盖已有的答卷或报告文件。"),
     appendix: bool = typer.Option(False, "--appendix", help="与 --pdf 一起用：" + APPENDIX_HELP),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）；问卷内容始终为中文。"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）。en 只翻译本工具自己的提示、"
+                              "操作说明和错误信息；题目、选项、行业与企业规模名称等问卷内容以及结果页仍为中文。"),
     interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
@@ -327,7 +364,13 @@ def assess(
 
         raise OutputExistsError(pdf)  # say so now, not after twenty minutes of answers
 
-    ui = Terminal(msg)
+    def resume_command(at: Path) -> str:
+        return _resume_command(at, pdf=pdf, lang=lang.value, force=force, interactive=interactive,
+                               appendix=appendix)
+
+    ui = Terminal(msg, resume_command)
+    if lang is not Lang.zh:
+        ui.say(msg("lang_scope"), style="yellow")
     path: Path | None = None
     session = None
     try:
@@ -360,14 +403,14 @@ def assess(
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator
 
-        finished = Navigator(ui, session, path).run(session.resume_at())
+        finished = Navigator(ui, session, path, resume_command(path)).run(session.resume_at())
     except _Quit:
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        _stopped(msg, "interrupted", session, path)
+        _stopped(msg, "interrupted", session, path, resume_command)
         raise typer.Exit(130) from None
     except EOFError:
-        _stopped(msg, "eof", session, path)
+        _stopped(msg, "eof", session, path, resume_command)
         raise typer.Exit(0 if session is not None else 1) from None
     if not finished:
         return
@@ -383,11 +426,31 @@ def assess(
     show_end(msg, path, pdf, force, appendix)
 
 
-def _stopped(msg: Any, key: str, session: Any, path: Path | None) -> None:
+def _resume_command(path: Path, *, pdf: Path | None, lang: str, force: bool, interactive: bool,
+                    appendix: bool = False) -> str:
+    """The command that continues this interview with every option given now (so a resumed run still writes
+    the PDF asked for), shell-quoted so it can be pasted as printed."""
+    import shlex
+
+    words = ["maturity", "assess", "--resume", str(path)]
+    if pdf is not None:
+        words += ["--pdf", str(pdf)]
+    if appendix:
+        words.append("--appendix")
+    if lang != "zh":
+        words += ["--lang", lang]
+    if force:
+        words.append("--force")
+    if interactive:
+        words.append("--interactive")
+    return shlex.join(words)
+
+
+def _stopped(msg: Any, key: str, session: Any, path: Path | None, resume_command: Any) -> None:
     out.print()
     if session is None or path is None:
         return  # nothing typed that could be kept yet (still choosing the questionnaire or profile)
     from maturity.interview import store
 
     store.save_state(session, path)
-    out.print(msg(key, path=path))
+    out.print(msg(key, path=path, command=resume_command(path)), soft_wrap=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from maturity.cli.cjkwrap import prose
 from maturity.cli.console import out
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def show_plan(p: Plan) -> None:
             cost = f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
             cost += f"\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
             kpis = "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)
-            table.add_row(name, it.changes, cost, kpis, it.because)
+            table.add_row(name, prose(it.changes), cost, prose(kpis), prose(it.because))
         if not h.items:
             table.add_row("（本阶段无新增方案）", "", "", "", "")
         out.print(table)
@@ -90,7 +91,7 @@ def show_plan(p: Plan) -> None:
         table.add_column("原因", no_wrap=True)
         table.add_column("说明", ratio=4, overflow="fold")
         for lo in p.left_out:
-            table.add_row(f"{lo.title}（{lo.id}）", _KIND.get(lo.kind, lo.kind), lo.reason)
+            table.add_row(prose(f"{lo.title}（{lo.id}）"), _KIND.get(lo.kind, lo.kind), prose(lo.reason))
         out.print(table)
     if p.policies:
         table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
@@ -108,7 +109,7 @@ def show_plan(p: Plan) -> None:
             doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
             if doc:
                 policy_name += f"\n{doc}"
-            table.add_row(pol.id, policy_name, _POLICY_KIND.get(pol.kind, pol.kind), detail)
+            table.add_row(pol.id, policy_name, _POLICY_KIND.get(pol.kind, pol.kind), prose(detail))
         out.print(table)
-    out.print(Text(p.note, style="dim"))
-    out.print(Text(p.method, style="dim"))
+    out.print(prose(p.note, style="dim"))
+    out.print(prose(p.method, style="dim"))

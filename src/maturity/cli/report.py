@@ -8,14 +8,13 @@ import typer
 
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
-from maturity.cli.options import APPENDIX_HELP
+from maturity.cli.options import ANSWERS_ARG, APPENDIX_HELP
 
 
 @app.command(rich_help_panel="评估与报告")
 @user_errors
 def report(
-    answers: Path = typer.Argument(..., help="答卷文件（YAML 或 JSON），例如 examples/furniture-example.yaml。",
-                                   show_default=False),
+    answers: Path = ANSWERS_ARG,
     output: Path = typer.Option(..., "--output", "-o", help="PDF 报告的输出路径，例如 report.pdf。", show_default=False),
     html: Path = typer.Option(None, "--html", help="同时输出可在浏览器中查看的 HTML 文件。", show_default=False),
     templates: Path = typer.Option(None, "--templates", help="自定义模板文件夹：其中的文件逐个覆盖内置模板（如只放 report.css）。",

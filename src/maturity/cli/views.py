@@ -6,6 +6,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from maturity.cli.cjkwrap import prose
 from maturity.cli.console import err, out
 from maturity.errors import Issue
 from maturity.models.evaluation import Evaluation
@@ -171,8 +172,11 @@ def show_summary(ev: Evaluation) -> None:
             line.append("：" + step.what, style="dim")
         out.print(line, overflow="ellipsis", no_wrap=True)
     out.print()
-    out.print(Text("详情（同一答卷）：maturity explain 看等级门槛 · maturity plan 看路线图 · "
-                   "maturity report … -o 报告.pdf 生成 PDF 报告", style="dim"))
+    import shlex
+
+    path = shlex.quote(str(ev.source)) if ev.source else "答卷文件"
+    out.print(Text(f"详情：maturity explain {path} 看等级门槛 · maturity plan {path} 看路线图 · "
+                   f"maturity report {path} -o 报告.pdf 生成 PDF 报告", style="dim"))
     out.print(Text(disclaimer(result), style="dim"), overflow="ellipsis", no_wrap=True)
 
 
@@ -216,4 +220,4 @@ def show_explain(result: Assessment) -> None:
     panel = blockers_panel(result)
     if panel:
         out.print(panel)
-    out.print(Text(disclaimer(result), style="dim"))
+    out.print(prose(disclaimer(result), style="dim"))

@@ -24,6 +24,16 @@ class AnswerProblem(ValueError):
     """The answer does not fit the question; the message says what was expected."""
 
 
+class NotAnOption(AnswerProblem):
+    """A value that names none of the options; answers files name codes, sheets show labels (the reader says so)."""
+
+    def __init__(self, text: str, options: list[Option]) -> None:
+        allowed = "、".join(f"{o.value}（{o.label}）" for o in options)
+        super().__init__(f"“{text}”不是本题的选项；可选：{allowed}")
+        self.text = text
+        self.options = options
+
+
 def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -65,8 +75,7 @@ def _option_by(options: list[Option], raw: Any) -> Option:
     found = index.by_value.get(text) or index.by_label.get(text) or index.by_lower.get(text.lower())
     if found is not None:
         return found
-    allowed = "、".join(f"{o.value}（{o.label}）" for o in options)
-    raise AnswerProblem(f"“{text}”不是本题的选项；可选：{allowed}")
+    raise NotAnOption(text, options)
 
 
 def parse_number(raw: Any) -> float:

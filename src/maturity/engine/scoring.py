@@ -250,7 +250,7 @@ class Scheme:
         total_n: dict[str, int] = dict(answered_n)
         for x in q.questions:
             st = statuses[x.id]
-            if st != "not_applicable" and x.scored:
+            if st not in ("not_applicable", "hidden") and x.scored:  # as `applicable`: hidden follow-ups not asked
                 total_n[x.dimension] += 1
                 if st in ("answered", "na"):
                     answered_n[x.dimension] += 1

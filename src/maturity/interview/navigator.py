@@ -20,7 +20,7 @@ class Prompter(Protocol):
 
     def ask(self, prompt: str) -> str: ...
 
-    def say(self, text: str = "", style: str = "") -> None: ...
+    def say(self, text: str = "", style: str = "", *, soft_wrap: bool = False) -> None: ...
 
     def problem(self, text: str) -> None: ...
 
@@ -37,11 +37,12 @@ class Prompter(Protocol):
 class Navigator:
     """Drives one Session through a Prompter, saving after every step."""
 
-    def __init__(self, ui: Prompter, session: Session, path: Path) -> None:
+    def __init__(self, ui: Prompter, session: Session, path: Path, resume_command: str | None = None) -> None:
         self.ui = ui
         self.msg = ui.msg
         self.s = session
         self.path = path
+        self.resume_command = resume_command or f"maturity assess --resume {path}"
 
     def save(self, answers: bool = True) -> None:
         if answers:
@@ -68,7 +69,8 @@ class Navigator:
             else:
                 action = self.ask_question(current, back_to_review)
                 if action == "quit":
-                    self.ui.say(self.msg("quit_saved", path=self.path), style="green")
+                    self.ui.say(self.msg("quit_saved", path=self.path, command=self.resume_command), style="green",
+                                soft_wrap=True)  # a command to copy: never broken across lines
                     return False
                 if action == "back":
                     prev = self.s.previous(current)
@@ -133,12 +135,19 @@ class Navigator:
                 ui.say(msg("na_saved", justification=why), style="green")
                 return "next"
             if kind == "answer":
+                if not self.plausible(q, action.value):
+                    continue
+                before = len(s.order())
                 try:
                     s.answer(qid, action.value)
                 except AnswerProblem as e:
                     ui.problem(str(e))
                     continue
                 self.save()
+                change = len(s.order()) - before
+                if change:  # a follow-up appeared or went away: say why the total moved
+                    ui.say(msg("path_grew" if change > 0 else "path_shrank", n=abs(change),
+                               total=before + change), style="dim")
                 return "next"
             if kind == "skip":
                 s.skip(qid)
@@ -147,6 +156,15 @@ class Navigator:
             if kind == "keep":
                 return "next"
             return kind  # back, review, quit, finish
+
+    def plausible(self, q: object, value: object) -> bool:
+        """Ask (never block) when a number is above what is usual for the question; False = type it again."""
+        limit = getattr(q, "plausible_max", None)
+        if limit is None or not isinstance(value, int | float) or value <= limit:
+            return True
+        unit = getattr(q, "unit", "")
+        raw = self.ui.ask(self.msg("implausible", value=f"{value:g}{unit}", limit=f"{limit:g}{unit}"))
+        return raw.strip().lower() in self.msg.yes_words or raw.strip() == ""
 
     def ask_justification(self) -> str | None:
         from maturity.models.answers import clean_text
@@ -187,7 +205,9 @@ class Navigator:
                     return "done"
             else:
                 _, total = s.progress()
-                ui.say(msg("all_done", total=total), style="green")
+                left = s.optional_open()
+                ui.say(msg("all_done_optional", total=total, n=left) if left else msg("all_done", total=total),
+                       style="green")
                 raw = ui.ask(msg("done_prompt")).strip().lower()
                 if raw == "":
                     return "done"

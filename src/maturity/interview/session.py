@@ -112,8 +112,18 @@ class Session:
         return [qid for qid in self.order() if self.question(qid).scored and not self.is_answered(qid)]
 
     def progress(self) -> tuple[int, int]:
-        order = [qid for qid in self.order() if self.question(qid).scored]
-        return sum(1 for qid in order if self.is_answered(qid)), len(order)
+        """(done, total) over the one count the interview shows everywhere: the questions on this enterprise's
+        path, given what it has answered so far (``order()``: scored and optional questions that apply and whose
+        follow-up condition holds). An optional question counts as done once answered or passed with Enter."""
+        order = self.order()
+        done = sum(1 for qid in order if self.is_answered(qid)
+                   or (not self.question(qid).scored and qid in self.skipped))
+        return done, len(order)
+
+    def optional_open(self) -> int:
+        """Optional questions on the path neither answered nor passed yet."""
+        return sum(1 for qid in self.order() if not self.question(qid).scored and not self.is_answered(qid)
+                   and qid not in self.skipped)
 
     # ---- answering ------------------------------------------------------------------------
     def answer(self, qid: str, raw: Any) -> Answer:

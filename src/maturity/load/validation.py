@@ -98,10 +98,27 @@ def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
     return issues
 
 
+def not_a_mapping(data: Any) -> str:
+    """Why a file whose content is not a mapping cannot be read, in words, with the fix."""
+    if data is None:
+        kind = "文件是空的"
+    elif isinstance(data, str):
+        kind = "文件里只有一段文字"
+    elif isinstance(data, list):
+        kind = "文件内容是一个列表"
+    elif isinstance(data, bool):
+        kind = "文件内容只是一个是/否值"
+    elif isinstance(data, int | float):
+        kind = "文件内容只是一个数字"
+    else:
+        kind = "文件内容不是“名称: 值”的结构"
+    return (f"{kind}，不是答卷、问卷或规则的格式。这类文件应由“名称: 值”组成（YAML 键值映射或 JSON 对象），"
+            "答卷例如以 questionnaire: light-industry 开头；可用 maturity examples 复制示例答卷对照")
+
+
 def validate_model(model: type[BaseModel], loaded: Loaded) -> tuple[Any, list[Issue]]:
     if not isinstance(loaded.data, dict):
-        kind = "空文件" if loaded.data is None else f"{type(loaded.data).__name__}"
-        return None, [Issue(str(loaded.path), f"文件内容应为键值映射（YAML mapping），实际为{kind}", line=1, col=1)]
+        return None, [Issue(str(loaded.path), not_a_mapping(loaded.data), line=1, col=1)]
     try:
         return model.model_validate(loaded.data), []
     except ValidationError as exc:

@@ -47,12 +47,36 @@ class Loaded:
         return self.marks.get((), (None, None))
 
 
+def missing_file(path: Path) -> InputError:
+    """"找不到文件" with where it was looked for, the closest names in that folder, and where examples come from."""
+    import difflib
+
+    folder = path.parent
+    where = folder.resolve() if folder != Path() else Path.cwd()
+    if not folder.is_dir():
+        return InputError(f"找不到文件：{path}（文件夹 {where} 不存在）",
+                          hint="请检查路径；没有答卷时可用 maturity examples 复制示例答卷。")
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+    if not close:
+        close = [n for n in names if n.lower().endswith((".yaml", ".yml", ".json"))][:5]
+        label = "这个文件夹里的 YAML/JSON 文件："
+    else:
+        label = "您要找的是不是："
+    hint = (label + "、".join(close) + "\n") if close else ""
+    hint += "没有答卷？用 maturity examples 复制示例答卷，或用 maturity assess 逐题作答生成一份。"
+    return InputError(f"找不到文件：{path}（在文件夹 {where} 中查找）", hint=hint)
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM tolerated) or raise a clear InputError."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}") from None
+        raise missing_file(path) from None
     except OSError as e:
         raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
     if path.is_dir():
@@ -69,7 +93,9 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             pass
     elif b"\x00" in raw[:8192]:
-        raise InputError(f"不是文本文件（含二进制内容）：{path}")
+        hint = ("Excel 或 CSV 答卷表请用 maturity batch 评分。" if path.suffix.lower() in (".xlsx", ".xls", ".xlsm")
+                else "答卷、问卷和规则都是 YAML 或 JSON 文本文件；可用 maturity examples 复制示例答卷对照。")
+        raise InputError(f"不是文本文件（含二进制内容）：{path}", hint=hint)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -93,6 +93,8 @@ class Question(ContentModel):
     unit: str = ""
     min: float | None = None
     max: float | None = None
+    plausible_max: float | None = Field(
+        None, description="数值题：超过此值时访谈请作答人确认（只询问，不阻止），如数字化投入占营收比例 > 10%")
     bands: list[Band] | None = None
     required: bool = True
     allow_na: bool = False

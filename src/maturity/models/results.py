@@ -51,7 +51,7 @@ class DimensionResult(ResultModel):
     level: LevelRef | None = None
     weight: float = 0
     answered: int = 0
-    total: int = 0
+    total: int = Field(0, description="本企业需作答的计分题数：适用于本行业且已触发的题目（未触发的追问不计）")
 
 
 class ConditionResult(ResultModel):
