@@ -1,7 +1,7 @@
 """Run every benchmark and print one table; each figure sits next to its baseline measured in the same run.
 
-    .venv/bin/python benchmarks/run.py            # everything (about 5-10 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # smaller batch (1,000 enterprises), fewer report runs
+    .venv/bin/python benchmarks/run.py            # everything (about 10-15 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # smaller batches (1,000 enterprises), fewer report runs
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import bench_batch  # noqa: E402
+import bench_cluster  # noqa: E402
 import bench_report  # noqa: E402
 import bench_scoring  # noqa: E402
 import bench_startup  # noqa: E402
@@ -35,6 +36,8 @@ def main() -> int:
         ("报告", lambda: bench_report.measure(runs=3 if args.quick else 7)),
         ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
                                              repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 5)),
+        ("集群", lambda: bench_cluster.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
+                                               repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 3)),
     ):
         print(f"… {name}", file=sys.stderr, flush=True)
         rows += fn()
