@@ -154,13 +154,15 @@ def test_workers_that_cannot_see_outdir_or_run_another_version_are_refused(tmp_p
     assert "pip install" in e.value.hint
 
 
-def test_a_worker_of_another_version_refuses_its_tasks(q):
-    """Workers that join after the check verify the version themselves, before their first task."""
+def test_a_worker_that_joins_late_checks_itself(q, tmp_path):
+    """Workers that join after the check verify version and shared folder themselves, before their first task."""
     mine = executors.identity(q.id)
     theirs = executors.Identity("0.0.0-other", *list(vars(mine).values())[1:])
     with pytest.raises(ClusterError, match="版本与本机不一致"):
-        executors._task((None, (), theirs), len, "abc")
-    assert executors._task((None, (), mine), len, "abc") == 3
+        executors._task(executors.Setup(expected=theirs), len, "abc")
+    with pytest.raises(ClusterError, match="看不到输出文件夹"):
+        executors._task(executors.Setup(expected=mine, shared_dir="/nonexistent/out/.maturity-batch"), len, "abc")
+    assert executors._task(executors.Setup(expected=mine, shared_dir=str(tmp_path)), len, "abc") == 3
 
 
 # ---- same results -----------------------------------------------------------------------------------

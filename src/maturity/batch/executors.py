@@ -150,24 +150,39 @@ def _require_distributed() -> Any:
     return distributed
 
 
-_READY: tuple | None = None  # the worker state this worker process last set up
+_READY: Setup | None = None  # what this worker process last set up
 _LOCK = threading.Lock()
 
 
-def _task(setup: tuple[Callable | None, tuple, Identity | None], fn: Callable, *args: Any) -> Any:
-    """What runs on a Dask worker: set the worker state up once (per worker process), then the work."""
+@dataclass(frozen=True)
+class Setup:
+    """What a Dask worker checks and sets up before its first task of a batch."""
+
+    initializer: Callable | None = None
+    initargs: tuple = ()
+    expected: Identity | None = None  # the client's; None: not checked
+    shared_dir: str = ""  # must exist on the worker ("" : not checked)
+
+
+def _task(setup: Setup, fn: Callable, *args: Any) -> Any:
+    """What runs on a Dask worker: check and set the worker state up once (per worker process), then the work.
+
+    Workers that join after :meth:`DaskCluster.check` (or are restarted) are checked here, before their first task.
+    """
     global _READY
-    initializer, initargs, expected = setup
     with _LOCK:
-        if (initializer, initargs) != _READY:
-            if expected is not None:
-                mine = identity(expected.questionnaire)
-                if mine != expected:
-                    raise ClusterError(f"工作进程（主机 {socket.gethostname()}）的版本与本机不一致："
-                                       f"工作进程为 {mine.describe()}，本机为 {expected.describe()}")
-            if initializer is not None:
-                initializer(*initargs)
-            _READY = (initializer, initargs)
+        if setup != _READY:
+            where = f"工作进程（主机 {socket.gethostname()}）"
+            if setup.expected is not None:
+                mine = identity(setup.expected.questionnaire)
+                if mine != setup.expected:
+                    raise ClusterError(f"{where}的版本与本机不一致："
+                                       f"工作进程为 {mine.describe()}，本机为 {setup.expected.describe()}")
+            if setup.shared_dir and not os.path.isdir(setup.shared_dir):
+                raise ClusterError(f"{where}看不到输出文件夹 {os.path.dirname(setup.shared_dir)}")
+            if setup.initializer is not None:
+                setup.initializer(*setup.initargs)
+            _READY = setup
     return fn(*args)
 
 
@@ -205,7 +220,7 @@ class _DaskFuture:
 
 
 class _DaskExecutor:
-    def __init__(self, engine: DaskCluster, setup: tuple) -> None:
+    def __init__(self, engine: DaskCluster, setup: Setup) -> None:
         self._engine = engine
         self._setup = setup
         self._futures: set[Any] = set()
@@ -235,6 +250,7 @@ class DaskCluster:
         self._distributed = distributed
         self._local: Any = None
         self._expected: Identity | None = None
+        self._shared = ""
         logging.getLogger("distributed").setLevel(logging.ERROR)  # lost workers are handled, not news
         if spec.address is None:
             self._local = self._start_local(distributed, spec.workers)
@@ -276,6 +292,7 @@ class DaskCluster:
     def check(self, shared_dir: Path, qid: str) -> None:
         """Every worker sees ``shared_dir`` (a file this process writes there) and runs what this process runs."""
         self._expected = mine = identity(qid)
+        self._shared = str(shared_dir)
         marker = Path(shared_dir) / CHECK_FILE
         token = secrets.token_hex(8)
         marker.write_text(token, encoding="utf-8")
@@ -304,7 +321,7 @@ class DaskCluster:
                                    hint="请检查共享目录的写权限（NFS 的 root_squash、各机器上运行 dask worker 的用户）。")
 
     def executor(self, initializer: Callable | None = None, initargs: tuple = ()) -> _DaskExecutor:
-        return _DaskExecutor(self, (initializer, initargs, self._expected))
+        return _DaskExecutor(self, Setup(initializer, initargs, self._expected, self._shared))
 
     def wait(self, future: Any) -> Any:
         """A task's result; clear errors when the cluster fails it, or is left without workers for too long."""
