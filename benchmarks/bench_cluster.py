@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,14 +37,22 @@ def note(*parts: object) -> None:  # progress notes go to stderr; the figures ar
     print(*parts, file=sys.stderr, flush=True)
 
 
-def batch_time(inp: Path, out: Path, *extra: str) -> float:
+def tree_cpu() -> float:
+    """CPU seconds of every finished child process and its waited-for descendants (pool and cluster workers)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def batch_time(inp: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """Wall time and CPU time of the whole process tree of one `maturity batch` run."""
     cmd = [sys.executable, "-m", "maturity", "batch", str(inp), "-o", str(out), "--force", *extra]
+    cpu = tree_cpu()
     t = time.perf_counter()
     r = subprocess.run(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - t
     if r.returncode not in (0, 4):
         raise SystemExit(f"maturity batch {' '.join(extra)} failed ({r.returncode}): {r.stderr[-2000:]}")
-    return elapsed
+    return elapsed, tree_cpu() - cpu
 
 
 def pdf_pass(inp: Path, out: Path, workers: int) -> dict:
@@ -87,19 +96,24 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat:
     note(f"CPUs: {os.cpu_count()}; input: {inp}")
     out_rows: list[tuple] = []
 
-    pool, cluster = [], []
+    pool, cluster, pool_cpu, cluster_cpu = [], [], [], []
     for i in range(repeat):  # alternate A/B: the machine is shared and its load drifts
-        os.sync()
-        pool.append(batch_time(inp, work / "jobs", "--jobs", "2"))
-        os.sync()
-        cluster.append(batch_time(inp, work / "cluster", "--cluster", "local:2"))
-        note(f"run {i + 1}: --jobs 2 {pool[-1]:.2f} s; --cluster local:2 {cluster[-1]:.2f} s")
+        for label, extra, walls, cpus in (("--jobs 2", ("--jobs", "2"), pool, pool_cpu),
+                                          ("--cluster local:2", ("--cluster", "local:2"), cluster, cluster_cpu)):
+            os.sync()
+            wall, cpu = batch_time(inp, work / extra[0].strip("-"), *extra)
+            walls.append(wall)
+            cpus.append(cpu)
+            note(f"run {i + 1}: {label} {wall:.2f} s (CPU {cpu:.1f} s)")
     same = (work / "jobs" / "summary.csv").read_bytes() == (work / "cluster" / "summary.csv").read_bytes()
     p, c = statistics.median(pool), statistics.median(cluster)
     spread = f"（{repeat} 次中位数；单次 {min(cluster):.1f}–{max(cluster):.1f} s）" if repeat > 1 else ""
     out_rows.append(row(f"批量评分 {n_rows:,} 家，--cluster local:2（默认含建议）", f"{c:.1f} s{spread}",
                         f"--jobs 2：{p:.1f} s（单次 {min(pool):.1f}–{max(pool):.1f} s）", f"{c / p:.2f}×",
                         "≤ 1.10×", c <= 1.10 * p))
+    pc, cc = statistics.median(pool_cpu), statistics.median(cluster_cpu)
+    out_rows.append(row("同上，整个进程树的 CPU 时间（受机器上其他负载的影响较小）", f"{cc:.1f} s", f"--jobs 2：{pc:.1f} s",
+                        f"{cc / pc:.2f}×", "—", None))
     out_rows.append(row("两种方式的 summary.csv 逐字节相同", "是" if same else "否", "—", "—", "相同", same))
 
     small = work / f"pdf-{n_pdfs}.csv"

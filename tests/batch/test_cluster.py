@@ -153,6 +153,13 @@ def test_workers_that_cannot_see_outdir_or_run_another_version_are_refused(tmp_p
     assert "版本与本机不一致" in e.value.message and "maturity 9.9.9" in e.value.message
     assert "pip install" in e.value.hint
 
+    # the scheduler unpickles the tasks, so it needs the same program too (a local cluster's runs in this process)
+    monkeypatch.setattr(executors, "_probe", real)
+    monkeypatch.setattr(executors, "_scheduler_identity", lambda qid: None)
+    with pytest.raises(ClusterError) as e:
+        run_batch(tmp_path / "in.csv", tmp_path / "out", cluster="local:1", force=True)
+    assert "调度器" in e.value.message and "环境与本机不一致" in e.value.message
+
 
 def test_a_worker_that_joins_late_checks_itself(q, tmp_path):
     """Workers that join after the check verify version and shared folder themselves, before their first task."""

@@ -17,6 +17,7 @@ worker elsewhere, and each task is retried twice on an error (a transient NFS hi
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -52,10 +53,11 @@ class Identity:
     questionnaire_version: str
     rules_version: str
     digest: str  # of the questionnaire and rules files: catches edited data under an unchanged version
+    code: str = ""  # of the program's own source files: catches a changed program under an unchanged version
 
     def describe(self) -> str:
-        return (f"maturity {self.maturity}，问卷 {self.questionnaire} {self.questionnaire_version}，"
-                f"评分规则 {self.rules_version}")
+        return (f"maturity {self.maturity}（程序 {self.code}），问卷 {self.questionnaire} {self.questionnaire_version}，"
+                f"评分规则 {self.rules_version}（数据 {self.digest}）")
 
 
 def identity(qid: str) -> Identity:
@@ -63,10 +65,20 @@ def identity(qid: str) -> Identity:
     from maturity.load import bundled
 
     scheme = bundled.scheme(qid)
-    h = hashlib.blake2b(digest_size=8)
+    h = hashlib.blake2b(digest_size=4)
     for path in (bundled.questionnaire_path(qid), bundled.rules_path(qid)):
         h.update(Path(path).read_bytes())
-    return Identity(maturity.__version__, qid, scheme.questionnaire.version, scheme.rules.version, h.hexdigest())
+    return Identity(maturity.__version__, qid, scheme.questionnaire.version, scheme.rules.version, h.hexdigest(),
+                    _code_digest())
+
+
+@functools.cache
+def _code_digest() -> str:
+    root = Path(__file__).resolve().parents[1]  # the maturity package
+    h = hashlib.blake2b(digest_size=4)
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 # ---- the local pool -----------------------------------------------------------------------------
@@ -186,6 +198,10 @@ def _task(setup: Setup, fn: Callable, *args: Any) -> Any:
     return fn(*args)
 
 
+def _scheduler_identity(qid: str) -> Identity:
+    return identity(qid)
+
+
 def _probe(marker: str, token: str, qid: str) -> tuple[str, bool, str, Identity | None]:
     """Run on every worker before any work: (host, sees the shared folder, what is wrong there, identity)."""
     host = socket.gethostname()
@@ -300,6 +316,15 @@ class DaskCluster:
             answers = self.client.run(_probe, str(marker), token, qid, on_error="return")
         finally:
             marker.unlink(missing_ok=True)
+        try:  # the scheduler reads the tasks too: it needs the same program
+            theirs: Identity | None = self.client.run_on_scheduler(_scheduler_identity, qid)
+        except Exception:
+            theirs = None
+        if theirs != mine:
+            raise ClusterError(
+                f"Dask 调度器 {self.spec.describe()} 的环境与本机不一致：调度器为 "
+                f"{theirs.describe() if theirs else '无法运行本版本的 maturity（未安装或版本不同）'}，本机为 {mine.describe()}",
+                hint=f"调度器所在机器也要安装同一版本：pip install \"maturity[cluster]=={mine.maturity}\"，然后重启 dask scheduler。")
         for worker, answer in sorted(answers.items()):
             if isinstance(answer, BaseException):
                 raise ClusterError(f"工作进程 {worker} 无法运行 maturity：{_reason(answer)}",
@@ -342,6 +367,12 @@ class DaskCluster:
                                        hint="已完成的企业已记入续跑记录；启动 dask worker 后加 --resume 重跑即可继续。") from None
             except distributed.client.FutureCancelledError:
                 raise self._lost() from None
+            except RuntimeError as e:
+                if "deserializ" not in str(e):
+                    raise
+                raise ClusterError(f"集群无法读取任务（调度器或工作进程的软件环境与本机不同）：{_reason(e)}",
+                                   hint=f"请在所有机器上安装同一版本：pip install \"maturity[cluster]=={self._expected.maturity if self._expected else ''}\"，"
+                                        "然后重启 dask scheduler 和 dask worker。") from None
             except distributed.KilledWorker as e:
                 raise ClusterError(f"同一批任务多次使工作进程退出（内存不足或被终止）：{_reason(e)}",
                                    hint="已完成的企业已记入续跑记录；检查工作机内存后加 --resume 重跑即可继续。") from None

@@ -4,7 +4,8 @@ Flow (main process):
 
 1. :mod:`.reader` streams raw rows; each row gets a content key (so ``--resume`` knows what is done).
 2. Chunks of rows go to a process pool (``--jobs``) or a Dask cluster (``--cluster``, see :mod:`.executors`);
-   each worker holds one compiled :class:`Scheme` and returns, per row, either a compact summary record plus the answers YAML text, or the row's errors.
+   each worker holds one compiled :class:`Scheme` and returns, per row, either a compact summary record
+   plus the answers YAML text, or the row's errors.
    At most a few chunks per worker are in flight, and results are taken in input order, so memory does
    not grow with the input.
 3. The main process names the per-enterprise answers files (the workers wrote them under temporary
