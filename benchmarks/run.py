@@ -1,6 +1,6 @@
 """Run every benchmark and print one table; each figure sits next to its baseline measured in the same run.
 
-    .venv/bin/python benchmarks/run.py            # everything (about 5-10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py            # everything (about 15-20 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # smaller batches (1,000 and 5,000 enterprises), fewer report runs
 
 Cold figures (bench_cold) are whole fresh processes timed from outside, as a person runs the command;
@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import bench_batch  # noqa: E402
+import bench_cluster  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_report  # noqa: E402
 import bench_scoring  # noqa: E402
@@ -41,6 +42,8 @@ def main() -> int:
         ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
                                              repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 5)),
         ("大批量", lambda: bench_batch.measure_large(5000 if args.quick else 200_000)),
+        ("集群", lambda: bench_cluster.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
+                                               repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 3)),
     ):
         print(f"… {name}", file=sys.stderr, flush=True)
         rows += fn()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up maturity from scratch on Debian/Ubuntu: system libraries for the PDF report, then a
-# virtual environment in .venv with the package (editable) and its test tools.
+# virtual environment in .venv with the package (editable), its test tools and the cluster extra
+# (dask.distributed, for `maturity batch --cluster` and its tests).
 #   bash scripts/setup.sh            # system packages + .venv
 #   SKIP_APT=1 bash scripts/setup.sh # only the Python part (e.g. no root; libraries already present)
 #   EXTRA_APT_PACKAGES="libreoffice-calc-nogui" bash scripts/setup.sh  # also what CI installs
@@ -39,5 +40,5 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,cluster]"
 echo "安装完成：.venv/bin/maturity"

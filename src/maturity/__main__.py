@@ -1,3 +1,4 @@
 from maturity.cli import main
 
-main()
+if __name__ == "__main__":  # guarded: worker processes started by spawn import this module again
+    main()

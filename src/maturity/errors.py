@@ -135,6 +135,12 @@ class RenderError(MaturityError):
     title = "报告生成失败"
 
 
+class ClusterError(MaturityError):
+    """`maturity batch --cluster` cannot use the cluster (extra missing, scheduler unreachable, workers unfit)."""
+
+    title = "集群不可用"
+
+
 @dataclass
 class IssueCollector:
     """Accumulates issues so that a file's problems are reported all at once."""

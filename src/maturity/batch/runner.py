@@ -3,8 +3,9 @@
 Flow (main process):
 
 1. :mod:`.reader` streams raw rows; each row gets a content key (so ``--resume`` knows what is done).
-2. Chunks of rows go to a process pool (``--jobs``); each worker holds one compiled :class:`Scheme`
-   and returns, per row, either a compact summary record plus the answers YAML text, or the row's errors.
+2. Chunks of rows go to a process pool (``--jobs``) or a Dask cluster (``--cluster``, see :mod:`.executors`);
+   each worker holds one compiled :class:`Scheme` and returns, per row, either a compact summary record
+   plus the answers YAML text, or the row's errors.
    At most a few chunks per worker are in flight, and results are taken in input order, so memory does
    not grow with the input.
 3. The main process names the per-enterprise answers files (the workers wrote them under temporary
@@ -23,18 +24,16 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from maturity.batch import liveness
 from maturity.batch.cohort import Cohort
+from maturity.batch.executors import open_engine
 from maturity.batch.export import Namer, answers_yaml, write_summary
 from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
 from maturity.batch.lock import BatchLock
-from maturity.batch.parent_watch import exit_with_parent
 from maturity.batch.reader import (
     ANSWER_SUFFIXES,
     CellError,
@@ -57,7 +56,6 @@ _FILE_MODE = 0o666 & ~_umask  # what a plain open() would give (mkstemp gives 06
 STAGING = "staging"  # under LEDGER_DIR: answers files being written by the workers
 ANSWERS_DIR = "answers"
 REPORTS_DIR = "reports"
-CHUNK = 32
 EXIT_ROWS_FAILED = 4
 
 
@@ -99,17 +97,9 @@ class BatchResult:
 _STATE: dict[str, Any] = {}
 
 
-def _main_process() -> tuple[int, int | None]:
-    """This process as the workers' watch sees it: (pid, start time)."""
-    return os.getpid(), liveness.start_time(os.getpid())
-
-
-def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = False,
-                 main: tuple[int, int | None] | None = None) -> None:
+def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = False) -> None:
     from maturity.load import bundled
 
-    if main is not None:  # a pool worker (not the inline executor of --jobs 1)
-        exit_with_parent(*main)
     _STATE.clear()
     _STATE["scheme"] = bundled.scheme(qid)
     _STATE["staging"] = staging
@@ -238,22 +228,6 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
         return [CellError(None, "", "", e.message)]
 
 
-class _Inline:
-    """The executor interface, run in this process (``--jobs 1``)."""
-
-    def __init__(self, initializer: Callable | None = None, *initargs: Any) -> None:
-        if initializer is not None:
-            initializer(*initargs)
-
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        f: Future = Future()
-        f.set_result(fn(*args))
-        return f
-
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        pass
-
-
 def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]], appendix: bool = False) -> list[tuple[str, str]]:
     """Render reports: (checked answers, pdf path, peer standing) -> (pdf path, error or "")."""
     from maturity import pipeline
@@ -350,30 +324,49 @@ def _reject_file(result: BatchResult, source: str, file_index: int, e: InputErro
 
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
-              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False) -> BatchResult:
+              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False,
+              cluster: str | None = None) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
-    ``appendix``: the PDFs carry the consultant's dossier.
 
-    OUTDIR is locked for the run (a second run into it is refused); an OS failure while writing becomes an
-    OutputError; staged files are removed on every exit path.
+    ``appendix``: the PDFs carry the consultant's dossier. ``cluster``: a Dask scheduler's address, or
+    ``local[:N]``, instead of a local pool of ``jobs`` processes; OUTDIR (and a folder of answers files given as
+    input) must then be on a folder every worker sees. OUTDIR is locked for the run (a second run into it is
+    refused); an OS failure while writing becomes an OutputError; staged files are removed on every exit path.
     """
     if outdir.exists() and not outdir.is_dir():
         raise InputError(f"输出位置不是文件夹：{outdir}", hint="请用 -o 指定一个文件夹（不存在时会自动创建）。")
-    with output_errors(outdir):
-        lock = BatchLock(outdir, input_path)
-        with lock:
-            try:
-                result = _run(input_path, outdir, questionnaire=questionnaire, jobs=jobs, resume=resume,
-                              force=force, pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
-            except BrokenProcessPool:
-                raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
-                                      hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
-                                           "内存紧张时可用 --jobs 减少进程数。") from None
-            finally:
-                _remove_staged(outdir)
-        if lock.note:
-            result.notes.insert(0, lock.note)
-        return result
+    from maturity.load import bundled
+
+    started = time.perf_counter()
+    files = input_files(input_path)
+    qid = _choose_questionnaire(files, questionnaire)
+    scheme = bundled.scheme(qid)
+    q = scheme.questionnaire
+    result = BatchResult(outdir, questionnaire=q.id, version=q.version)
+    base = input_path if input_path.is_dir() else input_path.parent
+
+    engine = open_engine(jobs, cluster)  # before OUTDIR is touched: an unusable cluster changes nothing
+    try:
+        with output_errors(outdir):
+            lock = BatchLock(outdir, input_path)
+            with lock:
+                try:
+                    ledger = prepare_outdir(outdir, resume=resume, force=force)
+                    shared = Path(os.path.abspath(outdir))  # what workers are told: the same path on every machine
+                    engine.check(shared / LEDGER_DIR, qid)
+                    result = _run(engine, files, input_path, outdir, shared, qid, scheme, result, ledger, base,
+                                  pdf, recommend, progress, started, appendix)
+                except BrokenProcessPool:
+                    raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
+                                          hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
+                                               "内存紧张时可用 --jobs 减少进程数。") from None
+                finally:
+                    _remove_staged(outdir)
+            if lock.note:
+                result.notes.insert(0, lock.note)
+            return result
+    finally:
+        engine.close()
 
 
 def _remove_staged(outdir: Path) -> None:
@@ -382,21 +375,10 @@ def _remove_staged(outdir: Path) -> None:
         remove_quietly(stale)
 
 
-def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int | None, resume: bool,
-         force: bool, pdf: bool, recommend: bool,
-         progress: Callable[[str, int, int | None], None] | None, appendix: bool) -> BatchResult:
-    from maturity.load import bundled
-
-    started = time.perf_counter()
-    files = input_files(input_path)
-    qid = _choose_questionnaire(files, questionnaire)
-    scheme = bundled.scheme(qid)
+def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared: Path, qid: str, scheme: Any,
+         result: BatchResult, ledger: Ledger, base: Path, pdf: bool, recommend: bool,
+         progress: Callable[[str, int, int | None], None] | None, started: float, appendix: bool) -> BatchResult:
     q = scheme.questionnaire
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    result = BatchResult(outdir, questionnaire=q.id, version=q.version)
-    base = input_path if input_path.is_dir() else input_path.parent
-
-    ledger = prepare_outdir(outdir, resume=resume, force=force)
     done = ledger.index  # key -> small index entry; whole records stay in the ledger file
     namer = Namer(Path(e.file).stem for e in done.values())
     seen: set[str] = set()
@@ -410,12 +392,12 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
 
     # Workers write each answers file under a temporary name in the staging folder; this process
     # only chooses the final (unique, safe) name and renames, so file writing runs in parallel.
-    staging = str(outdir / LEDGER_DIR / STAGING)
+    staging = str(shared / LEDGER_DIR / STAGING)
     Path(staging).mkdir(parents=True, exist_ok=True)
-    executor: Any = _Inline(_init_worker, qid, recommend, staging, pdf) if jobs == 1 else ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(qid, recommend, staging, pdf, _main_process()))
-    window: deque[Future] = deque()
-    max_in_flight = jobs * 3
+    executor: Any = engine.executor(_init_worker, (qid, recommend, staging, pdf))
+    window: deque[Any] = deque()
+    max_in_flight = engine.slots * 3
+    chunk_size = engine.score_chunk
 
     def handle(outcomes: list[Outcome]) -> None:
         nonlocal count
@@ -442,7 +424,7 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
         for fi, f in enumerate(files):
             source = str(f.relative_to(base)) if f != input_path else f.name
             if f.suffix.lower() in ANSWER_SUFFIXES:
-                raw = RawRow(source, (fi, 0), None, (), str(f))
+                raw = RawRow(source, (fi, 0), None, (), os.path.abspath(f))
                 key = row_key(source, (), str(f))
                 seen.add(key)
                 if key in done:
@@ -478,7 +460,7 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
                         count += 1
                         continue
                     chunk.append((key, raw))
-                    if len(chunk) >= CHUNK:
+                    if len(chunk) >= chunk_size:
                         window.append(executor.submit(_work, chunk, plan))
                         chunk = []
                         drain(max_in_flight)
@@ -495,6 +477,7 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
     finally:
         ledger.close()
         executor.shutdown(wait=True, cancel_futures=True)
+    _clear_staging(Path(staging))  # left by tasks that a lost worker ran and another worker ran again
 
     # drop what an earlier run scored but this input no longer contains
     for k, e in list(done.items()):
@@ -514,7 +497,7 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
-        failed_pdfs = _render_pdfs(ledger, ordered, outdir, cohort, jobs, result, progress, appendix)
+        failed_pdfs = _render_pdfs(ledger, ordered, outdir, shared, cohort, engine, result, progress, appendix)
 
     def settle(key: str, record: EnterpriseRecord) -> None:  # the PDF each enterprise ended up with
         record.answers = None  # needed only for the report pass
@@ -559,14 +542,15 @@ def _report_of(answers_file: str) -> str:
     return f"{REPORTS_DIR}/{Path(answers_file).stem}.pdf"
 
 
-def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, jobs: int, result: BatchResult,
-                 progress: Callable[[str, int, int | None], None] | None, appendix: bool = False) -> dict[str, str]:
+def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, shared: Path, cohort: Cohort, engine: Any,
+                 result: BatchResult, progress: Callable[[str, int, int | None], None] | None,
+                 appendix: bool = False) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
-    executor: Any = (ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent, initargs=_main_process())
-                     if jobs > 1 else _Inline())
+    executor: Any = engine.executor()
     failed: dict[str, str] = {}
-    window: deque[tuple[list[str], Future]] = deque()
+    window: deque[tuple[list[str], Any]] = deque()
+    step = engine.pdf_chunk
     n = 0
 
     def take() -> None:
@@ -582,24 +566,31 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, cohort: Cohort, 
             progress("pdf", n, len(keys))
 
     try:
-        for i in range(0, len(keys), 4):
-            chunk_keys = keys[i:i + 4]
+        for i in range(0, len(keys), step):
+            chunk_keys = keys[i:i + step]
             items = []
             for key in chunk_keys:
                 entry = ledger.index[key]
                 rec = ledger.record(entry)
                 answers = rec.answers if rec.answers is not None else _answers_from_file(outdir / entry.file)
-                items.append((answers, str(outdir / _report_of(entry.file)),
+                items.append((answers, str(shared / _report_of(entry.file)),
                               cohort.standing(rec.sub_sector, rec.score, rec.dims)))
             window.append((chunk_keys, executor.submit(_pdf_work, items, appendix)))
-            while len(window) > jobs * 2:
+            while len(window) > engine.slots * 2:
                 take()
         while window:
             take()
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+    for stale in (outdir / REPORTS_DIR).glob(".*.pdf.*.tmp"):  # a report half-written by a lost worker
+        stale.unlink(missing_ok=True)
     result.pdf_failed += len(failed)
     return failed
+
+
+def _clear_staging(staging: Path) -> None:
+    for stale in staging.glob(".staged-*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def clean_outdir(outdir: Path) -> None:

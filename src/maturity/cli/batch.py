@@ -66,6 +66,11 @@ def batch(
                                         "每家约 1 毫秒）；--no-recommend 改列升级差距，用时约为默认的六至七成。"),
     resume: bool = typer.Option(False, "--resume", help="继续上次中断的处理：跳过输出文件夹中已完成的企业。"),
     force: bool = typer.Option(False, "--force", help="输出文件夹已有结果时，重新处理全部企业并覆盖。"),
+    cluster: str = typer.Option(None, "--cluster", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
+                                show_envvar=True,
+                                help="在 Dask 集群上评分和生成报告：调度器地址 tcp://主机:8786（多台机器，输出文件夹须在"
+                                     "各机器路径相同的共享目录上），或 local[:N]（本机 N 个工作进程）。"
+                                     "需安装 maturity[cluster]；见 docs/batch.md。"),
 ) -> None:
     """批量评分：读取多家企业的答卷，输出汇总表（含未通过清单和同行对比）和每家企业的答卷文件。
 
@@ -86,6 +91,10 @@ def batch(
 
     if resume and force:
         raise InputError("--resume 与 --force 不能同时使用")
+    if cluster and jobs is not None:
+        raise InputError("--jobs 与 --cluster 不能同时使用：集群的并行度由各台机器上 dask worker 的 --nworkers 决定",
+                         hint="去掉 --jobs；若是环境变量 DASK_SCHEDULER_ADDRESS 带来的集群，而本次要在本机运行，"
+                              "请先 unset DASK_SCHEDULER_ADDRESS。")
     labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
                   TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=getattr(err, "real", err),
@@ -101,7 +110,8 @@ def batch(
             bar.update(t, completed=done, total=total)
 
         result = run_batch(input, output, questionnaire=questionnaire, jobs=jobs, resume=resume, force=force,
-                           pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
+                           pdf=pdf, recommend=recommend, progress=progress, appendix=appendix,
+                           cluster=cluster or None)
         for t in tasks.values():
             task = bar.tasks[t]
             if task.total is None or task.completed < task.total:
