@@ -39,7 +39,9 @@ def main() -> None:  # pragma: no cover - a developer's command
 
     from maturity.load import bundled
 
-    sys.stdout.write(claims_markdown(bundled.scheme("light-industry").questionnaire, bundled.catalog("light-industry")))
+    catalog = bundled.catalog("light-industry")
+    assert catalog is not None
+    sys.stdout.write(claims_markdown(bundled.scheme("light-industry").questionnaire, catalog))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -619,7 +619,7 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
     return Plan(
         catalog_id=catalog.id, catalog_version=catalog.version, note=catalog.note, method=METHOD,
         current_level=a.level, current_score=a.score, target_level=prev.level, budget=budget,
-        budget_source=budget_source,  # type: ignore[arg-type]
+        budget_source=budget_source,
         priorities=priorities_text(pain_ids, pain_label, budget, budget_source, stages, catalog),
         pains=[pain_label.get(p, p) for p in pain_ids], grade_step=step,
         nothing_fits=_nothing_fits(all_cands, chosen_sols, budget) if budget is not None else "",

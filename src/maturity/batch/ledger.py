@@ -52,7 +52,8 @@ class Ledger:
                     e = None
                 if isinstance(e, dict) and isinstance(e.get("key"), str):
                     record = e.get("record") or {}
-                    self.index[e["key"]] = Entry(tuple(e.get("order") or (0, 0)), offset,  # type: ignore[arg-type]
+                    order = tuple(e.get("order") or (0, 0))
+                    self.index[e["key"]] = Entry((int(order[0]), int(order[1])), offset,
                                                  str(e.get("file") or ""), str(record.get("pdf") or ""))
                 offset += len(line)
         if offset != self.path.stat().st_size:

@@ -149,6 +149,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
 
     q = scheme.questionnaire
     out = Outcome(key, raw.source, raw.order, raw.row, raw.name_hint(plan))
+    parsed: AnswersFile | ParsedRow | list[CellError]
     if raw.path is not None:
         parsed = _load_answers_file(scheme, raw)
     else:
@@ -213,6 +214,7 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
     from maturity.load import loader
 
     q = scheme.questionnaire
+    assert raw.path is not None
     try:
         loaded, model = loader.read_answers(raw.path)
         if model.questionnaire != q.id:
@@ -480,11 +482,11 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
     _clear_staging(Path(staging))  # left by tasks that a lost worker ran and another worker ran again
 
     # drop what an earlier run scored but this input no longer contains
-    for k, e in list(done.items()):
+    for k, entry in list(done.items()):
         if k not in seen:
-            (outdir / e.file).unlink(missing_ok=True)
-            if e.pdf:
-                (outdir / e.pdf).unlink(missing_ok=True)
+            (outdir / entry.file).unlink(missing_ok=True)
+            if entry.pdf:
+                (outdir / entry.pdf).unlink(missing_ok=True)
     ordered = ledger.ordered(seen & done.keys())
     del seen, occurrences
 

@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from maturity.batch.zip_limits import MAX_CELL_CHARS, Guard, Refused
 
@@ -151,7 +151,7 @@ class _RowReader:
 
     def pull(self) -> Iterator[tuple[int, list[Any]]]:
         """An incremental parse; each row element is converted as it ends, then cleared and detached."""
-        parser = ET.XMLPullParser(events=("start", "end"))
+        parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
         ancestors = _Ancestors(parser)
         names: _Names | None = None
         row_tag = ""
@@ -166,7 +166,8 @@ class _RowReader:
                 else:
                     parser.close()  # a sheet cut short raises here instead of ending early
                 ended = False
-                for event, el in parser.read_events():
+                for item in parser.read_events():
+                    event, el = cast(tuple[str, ET.Element], item)  # "start"/"end" events carry elements
                     if event == "start":
                         ancestors.started(el)
                         continue
@@ -180,6 +181,7 @@ class _RowReader:
                         names = _Names(tag[: tag.index("}") + 1] if tag.startswith("{") else "")
                         row_tag = names.ROW
                     ended = True
+                    assert names is not None
                     yield self.row(el, names)
                     el.clear()
                 ancestors.detach()
@@ -208,7 +210,7 @@ class _RowReader:
             ref = c.get("r")
             col = _column(ref) if ref else col + 1
             if col > MAX_COLUMN:  # Excel stops at XFD; a larger reference would make a huge row
-                raise ET.ParseError(f"cell reference {ref[:20]} lies beyond column XFD")
+                raise ET.ParseError(f"cell reference {(ref or '')[:20]} lies beyond column XFD")
             t = c.get("t", "n")
             value: Any = None
             if t == "inlineStr":

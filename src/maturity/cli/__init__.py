@@ -27,7 +27,7 @@ def _chinese_click() -> None:
 
     zh_click.install()
     completion_args = typer.main.get_install_completion_arguments
-    typer.main.get_install_completion_arguments = (  # type: ignore[attr-defined]
+    typer.main.get_install_completion_arguments = (
         lambda: zh_click.chinese_completion_options(completion_args()))
 
 

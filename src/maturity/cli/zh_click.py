@@ -131,7 +131,7 @@ def install() -> None:
         return
     _installed = True
     try:
-        from typer import _click as click  # type: ignore[attr-defined]
+        from typer import _click as click  # type: ignore[attr-defined,unused-ignore]
         from typer import core as typer_core
     except ImportError:  # typer that uses the click package
         import click  # type: ignore[no-redef]
@@ -139,7 +139,7 @@ def install() -> None:
         try:
             from typer import core as typer_core
         except ImportError:
-            typer_core = None
+            typer_core = None  # type: ignore[assignment]
     import importlib
 
     for name in ("_compat", "utils", "exceptions", "formatting", "core"):

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Protocol
 
 from maturity.interview import store
+from maturity.interview.messages import Messages
 from maturity.interview.session import Session
 
 
 class Prompter(Protocol):
     """What the navigation needs from a screen."""
 
-    msg: Callable[..., str]
+    msg: Messages
 
     def ask(self, prompt: str) -> str: ...
 
