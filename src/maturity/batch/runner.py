@@ -32,6 +32,7 @@ from typing import Any
 from maturity.batch import liveness
 from maturity.batch.cohort import Cohort
 from maturity.batch.export import Namer, answers_yaml, write_summary
+from maturity.batch.grading import add_profile, profile_state
 from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
 from maturity.batch.lock import BatchLock
 from maturity.batch.parent_watch import exit_with_parent
@@ -85,6 +86,7 @@ class BatchResult:
     elapsed: float = 0.0
     summary_xlsx: Path | None = None
     summary_csv: Path | None = None
+    cohort_pdf: Path | None = None
     questionnaire: str = ""
     version: str = ""
     rejects: list[RejectedRow] = field(default_factory=list)
@@ -115,6 +117,7 @@ def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = F
     _STATE["staging"] = staging
     _STATE["keep_answers"] = keep_answers
     _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
+    _STATE.update(profile_state(_STATE["scheme"]))
 
 
 def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
@@ -196,6 +199,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
         applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
         answers=_answers_json(af) if _STATE.get("keep_answers") else None)
+    add_profile(out.record, ent, a, _STATE, scheme, with_costs=rec is not None)
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
     out.staged = _stage(answers_yaml(af, head).encode("utf-8"))
     return out
@@ -350,9 +354,11 @@ def _reject_file(result: BatchResult, source: str, file_index: int, e: InputErro
 
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
-              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False) -> BatchResult:
+              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False,
+              previous: Path | None = None, cohort_pdf: bool = False) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
-    ``appendix``: the PDFs carry the consultant's dossier.
+    ``appendix``: the PDFs carry the consultant's dossier. ``previous``: last round's OUTDIR (campaign progress);
+    ``cohort_pdf``: also write the programme overview (cohort.pdf).
 
     OUTDIR is locked for the run (a second run into it is refused); an OS failure while writing becomes an
     OutputError; staged files are removed on every exit path.
@@ -364,7 +370,8 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
         with lock:
             try:
                 result = _run(input_path, outdir, questionnaire=questionnaire, jobs=jobs, resume=resume,
-                              force=force, pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
+                              force=force, pdf=pdf, recommend=recommend, progress=progress, appendix=appendix,
+                              previous=previous, cohort_pdf=cohort_pdf)
             except BrokenProcessPool:
                 raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
                                       hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
@@ -384,7 +391,9 @@ def _remove_staged(outdir: Path) -> None:
 
 def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int | None, resume: bool,
          force: bool, pdf: bool, recommend: bool,
-         progress: Callable[[str, int, int | None], None] | None, appendix: bool) -> BatchResult:
+         progress: Callable[[str, int, int | None], None] | None, appendix: bool, previous: Path | None = None,
+         cohort_pdf: bool = False) -> BatchResult:
+    from maturity.batch.rollup import Rollup, grade_order, load_previous
     from maturity.load import bundled
 
     started = time.perf_counter()
@@ -392,6 +401,8 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
     qid = _choose_questionnaire(files, questionnaire)
     scheme = bundled.scheme(qid)
     q = scheme.questionnaire
+    level_order = [(lv.label, lv.name) for lv in scheme.levels]
+    before = load_previous(previous, level_order) if previous is not None else None  # checked before scoring
     jobs = max(1, jobs or os.cpu_count() or 1)
     result = BatchResult(outdir, questionnaire=q.id, version=q.version)
     base = input_path if input_path.is_dir() else input_path.parent
@@ -507,9 +518,11 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
 
     cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
                     {s.id: s.name for s in q.sub_sectors})
+    rollup = Rollup(level_order, grade_order())
     for k in ordered:
         r = ledger.record(done[k])
         cohort.add(r.sub_sector, r.level, r.score, r.dims)
+        rollup.add(r)
     cohort.finalise()
 
     failed_pdfs: dict[str, str] = {}
@@ -540,9 +553,15 @@ def _run(input_path: Path, outdir: Path, *, questionnaire: str | None, jobs: int
     try:
         result.summary_xlsx, result.summary_csv = write_summary(
             outdir, ledger.records(), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
-            rec_title, meta)
+            rec_title, meta, rollup, before)
     finally:
         ledger.close()
+    if cohort_pdf:
+        from maturity.batch.rollup import write_cohort_pdf
+
+        if progress:
+            progress("cohort", 0, None)
+        result.cohort_pdf = write_cohort_pdf(outdir, previous=previous, force=True)
     result.elapsed = time.perf_counter() - started
     return result
 

@@ -66,6 +66,9 @@ def batch(
                                         "每家约 1 毫秒）；--no-recommend 改列升级差距，用时约为默认的六至七成。"),
     resume: bool = typer.Option(False, "--resume", help="继续上次中断的处理：跳过输出文件夹中已完成的企业。"),
     force: bool = typer.Option(False, "--force", help="输出文件夹已有结果时，重新处理全部企业并覆盖。"),
+    previous: Path = typer.Option(None, "--previous", show_default=False,
+                                  help="上一轮 maturity batch 的输出文件夹：汇总表增加“较上轮”一列和“进展”表。"),
+    cohort_pdf: bool = typer.Option(False, "--cohort-pdf", help="同时生成项目概览报告 cohort.pdf（见 maturity cohort）。"),
 ) -> None:
     """批量评分：读取多家企业的答卷，输出汇总表（含未通过清单和同行对比）和每家企业的答卷文件。
 
@@ -86,7 +89,7 @@ def batch(
 
     if resume and force:
         raise InputError("--resume 与 --force 不能同时使用")
-    labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
+    labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表", "cohort": "项目概览报告"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
                   TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=getattr(err, "real", err),
                   transient=False) as bar:
@@ -101,7 +104,8 @@ def batch(
             bar.update(t, completed=done, total=total)
 
         result = run_batch(input, output, questionnaire=questionnaire, jobs=jobs, resume=resume, force=force,
-                           pdf=pdf, recommend=recommend, progress=progress, appendix=appendix)
+                           pdf=pdf, recommend=recommend, progress=progress, appendix=appendix,
+                           previous=previous, cohort_pdf=cohort_pdf)
         for t in tasks.values():
             task = bar.tasks[t]
             if task.total is None or task.completed < task.total:
@@ -112,6 +116,8 @@ def batch(
               + (f"，生成报告 {result.pdfs} 份" if pdf else "")
               + f"，用时 {result.elapsed:.1f} 秒。")
     err.print(f"汇总表：{result.summary_xlsx}、{result.summary_csv}")
+    if result.cohort_pdf:
+        err.print(f"项目概览报告：{result.cohort_pdf}")
     for note in result.notes:
         err.print(f"[dim]{note}[/]")
     if result.failed:
