@@ -277,11 +277,27 @@ _WIDTHS = {"序号": 5, "企业名称": 22, "所在区县": 16, "子行业": 10,
 _WRAPPED = {"企业名称", "所在区县", "等级原因", "服务商", "较上轮"}
 
 
+def _text_width(text: str) -> int:
+    """Width in Excel column units: a CJK (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(row: list[Any], widths: list[float], wrapped: list[int]) -> float:
+    """A height that shows every wrapped cell whole (spreadsheet programs do not re-measure rows on open)."""
+    lines = 1
+    for i in wrapped:
+        v = row[i] if i < len(row) else None
+        if isinstance(v, str) and v:
+            lines = max(lines, -(-_text_width(v) // max(1, int(widths[i] * 1.15))))
+    return min(409.0, 15.0 * lines)
+
+
 def _print_setup(ws: Any, *, header_rows: tuple[int, int] | None = (0, 0), wide: int = 1, columns: int = 0) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(wide, 0)
+    ws.print_across()  # pages left to right, then down: a firm's row reads on consecutive pages
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
     if columns:
@@ -319,6 +335,8 @@ def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, c
     ws.freeze_panes(1, 2)
     printed = len(printed_columns(rec_title, progress is not None))
     fmts = []
+    widths: list[float] = []
+    wrapped_cols: list[int] = []
     for i, name in enumerate(cols):
         if name.startswith(rec_title) and name.endswith("费用与周期"):
             width, wrapped = 14, True
@@ -327,6 +345,9 @@ def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, c
         else:
             width, wrapped = _WIDTHS.get(name, 12), name in _WRAPPED
         ws.set_column(i, i, width)
+        widths.append(width)
+        if wrapped and i < printed:
+            wrapped_cols.append(i)
         fmts.append(wrap if wrapped else top)
     ws.set_row(0, 45)
     put(ws, 0, cols, head)
@@ -339,6 +360,7 @@ def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, c
         for n, rec in enumerate(records, 1):
             movement = progress.add(rec) if progress is not None else None
             row = summary_row(n, rec, cohort, dimensions, movement)
+            ws.set_row(n, _row_height(row, widths, wrapped_cols))
             put(ws, n, row, fmts=fmts)
             writer.writerow([_csv_value(v) for v in row])
     os.replace(csv_tmp, csv_path)

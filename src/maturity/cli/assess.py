@@ -19,6 +19,7 @@ import typer
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
 from maturity.cli.options import APPENDIX_HELP
+from maturity.cli.programme_profile import ask_programme_profile
 
 
 class Lang(str, Enum):
@@ -206,7 +207,8 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         if problem is None:
             break
         ui.problem(msg("credit_bad", problem=problem))
-    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None)
+    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None,
+                      **ask_programme_profile(ui))
 
 
 def _default_path(name: str, lang: str) -> Path:
