@@ -239,3 +239,18 @@ def test_review_from_the_finish_screen_then_finish(cli, q, tmp_path):
     assert "最重要的三项下一步" in res.output
     assert store.read(out).answers[asked[0]].value == q.options_of(first)[int(other) - 1].value
     assert not store.sidecar_path(out).exists()
+
+
+def test_programme_profile_asked_and_saved(cli, q, tmp_path):
+    out = tmp_path / "a.yaml"
+    lines, _, _ = walk(q)
+    programme = ["y", "火星", "江西", "4", "1", "家具产业园", "1", "3", "很多", "120人", "2", "2", "某服务商",
+                 "2025-3-18"]
+    res = run(cli, "-o", out, lines=profile_lines(q, programme=programme) + lines + [""])
+    assert res.exit_code == 0, res.output
+    assert "未知省份“火星”" in res.output and "请填写整数人数" in res.output  # asked again, in Chinese
+    ent = api.load_answers(out).answers.enterprise
+    assert (ent.province, ent.city, ent.county, ent.region_code) == ("江西省", "九江市", "濂溪区", "360402")
+    assert (ent.park, ent.scale, ent.sme_tier, ent.employees) == ("家具产业园", "above", "specialised", 120)
+    assert (ent.revenue_band, ent.mode, ent.service_provider) == ("300-2000", "onsite", "某服务商")
+    assert ent.assessed_on.isoformat() == "2025-03-18"

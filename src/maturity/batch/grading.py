@@ -57,15 +57,15 @@ class Grader:
         values, _ = derive_values(self.crosswalk, summary.state, t.questionnaire)
         normalized = {tid: Normalized(v, False, "", "") for tid, v in values.items()}
         sub = self.crosswalk.sub_sectors.get(enterprise.sub_sector, enterprise.sub_sector)
-        s = t.summary_of(enterprise.model_copy(update={"sub_sector": sub}), normalized)
+        s = t.level_of(enterprise.model_copy(update={"sub_sector": sub}), normalized)
         gap = None
-        if s.next_level is not None and all(b.kind == "score" for b in s.blockers):
-            need = next((b.min_score for b in t.rules.level_bands if b.level == s.next_level.id), None)
-            gap = math.ceil(max(0.0, need - s.score) * 10) / 10 if need is not None else None
+        if s.next_id is not None and s.next_gates_pass:
+            need = next((b.min_score for b in t.rules.level_bands if b.level == s.next_id), None)
+            gap = math.ceil(max(0.0, need - s.score) * 10 - 1e-9) / 10 if need is not None else None
         near = any(abs(s.score - b) < BORDERLINE_POINTS for b in self.bounds)
-        return RowGrade(label=s.level.label, level_id=s.level.id, rank=t.level_rank[s.level.id],
+        return RowGrade(label=t.level_ref[s.level_id].label, level_id=s.level_id, rank=t.level_rank[s.level_id],
                         score=math.floor(s.score * 10 + 1e-9) / 10, borderline=near,
-                        next_label=s.next_level.label if s.next_level else "", gap=gap)
+                        next_label=t.level_ref[s.next_id].label if s.next_id else "", gap=gap)
 
 
 def level_reason(scheme: Scheme, summary: Summary) -> str:

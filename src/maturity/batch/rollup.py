@@ -274,7 +274,7 @@ def overview(records: Iterable[EnterpriseRecord], *, title: str, scope: str, sch
         for did, v in rec.dims.items():
             if v is not None and did in dim_scores:
                 dim_scores[did].append(v)
-        for i, t in enumerate(rec.recommendations[:3]):
+        for i, t in enumerate(rec.recommendations[:3] if rec.rec_costs else ()):  # gaps (--no-recommend) are not
             cost = rec.rec_cost_ranges[i] if i < len(rec.rec_cost_ranges) else [0.0, 0.0]
             e = recs.setdefault(t, [0, 0.0, 0.0, rec.rec_costs[i] if i < len(rec.rec_costs) else ""])
             e[0] += 1
