@@ -305,18 +305,15 @@ def test_rollup_of_2000_firms_equals_an_independent_count(tmp_path, q):
 def test_progress_and_cohort_report(tmp_path, q, cli):
     rows = programme_rows(q, 30, seed=8, places=PLACES[:2])
     (tmp_path / "r1.csv").write_bytes(synth.write_csv(q, rows))
-    run_batch(tmp_path / "r1.csv", tmp_path / "round1", jobs=1)
-    rng = random.Random(3)
-    rows2 = [synth.make_row(q, rng, i) for i in range(30)]  # new answers, same firms
-    for r2, r in zip(rows2, rows, strict=True):
-        r2.cells.update({k: v for k, v in r.cells.items() if k in sheet.PROFILE_HEADERS})
-        r2.cells["企业名称"] = r2.name = r.name
-        r2.cells["子行业"] = r.cells["子行业"]
+    assert run_batch(tmp_path / "r1.csv", tmp_path / "round1", jobs=1).scored == 30
+    rows2 = programme_rows(q, 30, seed=9, places=PLACES[:2])  # new answers; the same credit codes
     (tmp_path / "r2.csv").write_bytes(synth.write_csv(q, rows2))
-    run_batch(tmp_path / "r2.csv", tmp_path / "round2", jobs=1, previous=tmp_path / "round1")
+    res = run_batch(tmp_path / "r2.csv", tmp_path / "round2", jobs=1, previous=tmp_path / "round1")
+    assert res.scored == 30, res.rejects[:2]
     before = {f["统一社会信用代码"]: f["等级"] for f in summary_rows(tmp_path / "round1")}
     order = [lv.label for lv in api.scheme(QID).levels]
     want = Counter()
+    assert len(before) == 30
     for f in summary_rows(tmp_path / "round2"):
         a, b = order.index(before[f["统一社会信用代码"]]), order.index(f["等级"])
         way = "上升" if b > a else "下降" if b < a else "持平"
