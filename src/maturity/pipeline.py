@@ -117,3 +117,11 @@ def report_html(evaluation: Evaluation, *, templates: str | Path | None = None, 
     from maturity.report import build_html
 
     return build_html(evaluation, templates=templates, font=font, standalone=standalone, appendix=appendix)
+
+
+def write_cohort_report(overview: Any, out_pdf: str | Path, *, font: Any = None, force: bool = False) -> int:
+    """Render a batch's programme overview (a CohortOverview from :mod:`maturity.batch.rollup`) as a PDF;
+    returns the page count. Nothing is written on any error."""
+    from maturity.report.cohort import render_cohort
+
+    return render_cohort(overview, out_pdf, generator=f"maturity {__version__}", font=font, force=force)

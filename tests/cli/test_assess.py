@@ -349,3 +349,18 @@ def test_lang_en_says_what_it_covers_and_uses_ascii_brackets(cli, q, tmp_path):
     hint = next(line for line in res.output.splitlines() if line.startswith("Enter a number"))
     assert "（" not in hint and "）" not in hint and "(" in hint
     assert "en只翻译本工具自己的提示" in re.sub(r"\s", "", cli("assess", "--help").stdout)
+
+
+def test_programme_profile_asked_and_saved(cli, q, tmp_path):
+    out = tmp_path / "a.yaml"
+    lines, _, _ = walk(q)
+    programme = ["y", "火星", "江西", "4", "1", "家具产业园", "1", "3", "很多", "120人", "2", "2", "某服务商",
+                 "2025-3-18"]
+    res = run(cli, "-o", out, lines=profile_lines(q, programme=programme) + lines + [""])
+    assert res.exit_code == 0, res.output
+    assert "未知省份“火星”" in res.output and "请填写整数人数" in res.output  # asked again, in Chinese
+    ent = api.load_answers(out).answers.enterprise
+    assert (ent.province, ent.city, ent.county, ent.region_code) == ("江西省", "九江市", "濂溪区", "360402")
+    assert (ent.park, ent.scale, ent.sme_tier, ent.employees) == ("家具产业园", "above", "specialised", 120)
+    assert (ent.revenue_band, ent.mode, ent.service_provider) == ("300-2000", "onsite", "某服务商")
+    assert ent.assessed_on.isoformat() == "2025-03-18"

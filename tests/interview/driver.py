@@ -15,10 +15,12 @@ def questionnaire(qid: str = "light-industry"):
     return loader.load_questionnaire(api.questionnaire_path(qid))
 
 
-def profile_lines(q, name: str = PROFILE["name"], credit: str = "") -> list[str]:
+def profile_lines(q, name: str = PROFILE["name"], credit: str = "", programme: list[str] | None = None) -> list[str]:
+    """The profile step's lines; ``programme``: the optional programme questions (default: Enter skips them)."""
     sub = [s.id for s in q.sub_sectors].index(PROFILE["sub_sector"]) + 1
     size = [s.id for s in q.size_bands].index(PROFILE["size"]) + 1
-    return [name, str(sub), str(size), PROFILE["region"], credit, "", ""]  # contact, assessor: skipped
+    # contact, assessor: skipped; then the programme profile's [y/N] (its lines, or Enter)
+    return [name, str(sub), str(size), PROFILE["region"], credit, "", "", *(programme or [""])]
 
 
 def typed_answer(q, x, n: int) -> str:

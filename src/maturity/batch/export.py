@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maturity.batch.cells import neutralise
-from maturity.batch.cohort import Cohort
+from maturity.batch.cohort import MIN_GROUP, Cohort
 from maturity.batch.ledger import LEDGER_DIR
 from maturity.batch.records import EnterpriseRecord, RejectedRow
 from maturity.models.answers import AnswersFile
@@ -24,6 +24,7 @@ from maturity.writing import remove_quietly
 
 if TYPE_CHECKING:
     from maturity.batch.reader import ParsedRow
+    from maturity.batch.rollup import Progress, Rollup
 
 SCRATCH = "scratch"  # under LEDGER_DIR
 
@@ -87,7 +88,7 @@ class Namer:
 
 # ---- answers file -------------------------------------------------------------------------------
 def answers_to_data(af: AnswersFile | ParsedRow) -> dict[str, Any]:
-    ent = {k: v for k, v in af.enterprise.model_dump().items() if v not in (None, "")}
+    ent = {k: v for k, v in af.enterprise.model_dump(mode="json").items() if v not in (None, "")}
     answers: dict[str, Any] = {}
     for qid, a in af.answers.items():
         if a.na:
@@ -155,22 +156,43 @@ def answers_yaml(af: AnswersFile | ParsedRow, header: str = "") -> str:
 
 
 # ---- summary ------------------------------------------------------------------------------------
-def summary_columns(dimensions: list[tuple[str, str]], rec_title: str) -> list[str]:
-    return (["序号", "企业名称", "统一社会信用代码", "子行业", "企业规模", "所在地区", "评估人", "等级", "等级名称",
-             "综合得分"] + [f"{name}得分" for _, name in dimensions]
-            + ["总体百分位", "子行业内百分位", f"{rec_title}1", f"{rec_title}2", f"{rec_title}3",
-               "问卷", "问卷版本", "已答题数", "适用题数", "来源文件", "行号", "答卷文件", "PDF 报告"])
+# What 汇总 prints (a manager's page: who, where, level and why, grade, the top three with cost and time,
+# who assessed); the remaining columns (the full profile, dimension scores, provenance) follow, unprinted.
+def printed_columns(rec_title: str, with_progress: bool) -> list[str]:
+    recs = [x for i in (1, 2, 3) for x in (f"{rec_title}{i}", f"{rec_title}{i}费用与周期")]
+    return (["序号", "企业名称", "所在区县", "子行业", "规上/规下", "专精特新梯度", "等级", "综合得分", "等级原因",
+             "国家等级（估计）", "国家等级得分", "临界", "距下一国家等级（分）"] + recs
+            + ["评估人", "评估方式", "服务商", "评估日期"] + (["较上轮"] if with_progress else []))
 
 
-def summary_row(n: int, rec: EnterpriseRecord, cohort: Cohort, dimensions: list[tuple[str, str]]) -> list[Any]:
-    recs: list[str] = rec.recommendations[:3]
-    recs += [""] * (3 - len(recs))
+def summary_columns(dimensions: list[tuple[str, str]], rec_title: str, with_progress: bool = False) -> list[str]:
+    return (printed_columns(rec_title, with_progress)
+            + ["统一社会信用代码", "企业规模", "所在地区", "省", "市", "区县", "行政区划代码", "园区", "从业人员",
+               "营业收入区间", "等级名称"] + [f"{name}得分" for _, name in dimensions]
+            + ["总体百分位", "子行业内百分位", "国家等级评定依据", "问卷", "问卷版本", "已答题数", "适用题数",
+               "来源文件", "行号", "答卷文件", "PDF 报告"])
+
+
+def summary_row(n: int, rec: EnterpriseRecord, cohort: Cohort, dimensions: list[tuple[str, str]],
+                movement: str | None = None) -> list[Any]:
+    from maturity.batch.rollup import NO_DISTRICT, district_of
+
+    recs: list[Any] = []
+    for i in range(3):
+        recs.append(rec.recommendations[i] if i < len(rec.recommendations) else "")
+        recs.append(rec.rec_costs[i] if i < len(rec.rec_costs) else "")
     sub_pct = cohort.sub_sector_percentile(rec.sub_sector, rec.score)
-    return ([n, rec.name, rec.credit_code or "", rec.sub_sector_name, rec.size_name,
-             rec.region, rec.assessor, rec.level, rec.level_name, rec.score]
+    district = district_of(rec)
+    return ([n, rec.name, "" if district == NO_DISTRICT else district, rec.sub_sector_name, rec.scale,
+             rec.sme_tier, rec.level, rec.score, rec.level_reason, rec.grade,
+             rec.grade_score if rec.grade else None, ("临界" if rec.grade_borderline else "") if rec.grade else "",
+             rec.grade_gap, *recs, rec.assessor, rec.mode or "自评", rec.service_provider, rec.assessed_on]
+            + ([movement] if movement is not None else [])
+            + [rec.credit_code or "", rec.size_name, rec.region, rec.province, rec.city, rec.county,
+               rec.region_code, rec.park, rec.employees, rec.revenue_band, rec.level_name]
             + [rec.dims.get(did) for did, _ in dimensions]
-            + [cohort.percentile(rec.score), sub_pct if sub_pct is not None else "样本不足",
-               *recs, rec.questionnaire, rec.version, rec.answered, rec.applicable,
+            + [cohort.percentile(rec.score), sub_pct if sub_pct is not None else "样本不足", rec.grade_edition,
+               rec.questionnaire, rec.version, rec.answered, rec.applicable,
                rec.source, rec.row if rec.row is not None else "", rec.file, rec.pdf])
 
 
@@ -223,20 +245,24 @@ def _csv_value(v: Any) -> Any:
 
 
 def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: list[RejectedRow], cohort: Cohort,
-                  dimensions: list[tuple[str, str]], rec_title: str, meta: list[tuple[str, str]]) -> tuple[Path, Path]:
-    """summary.xlsx (汇总 / 未通过 / 同行对比 / 说明) and summary.csv; records are streamed once.
+                  dimensions: list[tuple[str, str]], rec_title: str, meta: list[tuple[str, str]],
+                  rollup: Rollup | None = None, progress: Progress | None = None) -> tuple[Path, Path]:
+    """summary.xlsx (汇总 / 图表 / 区县汇总 / 评估人与服务商 / 进展 / 未通过 / 同行对比 / 说明) and summary.csv;
+    records are streamed once. ``rollup`` must already hold every record (it is counted before this pass).
 
     The workbook is written with XlsxWriter in constant-memory mode: for a 10,000-row summary it takes
     about half the time of openpyxl's write-only mode, and this step runs after every enterprise is scored.
     Text is always written as text (no formula, number or URL conversion), on top of :func:`neutralise`.
+    Every sheet is set up for print (A4 landscape, fit to width, header rows repeated, wrapped long text).
     """
-    cols = summary_columns(dimensions, rec_title)
+    cols = summary_columns(dimensions, rec_title, progress is not None)
     xlsx_tmp = outdir / ".summary.xlsx.tmp"
     csv_tmp = outdir / ".summary.csv.tmp"
     scratch = outdir / LEDGER_DIR / SCRATCH  # XlsxWriter's row files: inside OUTDIR, removed on every exit
     scratch.mkdir(parents=True, exist_ok=True)
     try:
-        return _write_summary(outdir, scratch, xlsx_tmp, csv_tmp, cols, records, rejects, cohort, dimensions, meta)
+        return _write_summary(outdir, scratch, xlsx_tmp, csv_tmp, cols, records, rejects, cohort, dimensions, meta,
+                              rollup, progress, rec_title)
     except BaseException:
         for tmp in (xlsx_tmp, csv_tmp):  # never a half-written summary left beside the results
             remove_quietly(tmp)
@@ -245,56 +271,180 @@ def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: li
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, cols: list[str], records: Iterable[dict],
-                   rejects: list[dict], cohort: Cohort, dimensions: list[tuple[str, str]],
-                   meta: list[tuple[str, str]]) -> tuple[Path, Path]:
+_WIDTHS = {"序号": 5, "企业名称": 22, "所在区县": 16, "子行业": 10, "规上/规下": 6, "专精特新梯度": 10, "等级": 6,
+           "综合得分": 7, "等级原因": 34, "国家等级（估计）": 8, "国家等级得分": 7, "临界": 5, "距下一国家等级（分）": 8,
+           "评估人": 8, "评估方式": 8, "服务商": 14, "评估日期": 10, "较上轮": 14}
+_WRAPPED = {"企业名称", "所在区县", "等级原因", "服务商", "较上轮"}
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel column units: a CJK (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(row: list[Any], widths: list[float], wrapped: list[int]) -> float:
+    """A height that shows every wrapped cell whole (spreadsheet programs do not re-measure rows on open)."""
+    lines = 1
+    for i in wrapped:
+        v = row[i] if i < len(row) else None
+        if isinstance(v, str) and v:
+            lines = max(lines, -(-_text_width(v) // max(1, int(widths[i] * 1.15))))
+    return min(409.0, 15.0 * lines)
+
+
+def _print_setup(ws: Any, *, header_rows: tuple[int, int] | None = (0, 0), wide: int = 1, columns: int = 0) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(wide, 0)
+    ws.print_across()  # pages left to right, then down: a firm's row reads on consecutive pages
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+    if columns:
+        ws.repeat_columns(0, columns - 1)
+    ws.set_footer("&C第 &P 页 / 共 &N 页")
+
+
+def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, cols: list[str],
+                   records: Iterable[EnterpriseRecord], rejects: list[RejectedRow], cohort: Cohort,
+                   dimensions: list[tuple[str, str]], meta: list[tuple[str, str]], rollup: Rollup | None,
+                   progress: Progress | None, rec_title: str) -> tuple[Path, Path]:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(xlsx_tmp), {
         "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False, "strings_to_numbers": False,
         "strings_to_urls": False, "nan_inf_to_errors": True})
     bold = wb.add_format({"bold": True})
+    head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    top = wb.add_format({"valign": "top"})
 
-    def put(sheet: Any, r: int, values: Iterable[Any], fmt: Any = None) -> None:
+    def put(sheet: Any, r: int, values: Iterable[Any], fmt: Any = None, fmts: list[Any] | None = None) -> None:
         for c, v in enumerate(values):
             if v is None or v == "":
                 continue
+            f = fmts[c] if fmts is not None and c < len(fmts) else fmt
             if isinstance(v, str):
-                sheet.write_string(r, c, neutralise(v), fmt)
+                sheet.write_string(r, c, neutralise(v), f)
             elif isinstance(v, bool):
-                sheet.write_boolean(r, c, v, fmt)
+                sheet.write_boolean(r, c, v, f)
             else:
-                sheet.write_number(r, c, v, fmt)
+                sheet.write_number(r, c, v, f)
 
     ws = wb.add_worksheet("汇总")
     ws.freeze_panes(1, 2)
-    for i, width in enumerate([6, 28, 20, 12, 10, 16, 10, 6, 10, 9]):
+    printed = len(printed_columns(rec_title, progress is not None))
+    fmts = []
+    widths: list[float] = []
+    wrapped_cols: list[int] = []
+    for i, name in enumerate(cols):
+        if name.startswith(rec_title) and name.endswith("费用与周期"):
+            width, wrapped = 14, True
+        elif name.startswith(rec_title) and i < printed:
+            width, wrapped = 22, True
+        else:
+            width, wrapped = _WIDTHS.get(name, 12), name in _WRAPPED
         ws.set_column(i, i, width)
-    put(ws, 0, cols, bold)
+        widths.append(width)
+        if wrapped and i < printed:
+            wrapped_cols.append(i)
+        fmts.append(wrap if wrapped else top)
+    ws.set_row(0, 45)
+    put(ws, 0, cols, head)
+    _print_setup(ws, wide=2, columns=2)
     csv_path = outdir / "summary.csv"
+    n = 0
     with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([neutralise(c) for c in cols])
         for n, rec in enumerate(records, 1):
-            row = summary_row(n, rec, cohort, dimensions)
-            put(ws, n, row)
+            movement = progress.add(rec) if progress is not None else None
+            row = summary_row(n, rec, cohort, dimensions, movement)
+            ws.set_row(n, _row_height(row, widths, wrapped_cols))
+            put(ws, n, row, fmts=fmts)
             writer.writerow([_csv_value(v) for v in row])
     os.replace(csv_tmp, csv_path)
+    ws.print_area(0, 0, max(n, 1), printed - 1)
+
+    if rollup is not None:
+        _charts(wb, rollup, bold, head)
+        for title, assessors in (("区县汇总", False), ("评估人与服务商", True)):
+            sh = wb.add_worksheet(title)
+            ncols = len(rollup.header(rollup.sections[-1])) + 3
+            sh.set_column(0, 0, 24)
+            sh.set_column(1, 3, 12)
+            sh.set_column(4, ncols, 7)
+            _print_setup(sh, header_rows=None)
+            for r, row in enumerate(rollup.sheet_rows(assessors)):
+                put(sh, r, row, head if row and isinstance(row[-1], str) and len(row) > 3 else None)
+    if progress is not None:
+        total, by_district = progress.movements()
+        sh = wb.add_worksheet("进展")
+        sh.set_column(0, 0, 28)
+        sh.set_column(1, 4, 10)
+        _print_setup(sh)
+        put(sh, 0, ["与上一轮相比（按等级 L1–L7+）", f"上一轮：{progress.source}"], bold)
+        put(sh, 1, ["范围", "上升", "持平", "下降", "上轮无记录"], head)
+        for r, m in enumerate([total, *by_district], 2):
+            put(sh, r, [m.scope, m.up, m.same, m.down, m.new])
+        put(sh, len(by_district) + 3, [f"企业少于 {MIN_GROUP} 家的区县不单独列出。匹配：统一社会信用代码，无代码时按企业名称 + 所在地区。"])
 
     rj = wb.add_worksheet("未通过")
     rj.freeze_panes(1, 0)
-    put(rj, 0, REJECT_COLUMNS, bold)
+    for i, w in enumerate((16, 6, 5, 20, 20, 70)):
+        rj.set_column(i, i, w)
+    _print_setup(rj)
+    put(rj, 0, REJECT_COLUMNS, head)
     for r, row in enumerate(reject_rows(rejects), 1):
-        put(rj, r, row)
+        put(rj, r, row, fmts=[top, top, top, wrap, wrap, wrap])
 
     co = wb.add_worksheet("同行对比")
+    co.set_column(0, 0, 22)
+    co.set_column(1, 1, 14)
+    co.set_column(2, 2 + len(cohort.level_order), 13)
+    _print_setup(co, header_rows=None)
     for r, row in enumerate(cohort_rows(cohort)):
         put(co, r, row)
 
     info = wb.add_worksheet("说明")
+    info.set_column(0, 0, 16)
+    info.set_column(1, 1, 100)
+    _print_setup(info, header_rows=None)
     for r, (k, v) in enumerate(meta):
-        put(info, r, (k, v))
+        put(info, r, (k, v), fmts=[top, wrap])
     wb.close()
     xlsx_path = outdir / "summary.xlsx"
     os.replace(xlsx_tmp, xlsx_path)
     return xlsx_path, csv_path
+
+
+def _charts(wb: Any, rollup: Rollup, bold: Any, head: Any) -> None:
+    """The 图表 sheet: the level and the estimated-grade distributions as tables and native column charts."""
+    sh = wb.add_worksheet("图表")
+    sh.set_column(0, 0, 14)
+    sh.set_column(1, 2, 10)
+    _print_setup(sh, header_rows=None)
+    t = rollup.total
+    sh.write_string(0, 0, f"等级分布（本批次 {t.n} 家）", bold)
+    sh.write_row(1, 0, ["等级", "企业数", "占比（%）"], head)
+    for i, (lab, name) in enumerate(rollup.level_order):
+        c = t.levels.get(lab, 0)
+        sh.write_row(2 + i, 0, [f"{lab} {name}", c, round(100 * c / t.n, 1) if t.n else 0])
+    g0 = 3 + len(rollup.level_order)
+    sh.write_string(g0, 0, f"国家等级分布（估计，{t.graded} 家）", bold)
+    sh.write_row(g0 + 1, 0, ["国家等级", "企业数", "占比（%）"], head)
+    for i, (lab, _) in enumerate(rollup.grade_order):
+        c = t.grades.get(lab, 0)
+        sh.write_row(g0 + 2 + i, 0, [lab, c, round(100 * c / t.graded, 1) if t.graded else 0])
+    for title, first, count, anchor in (
+            ("等级分布（L1–L7+，本工具自定义等级）", 2, len(rollup.level_order), "E2"),
+            ("国家等级分布（按对照表推算，仅供参考）", g0 + 2, len(rollup.grade_order), "E20")):
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "企业数", "categories": ["图表", first, 0, first + count - 1, 0],
+                          "values": ["图表", first, 1, first + count - 1, 1], "data_labels": {"value": True},
+                          "fill": {"color": "#2F6F9F"}})
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"name": "企业数", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
+        chart.set_size({"width": 620, "height": 300})
+        sh.insert_chart(anchor, chart)

@@ -37,6 +37,7 @@ from maturity.batch.sheet import (
     MULTI_SEP,
     NA_LABEL,
     PROFILE,
+    PROFILE_CHOICES,
     PROFILE_HEADERS,
     SHEET_ANSWERS,
     SHEET_HELP,
@@ -64,7 +65,15 @@ _FIELD_HEADER = {
     **{f: f for f, *_ in PROFILE},
     "enterprise": "name", "企业": "name", "名称": "name", "统一信用代码": "credit_code", "信用代码": "credit_code",
     "行业": "sub_sector", "细分行业": "sub_sector", "规模": "size", "地区": "region", "questionnaire_version": "version",
+    "省份": "province", "地级市": "city", "县区": "county", "区/县": "county", "区划代码": "region_code",
+    "所在园区": "park", "开发区": "park", "规模以上": "scale", "是否规上": "scale", "专精特新": "sme_tier",
+    "员工人数": "employees", "从业人数": "employees", "营业收入": "revenue_band", "评定方式": "mode",
+    "服务机构": "service_provider", "诊断服务商": "service_provider", "评估时间": "assessed_on",
 }
+_TEXT_PROFILE = ("name", "credit_code", "region", "contact", "assessor", "province", "city", "county", "region_code",
+                 "park", "service_provider")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EMPLOYEES = re.compile(r"^(\d+)\s*人?$")
 
 
 # ---- results of reading ------------------------------------------------------------------------
@@ -268,10 +277,22 @@ class Plan:
 
         # profile
         ent: dict[str, Any] = {}
-        for fld in ("name", "credit_code", "region", "contact", "assessor"):
+        for fld in _TEXT_PROFILE:
             v = text_of(fld)
             if v is not None:
                 ent[fld] = v
+        for fld, choices in PROFILE_CHOICES.items():
+            v = text_of(fld)
+            if v is None:
+                continue
+            key = unicodedata.normalize("NFKC", v).replace(" ", "")
+            match = next((c for c, label in choices.items()
+                          if key in (c, unicodedata.normalize("NFKC", label).replace(" ", ""))), None)
+            if match is None:
+                errors.append(self.error(r, self.profile.get(fld), f"“{v}”不是可选项；可选：{'、'.join(choices.values())}"))
+            else:
+                ent[fld] = match
+        self._employees_and_date(values, r, ent, errors)
         for fld, items in (("sub_sector", q.sub_sectors), ("size", q.size_bands)):
             v = text_of(fld)
             if v is None:
@@ -345,6 +366,8 @@ class Plan:
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 fld = str(err["loc"][0]) if err["loc"] else ""
+                if not fld:  # the province / city / county / code check of the whole profile
+                    fld = next((f for f in ("county", "city", "province", "region_code") if f in self.profile), "")
                 msg = str(err.get("ctx", {}).get("error", err["msg"])) if err["type"] == "value_error" else err["msg"]
                 if err["type"] == "string_too_long":
                     msg = f"过长（最多 {err.get('ctx', {}).get('max_length')} 个字符）"
@@ -372,6 +395,33 @@ class Plan:
             if err.column not in flagged or not err.column:
                 out.append(err)
         return out
+
+    def _employees_and_date(self, values: tuple, r: int | None, ent: dict[str, Any], errors: list[CellError]) -> None:
+        i = self.profile.get("employees")
+        v = self.cell(values, i)
+        if v is not None and not isinstance(v, BadCell):
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and v >= 0:
+                ent["employees"] = int(v)
+            elif isinstance(v, str) and (m := _EMPLOYEES.match(unicodedata.normalize("NFKC", v).replace(",", ""))):
+                ent["employees"] = int(m.group(1))
+            else:
+                errors.append(self.error(r, i, f"从业人员应为整数人数，实际为“{v}”"))
+        i = self.profile.get("assessed_on")
+        v = self.cell(values, i)
+        if v is not None and not isinstance(v, BadCell):
+            if isinstance(v, datetime):
+                ent["assessed_on"] = v.date()
+            elif isinstance(v, date):
+                ent["assessed_on"] = v
+            else:
+                m = _DATE.match(unicodedata.normalize("NFKC", str(v)))
+                try:
+                    ent["assessed_on"] = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+                except ValueError:
+                    m = None
+                if m is None:
+                    errors.append(self.error(r, i, f"评估日期应为日期，如 2025-03-18，实际为“{v}”"))
+                    ent.pop("assessed_on", None)
 
     def _value(self, x: Question, v: Any, index: int) -> Any:
         """Canonical answer of one cell; a sheet repeats the same few labels, so results are remembered."""

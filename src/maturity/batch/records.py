@@ -36,6 +36,30 @@ class EnterpriseRecord:
     # The checked answers (AnswersFile JSON), kept only when reports are asked for: the report pass evaluates
     # them directly instead of reading back and re-checking the answers file it has just written.
     answers: dict[str, Any] | None = None
+    # the structured profile (issue 16); defaults keep ledgers of earlier versions readable
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    region_code: str = ""
+    park: str = ""
+    scale: str = ""  # 规上 / 规下 ("" when not given)
+    sme_tier: str = ""  # label, e.g. 专精特新“小巨人”
+    employees: int | None = None
+    revenue_band: str = ""  # label
+    mode: str = ""  # 自评 / 现场评定 ("" when not given: counted as 自评)
+    service_provider: str = ""
+    assessed_on: str = ""  # ISO date
+    # what a programme manager reads beside the level
+    level_reason: str = ""
+    rec_costs: list[str] = field(default_factory=list)  # "参考 3–8 万元 · 4–8 周" beside each recommendation
+    rec_cost_ranges: list[list[float]] = field(default_factory=list)  # [min, max] 万元 per recommendation
+    grade: str = ""  # estimated MIIT grade label, e.g. 二级 ("" when no crosswalk)
+    grade_rank: int | None = None
+    grade_score: float | None = None
+    grade_borderline: bool = False
+    grade_next: str = ""
+    grade_gap: float | None = None  # points to the next grade (None when a condition, not the score, blocks)
+    grade_edition: str = ""  # the national scheme the grade is estimated against
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -32,6 +32,7 @@ from typing import Any
 from maturity.batch.cohort import Cohort
 from maturity.batch.executors import open_engine
 from maturity.batch.export import Namer, answers_yaml, write_summary
+from maturity.batch.grading import add_profile, profile_state
 from maturity.batch.ledger import LEDGER, LEDGER_DIR, Ledger
 from maturity.batch.lock import BatchLock
 from maturity.batch.reader import (
@@ -83,6 +84,7 @@ class BatchResult:
     elapsed: float = 0.0
     summary_xlsx: Path | None = None
     summary_csv: Path | None = None
+    cohort_pdf: Path | None = None
     questionnaire: str = ""
     version: str = ""
     rejects: list[RejectedRow] = field(default_factory=list)
@@ -105,6 +107,7 @@ def _init_worker(qid: str, recommend: bool, staging: str, keep_answers: bool = F
     _STATE["staging"] = staging
     _STATE["keep_answers"] = keep_answers
     _STATE["recommend"] = _recommender(_STATE["scheme"]) if recommend else None
+    _STATE.update(profile_state(_STATE["scheme"]))
 
 
 def _recommender(scheme: Any) -> Callable[[Any, Any], list[str]] | None:
@@ -187,6 +190,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
         applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
         answers=_answers_json(af) if _STATE.get("keep_answers") else None)
+    add_profile(out.record, ent, a, _STATE, scheme, with_costs=rec is not None)
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
     out.staged = _stage(answers_yaml(af, head).encode("utf-8"))
     return out
@@ -327,8 +331,10 @@ def _reject_file(result: BatchResult, source: str, file_index: int, e: InputErro
 def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
               resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
               progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False,
-              cluster: str | None = None) -> BatchResult:
+              cluster: str | None = None, previous: Path | None = None, cohort_pdf: bool = False) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
+    ``previous``: last round's OUTDIR (campaign progress); ``cohort_pdf``: also write the programme overview
+    (cohort.pdf).
 
     ``appendix``: the PDFs carry the consultant's dossier. ``cluster``: a Dask scheduler's address, or
     ``local[:N]``, instead of a local pool of ``jobs`` processes; OUTDIR (and a folder of answers files given as
@@ -346,6 +352,10 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     q = scheme.questionnaire
     result = BatchResult(outdir, questionnaire=q.id, version=q.version)
     base = input_path if input_path.is_dir() else input_path.parent
+    from maturity.batch.rollup import load_previous
+
+    level_order = [(lv.label, lv.name) for lv in scheme.levels]
+    before = load_previous(previous, level_order) if previous is not None else None  # checked before scoring
 
     engine = open_engine(jobs, cluster)  # before OUTDIR is touched: an unusable cluster changes nothing
     try:
@@ -357,7 +367,8 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
                     shared = Path(os.path.abspath(outdir))  # what workers are told: the same path on every machine
                     engine.check(shared / LEDGER_DIR, qid)
                     result = _run(engine, files, input_path, outdir, shared, qid, scheme, result, ledger, base,
-                                  pdf, recommend, progress, started, appendix)
+                                  pdf, recommend, progress, started, appendix, before, cohort_pdf,
+                                  previous)
                 except BrokenProcessPool:
                     raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
                                           hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
@@ -379,8 +390,12 @@ def _remove_staged(outdir: Path) -> None:
 
 def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared: Path, qid: str, scheme: Any,
          result: BatchResult, ledger: Ledger, base: Path, pdf: bool, recommend: bool,
-         progress: Callable[[str, int, int | None], None] | None, started: float, appendix: bool) -> BatchResult:
+         progress: Callable[[str, int, int | None], None] | None, started: float, appendix: bool,
+         before: Any = None, cohort_pdf: bool = False, previous: Path | None = None) -> BatchResult:
+    from maturity.batch.rollup import Rollup, grade_order
+
     q = scheme.questionnaire
+    level_order = [(lv.label, lv.name) for lv in scheme.levels]
     done = ledger.index  # key -> small index entry; whole records stay in the ledger file
     namer = Namer(Path(e.file).stem for e in done.values())
     seen: set[str] = set()
@@ -492,9 +507,11 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
 
     cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
                     {s.id: s.name for s in q.sub_sectors})
+    rollup = Rollup(level_order, grade_order())
     for k in ordered:
         r = ledger.record(done[k])
         cohort.add(r.sub_sector, r.level, r.score, r.dims)
+        rollup.add(r)
     cohort.finalise()
 
     failed_pdfs: dict[str, str] = {}
@@ -525,9 +542,15 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
     try:
         result.summary_xlsx, result.summary_csv = write_summary(
             outdir, ledger.records(), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
-            rec_title, meta)
+            rec_title, meta, rollup, before)
     finally:
         ledger.close()
+    if cohort_pdf:
+        from maturity.batch.rollup import write_cohort_pdf
+
+        if progress:
+            progress("cohort", 0, None)
+        result.cohort_pdf = write_cohort_pdf(outdir, previous=previous, force=True)
     result.elapsed = time.perf_counter() - started
     return result
 

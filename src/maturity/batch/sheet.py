@@ -17,6 +17,8 @@ from typing import Literal
 
 from maturity import __version__
 from maturity.batch.cells import column_letter, neutralise
+from maturity.data.divisions import divisions
+from maturity.models.answers import MODE_NAMES, REVENUE_BAND_NAMES, SCALE_NAMES, SME_TIER_NAMES
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
 
 SHEET_ANSWERS = "答卷"
@@ -40,12 +42,27 @@ PROFILE: tuple[tuple[str, str, bool, str], ...] = (
     ("credit_code", "统一社会信用代码", False, "选填。18 位统一社会信用代码，会按 GB 32100-2015 校验。"),
     ("sub_sector", "子行业", True, "必填。从下拉列表中选择；子行业决定适用的题目（离散型或流程型）。"),
     ("size", "企业规模", False, "选填。从下拉列表中选择。"),
-    ("region", "所在地区", False, "选填。例如：江西省赣州市南康区。"),
+    ("region", "所在地区", False, "选填，自由填写。填了下面的省/市/区县时可留空（自动补全）。"),
+    ("province", "省", False, "选填。从下拉列表中选择省（自治区、直辖市）；用于按区县汇总。"),
+    ("city", "市", False, "选填。地级市（州、盟）全称或简称，如“赣州市”；直辖市和省直辖县级行政区划留空。"),
+    ("county", "区县", False, "选填。县级行政区划，如“南康区”；按内置行政区划表（GB/T 2260 代码）校验。"),
+    ("region_code", "行政区划代码", False, "选填。6 位代码，如 360703；填了代码可不填省/市/区县。"),
+    ("park", "园区", False, "选填。所在园区或开发区名称。"),
+    ("scale", "规上/规下", False, "选填。从下拉列表中选择：规上（规模以上工业企业）或规下。"),
+    ("sme_tier", "专精特新梯度", False, "选填。从下拉列表中选择：无、创新型中小企业、专精特新、专精特新“小巨人”。"),
+    ("employees", "从业人员", False, "选填。人数，填整数。"),
+    ("revenue_band", "营业收入区间", False, "选填。上年营业收入，从下拉列表中选择。"),
     ("contact", "联系人", False, "选填。"),
     ("assessor", "评估人", False, "选填。数字专员或咨询顾问姓名。"),
+    ("mode", "评估方式", False, "选填。自评（企业自行填写）或现场评定（评估人到企业现场核实）；留空按自评。"),
+    ("service_provider", "服务商", False, "选填。承担诊断服务的机构名称。"),
+    ("assessed_on", "评估日期", False, "选填。如 2025-03-18。"),
     ("version", "问卷版本", False, "一般留空：留空即按本模板的问卷版本评分。从旧版模板复制过来的行请填写其版本号。"),
 )
 PROFILE_HEADERS = {header: field for field, header, _, _ in PROFILE}
+# profile columns chosen from a list: field -> {code: label}
+PROFILE_CHOICES: dict[str, dict[str, str]] = {
+    "scale": SCALE_NAMES, "sme_tier": SME_TIER_NAMES, "revenue_band": REVENUE_BAND_NAMES, "mode": MODE_NAMES}
 
 
 @dataclass(frozen=True)
@@ -210,7 +227,11 @@ def xlsx_template(questionnaire: Questionnaire, sub_sector: str | None = None) -
                 dv = list_validation(sub_labels, strict=True)
             elif col.key == "size" and size_labels:
                 dv = list_validation(size_labels, strict=True)
-            elif col.key in ("credit_code", "version"):
+            elif col.key in PROFILE_CHOICES:
+                dv = list_validation(list(PROFILE_CHOICES[col.key].values()), strict=True)
+            elif col.key == "province":
+                dv = list_validation([d.name for d in divisions().provinces()], strict=True)
+            elif col.key in ("credit_code", "version", "region_code", "assessed_on"):
                 ws.column_dimensions[letter].number_format = "@"
         elif col.kind == "justification":
             cell.fill = fill_just

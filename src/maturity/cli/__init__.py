@@ -50,10 +50,10 @@ def _root(
 
 
 # Importing the command modules registers their commands on `app`.
-from maturity.cli import assess, batch, compare, core, doctor, examples, plan, report  # noqa: E402,F401
+from maturity.cli import assess, batch, cohort, compare, core, doctor, examples, plan, report  # noqa: E402,F401
 
 # Help lists commands in the order a user meets them, not in import order.
-_ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch",
+_ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch", "cohort",
           "examples", "validate", "questionnaires", "schema", "doctor"]
 app.registered_commands.sort(key=lambda c: _ORDER.index(str(c.name or getattr(c.callback, "__name__", ""))))
 

@@ -19,6 +19,7 @@ import typer
 from maturity.cli import app
 from maturity.cli.console import err, out, user_errors
 from maturity.cli.options import APPENDIX_HELP
+from maturity.cli.programme_profile import ask_programme_profile
 
 
 class Lang(str, Enum):
@@ -214,7 +215,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     contact = clean_text(ui.ask(msg("ask_contact")))[:100]
     assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
     return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None,
-                      contact=contact, assessor=assessor)
+                      contact=contact, assessor=assessor, **ask_programme_profile(ui))
 
 
 def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:

@@ -71,6 +71,9 @@ def batch(
                                 help="在 Dask 集群上评分和生成报告：调度器地址 tcp://主机:8786（多台机器，输出文件夹须在"
                                      "各机器路径相同的共享目录上），或 local[:N]（本机 N 个工作进程）。"
                                      "需安装 maturity[cluster]；见 docs/batch.md。"),
+    previous: Path = typer.Option(None, "--previous", show_default=False,
+                                  help="上一轮 maturity batch 的输出文件夹：汇总表增加“较上轮”一列和“进展”表。"),
+    cohort_pdf: bool = typer.Option(False, "--cohort-pdf", help="同时生成项目概览报告 cohort.pdf（见 maturity cohort）。"),
 ) -> None:
     """批量评分：读取多家企业的答卷，输出汇总表（含未通过清单和同行对比）和每家企业的答卷文件。
 
@@ -95,7 +98,7 @@ def batch(
         raise InputError("--jobs 与 --cluster 不能同时使用：集群的并行度由各台机器上 dask worker 的 --nworkers 决定",
                          hint="去掉 --jobs；若是环境变量 DASK_SCHEDULER_ADDRESS 带来的集群，而本次要在本机运行，"
                               "请先 unset DASK_SCHEDULER_ADDRESS。")
-    labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表"}
+    labels = {"score": "评分", "pdf": "生成报告", "summary": "写汇总表", "cohort": "项目概览报告"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("已用"),
                   TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=getattr(err, "real", err),
                   transient=False) as bar:
@@ -111,7 +114,7 @@ def batch(
 
         result = run_batch(input, output, questionnaire=questionnaire, jobs=jobs, resume=resume, force=force,
                            pdf=pdf, recommend=recommend, progress=progress, appendix=appendix,
-                           cluster=cluster or None)
+                           cluster=cluster or None, previous=previous, cohort_pdf=cohort_pdf)
         for t in tasks.values():
             task = bar.tasks[t]
             if task.total is None or task.completed < task.total:
@@ -122,6 +125,8 @@ def batch(
               + (f"，生成报告 {result.pdfs} 份" if pdf else "")
               + f"，用时 {result.elapsed:.1f} 秒。")
     err.print(f"汇总表：{result.summary_xlsx}、{result.summary_csv}")
+    if result.cohort_pdf:
+        err.print(f"项目概览报告：{result.cohort_pdf}")
     for note in result.notes:
         err.print(f"[dim]{note}[/]")
     if result.failed:

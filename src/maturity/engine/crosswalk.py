@@ -7,8 +7,9 @@ Pure: no I/O. Items the source answers cannot determine are returned as pending
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from maturity.engine.conditions import evaluate
+from maturity.engine.conditions import holds
 from maturity.engine.scoring import Scheme
 from maturity.models.answers import Answer, AnswersFile
 from maturity.models.crosswalk import Crosswalk
@@ -25,9 +26,29 @@ class Derived:
 
 def derive(cw: Crosswalk, source: Scheme, result: Assessment, target: Questionnaire,
            source_answers: AnswersFile) -> Derived:
-    state = source.state_of(result)
+    return derive_from_state(cw, source.state_of(result), target, source_answers.enterprise,
+                             source_answers.created_at, source_answers.updated_at)
+
+
+def derive_from_state(cw: Crosswalk, state: Any, target: Questionnaire, ent: Any, created_at: Any = None,
+                      updated_at: Any = None) -> Derived:
+    """:func:`derive` from an assessed state (a batch row's Summary.state); ``state`` is changed (N/A earns nothing)."""
+    values, how = derive_values(cw, state, target)
+    out = {tid: Answer(value=v) for tid, v in values.items()}  # type: ignore[arg-type,unused-ignore]
+    pending = [x.id for x in target.questions if x.scored and x.id not in out]
+    sub = cw.sub_sectors.get(ent.sub_sector, ent.sub_sector)
+    answers = AnswersFile(
+        questionnaire=target.id, questionnaire_version=target.version,
+        enterprise=ent.model_copy(update={"sub_sector": sub}),
+        created_at=created_at, updated_at=updated_at, answers=out)
+    return Derived(answers, pending, how)
+
+
+def derive_values(cw: Crosswalk, state: Any, target: Questionnaire) -> tuple[dict[str, Any], dict[str, str]]:
+    """The target answers' canonical values (and how each was derived) from an assessed state (changed:
+    an N/A or out-of-profile source answer earns no credit in the target scheme)."""
     state.na_passes = False  # an N/A or out-of-profile source answer earns no credit in the target scheme
-    out: dict[str, Answer] = {}
+    out: dict[str, Any] = {}
     how: dict[str, str] = {}
     for tid, m in cw.map.items():
         tq = target.question_map[tid]
@@ -41,23 +62,16 @@ def derive(cw: Crosswalk, source: Scheme, result: Assessment, target: Questionna
             order = {o.value: i for i, o in enumerate(target.options_of(tq))}
             best = None
             for case in m.cases:
-                if evaluate(case.when, state).passed and (best is None or order[case.value] > order[best]):
+                if holds(case.when, state) and (best is None or order[case.value] > order[best]):
                     best = case.value
             value = best if best is not None else m.default
             if value is not None:
                 how[tid] = "按对照规则推定" + (f"（{m.note}）" if m.note else "")
         elif m.options is not None:
-            chosen = [ov for ov, cond in m.options.items() if evaluate(cond, state).passed]
+            chosen = [ov for ov, cond in m.options.items() if holds(cond, state)]
             value = chosen or ([m.none] if m.none else None)
             if value is not None:
                 how[tid] = "按对照规则推定" + (f"（{m.note}）" if m.note else "")
         if value is not None:
-            out[tid] = Answer(value=value)  # type: ignore[arg-type,unused-ignore]
-    pending = [x.id for x in target.questions if x.scored and x.id not in out]
-    ent = source_answers.enterprise
-    sub = cw.sub_sectors.get(ent.sub_sector, ent.sub_sector)
-    answers = AnswersFile(
-        questionnaire=target.id, questionnaire_version=target.version,
-        enterprise=ent.model_copy(update={"sub_sector": sub}),
-        created_at=source_answers.created_at, updated_at=source_answers.updated_at, answers=out)
-    return Derived(answers, pending, how)
+            out[tid] = value
+    return out, how

@@ -213,6 +213,14 @@ class Scheme:
         core = self._core(answers.enterprise, normalized)
         return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
 
+    def level_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> LevelStanding:
+        """Score, level, next level and whether the next level's gates all pass (not explained): the lean
+        question a batch asks of a second scheme (the estimated national grade) for every row."""
+        core = self._core(enterprise, normalized)
+        st = core.state
+        gates_pass = all(holds(g.when, st) for g in self.gates_by_level.get(core.next_id or "", ()))
+        return LevelStanding(st.score or 0.0, core.level_id, core.next_id, gates_pass)
+
     def probe_of(self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None) -> Probe:
         """Score, level and, for the gates of level ``gates_of``, how many conditions still fail.
 
@@ -310,6 +318,13 @@ class Probe(NamedTuple):
     score: float
     level_rank: int
     failing: dict[str, int]  # gate id -> unmet conditions (0 = the gate passes)
+
+
+class LevelStanding(NamedTuple):
+    score: float
+    level_id: str
+    next_id: str | None
+    next_gates_pass: bool
 
 
 class Summary(NamedTuple):

@@ -5,7 +5,6 @@ The screen is a :class:`Prompter` (the terminal adapter lives in the CLI); this 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 

@@ -50,7 +50,7 @@ def _answer_data(ans: Answer) -> Any:
 
 def answers_data(af: AnswersFile) -> dict[str, Any]:
     """The answers file as plain data, in the documented key order, without empty optional fields."""
-    ent = af.enterprise.model_dump(exclude_none=True)
+    ent = af.enterprise.model_dump(mode="json", exclude_none=True)
     ent = {k: v for k, v in ent.items() if v != ""}
     data: dict[str, Any] = {"questionnaire": af.questionnaire, "questionnaire_version": af.questionnaire_version,
                             "enterprise": ent}
