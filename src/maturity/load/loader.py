@@ -59,6 +59,11 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
     for i, d in enumerate(q.dimensions):
         if d.source and d.source not in sources:
             add(issue_at(loaded, ("dimensions", i, "source"), f"未声明的来源 {d.source}", d.source))
+    for i, lv in enumerate(q.levels):
+        if lv.source is None:
+            add(issue_at(loaded, ("levels", i), f"等级 {lv.id} 的描述没有注明来源（source），请引用 sources 中的一项", lv.id))
+        elif lv.source not in sources:
+            add(issue_at(loaded, ("levels", i, "source"), f"未声明的来源 {lv.source}（请先在 sources 中声明）", lv.source))
     for name, opts in q.scales.items():
         iss += duplicate_ids(loaded, opts, ("scales", name), "选项", key="value")
     used_scales: set[str] = set()
