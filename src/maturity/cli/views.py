@@ -55,7 +55,10 @@ def grade_panel(grade: NationalGrade) -> Panel:
 
 
 def warn_incomplete(warnings: list[Issue]) -> None:
-    missing = [w for w in warnings if "未作答" in w.message]
+    for w in warnings:
+        if w.field == "questionnaire_version":  # carried forward from an older questionnaire version
+            err.print(f"[yellow]提示[/]：{w.message}")
+    missing = [w for w in warnings if "必答题" in w.message and "未作答" in w.message]
     if missing:
         err.print(f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
                   f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。")

@@ -258,6 +258,31 @@ def migrate(a: AnswersFile, q: Questionnaire, loaded: Loaded | None = None) -> A
     )
 
 
+def migration_note(loaded: Loaded, old: AnswersFile, q: Questionnaire) -> Issue | None:
+    """One warning for an answers file carried forward from an older version: which questions it was never asked."""
+    if old.questionnaire_version == q.version:
+        return None
+    m = next((m for m in q.migrations if m.from_version == old.questionnaire_version), None)
+    sub = q.sub_sector_map.get(old.enterprise.sub_sector)
+    given = {m.rename.get(k, k) if m else k for k in old.answers}
+    missing = []
+    for x in q.questions:
+        app = x.applies_to
+        if not x.scored or x.id in given or x.show_if is not None:
+            continue
+        if app is not None and sub is not None and (
+                (app.industry_types is not None and sub.industry_type not in app.industry_types)
+                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)):
+            continue
+        missing.append(x.id)
+    text = f"答卷按 {old.questionnaire_version} 版问卷填写，已迁移到 {q.version} 版评分"
+    if missing:
+        text += f"；旧版未问的 {len(missing)} 道计分题按未作答计 0 分（{'、'.join(missing)}）"
+    if m is not None and m.note:
+        text += f"。{' '.join(m.note.split())}"
+    return issue_at(loaded, ("questionnaire_version",), text, old.questionnaire_version, severity="warning")
+
+
 def _where(loaded: Loaded | None) -> str:
     return f"{loaded.path}：" if loaded else ""
 
