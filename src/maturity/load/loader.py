@@ -107,6 +107,10 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
                                                  allow_not=False, before=set(seen_q)):
                 add(issue_at(loaded, loc, msg, val))
         seen_q.add(x.id)
+    for i, m in enumerate(q.migrations):
+        for j, qid in enumerate(m.added):
+            if qid not in q.question_map:
+                add(issue_at(loaded, ("migrations", i, "added", j), f"migrations 中的新增题目 {qid} 不在问卷中", qid))
     for name in q.scales:
         if name not in used_scales:
             add(issue_at(loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"))

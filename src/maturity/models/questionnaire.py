@@ -142,6 +142,7 @@ class Migration(ContentModel):
     from_version: SemVer
     rename: dict[str, str] = Field(default_factory=dict)
     drop: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list, description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）")
     note: str = ""
 
 
