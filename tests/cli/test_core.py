@@ -17,8 +17,8 @@ scheme_note: 测试
 sources:
   - {id: s1, title: 来源}
 levels:
-  - {id: L1, rank: 1, name: 一, label: L1, description: 一}
-  - {id: L2, rank: 2, name: 二, label: L2, description: 二}
+  - {id: L1, rank: 1, name: 一, label: L1, description: 一, source: s1}
+  - {id: L2, rank: 2, name: 二, label: L2, description: 二, source: s1}
 dimensions:
   - {id: d1, name: 维度, kind: scenario, source: nowhere}
 questions:

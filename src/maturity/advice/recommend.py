@@ -194,7 +194,7 @@ def improve_answers(q: Questionnaire, answers: dict[str, Normalized], solutions:
 
 def apply_improvements(q: Questionnaire, answers: AnswersFile, solutions: list[Solution]) -> AnswersFile:
     """:func:`improve_answers` on an answers file."""
-    before = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
+    before = {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in answers.answers.items()}
     new = dict(answers.answers)
     for qid, n in improve_answers(q, before, solutions).items():
         if n is not before.get(qid):
@@ -395,7 +395,7 @@ def rank(scheme: Scheme, cands: list[Candidate], at: Assessment | Standing,
     """Score each candidate alone against the state ``at`` and return them in topological priority order."""
     st = standing(scheme, at) if isinstance(at, Assessment) else at
     if isinstance(answers, AnswersFile):
-        answers = {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in answers.answers.items()}
+        answers = {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in answers.answers.items()}
     dim_score = dimension_scores(st)
     for c in cands:
         c.impact = impact(scheme, st, answers, c.solution)

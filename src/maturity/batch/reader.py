@@ -193,6 +193,16 @@ class Plan:
             problems.append("缺少“子行业”列")
         if not plan.questions:
             problems.append(f"表头中没有问卷 {q.id} 的题目列（表头应为“题目编号 题目”，如“{q.questions[0].id} …”）")
+        if not problems and plan.questions:
+            added = {qid for m in q.migrations for qid in m.added}
+            absent = [x.id for x in q.questions if x.id in added and x.required and x.scored and x.applies_to is None
+                      and x.show_if is None and x.id not in plan.questions]
+            if absent:
+                olds = "、".join(sorted({m.from_version for m in q.migrations if set(m.added) & set(absent)}))
+                raise InputError(
+                    f"{source}：表头缺少问卷 {q.id} {q.version} 新增的 {len(absent)} 道必答题的列（{'、'.join(absent)}），"
+                    f"这份表应是按旧版（{olds}）模板填写的，旧版模板不能直接批量评分。",
+                    hint=f"请用 maturity template 生成 {q.version} 版模板，把已填内容按题目编号复制过去，再补答新增题目。")
         if problems:
             raise InputError(f"{source}：表头不符合问卷 {q.id} {q.version} 的答卷模板：" + "；".join(problems),
                              hint="请用 maturity template 生成模板，不要修改第 1 行表头。")

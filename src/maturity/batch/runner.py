@@ -164,7 +164,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     af = parsed
     out.name = af.enterprise.name
     normalized = (af.answers if isinstance(af, ParsedRow) else
-                  {qid: Normalized(a.value, a.na, a.note, a.justification) for qid, a in af.answers.items()})
+                  {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in af.answers.items()})
     rec = _STATE.get("recommend")
     a = scheme.summary_of(af.enterprise, normalized)
     statuses = a.statuses

@@ -55,7 +55,10 @@ def grade_panel(grade: NationalGrade) -> Panel:
 
 
 def warn_incomplete(warnings: list[Issue]) -> None:
-    missing = [w for w in warnings if "未作答" in w.message]
+    for w in warnings:
+        if w.field == "questionnaire_version":  # carried forward from an older questionnaire version
+            err.print(f"[yellow]提示[/]：{w.message}")
+    missing = [w for w in warnings if "必答题" in w.message and "未作答" in w.message]
     if missing:
         err.print(f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
                   f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。")
@@ -175,8 +178,10 @@ def show_summary(ev: Evaluation) -> None:
     import shlex
 
     path = shlex.quote(str(ev.source)) if ev.source else "答卷文件"
-    out.print(Text(f"详情：maturity explain {path} 看等级门槛 · maturity plan {path} 看路线图 · "
-                   f"maturity report {path} -o 报告.pdf 生成 PDF 报告", style="dim"))
+    # one command a line, so a long file name never splits a command between lines
+    for what, cmd in (("看等级门槛", f"maturity explain {path}"), ("看路线图", f"maturity plan {path}"),
+                      ("生成 PDF 报告", f"maturity report {path} -o 报告.pdf")):
+        out.print(Text(f"{what}：{cmd}", style="dim"), overflow="fold")
     out.print(Text(disclaimer(result), style="dim"), overflow="ellipsis", no_wrap=True)
 
 

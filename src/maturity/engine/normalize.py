@@ -178,13 +178,15 @@ def answer_text(questionnaire: Questionnaire, q: Question, value: Any) -> str:
 class Normalized:
     """A validated answer in canonical form."""
 
-    __slots__ = ("justification", "na", "note", "value")
+    __slots__ = ("evidence", "justification", "na", "note", "value")
 
-    def __init__(self, value: Any = None, na: bool = False, note: str = "", justification: str = "") -> None:
+    def __init__(self, value: Any = None, na: bool = False, note: str = "", justification: str = "",
+                 evidence: str = "") -> None:
         self.value = value
         self.na = na
         self.note = note
         self.justification = justification
+        self.evidence = evidence
 
 
 def normalize_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[
@@ -209,16 +211,16 @@ def normalize_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> 
             if not ans.justification:
                 problems.append((("answers", qid, "justification"), "选择“不适用”时须说明理由（justification）", ""))
                 continue
-            out[qid] = Normalized(None, True, ans.note, ans.justification)
+            out[qid] = Normalized(None, True, ans.note, ans.justification, ans.evidence)
             continue
         if ans.is_empty:
-            out[qid] = Normalized(None, False, ans.note, ans.justification)
+            out[qid] = Normalized(None, False, ans.note, ans.justification, ans.evidence)
             continue
         try:
             value = normalize(questionnaire, q, ans.value)
         except AnswerProblem as e:
             problems.append((("answers", qid, "value"), str(e), ans.value))
             continue
-        out[qid] = Normalized(value, False, ans.note, ans.justification)
+        out[qid] = Normalized(value, False, ans.note, ans.justification, ans.evidence)
     return out, problems
 

@@ -274,7 +274,8 @@ class Scheme:
                 answer=value, answer_text=answer_text(q, x, value) if value is not None else "",
                 score=s, weight=w, contribution=round(share * (s or 0.0), 3),
                 max_contribution=round(share * 100, 3),
-                note=ans.note if ans else "", justification=ans.justification if ans else ""))
+                note=ans.note if ans else "", justification=ans.justification if ans else "",
+                evidence=ans.evidence if ans else ""))
 
         dims = [
             DimensionResult.model_construct(

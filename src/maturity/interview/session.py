@@ -66,7 +66,7 @@ class Session:
             ans = self.answers.get(x.id)
             norm = None
             if ans is not None:
-                norm = Normalized(None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification)
+                norm = Normalized(None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification, ans.evidence)
             status = self._status(x, norm, state)
             state.status[x.id] = status
             value = norm.value if norm is not None and status in ("answered", "unscored") else None

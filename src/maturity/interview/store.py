@@ -37,7 +37,7 @@ def _plain(value: Any) -> Any:
 def _answer_data(ans: Answer) -> Any:
     if ans.na:
         data: dict[str, Any] = {"na": True, "justification": ans.justification}
-    elif not ans.note and not ans.justification:
+    elif not ans.note and not ans.justification and not ans.evidence:
         return _plain(ans.value)  # shorthand `Q-ID: value`
     else:
         data = {"value": _plain(ans.value)}
@@ -45,6 +45,8 @@ def _answer_data(ans: Answer) -> Any:
             data["justification"] = ans.justification
     if ans.note:
         data["note"] = ans.note
+    if ans.evidence:
+        data["evidence"] = ans.evidence
     return data
 
 

@@ -37,6 +37,9 @@ def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False
     sch = bundled.scheme(raw.questionnaire)
     answers = loader.migrate(raw, sch.questionnaire, loaded)
     issues = loader.check_answers(loaded, answers, sch.questionnaire, strict=strict)
+    note = loader.migration_note(loaded, raw, sch.questionnaire)
+    if note is not None:
+        issues.insert(0, note)
     if any(i.severity == "error" for i in issues):
         raise DataValidationError(issues)
     return LoadedAnswers(Path(loaded.path), answers, sch.normalize(answers), sch, issues)

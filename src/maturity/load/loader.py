@@ -59,6 +59,11 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
     for i, d in enumerate(q.dimensions):
         if d.source and d.source not in sources:
             add(issue_at(loaded, ("dimensions", i, "source"), f"未声明的来源 {d.source}", d.source))
+    for i, lv in enumerate(q.levels):
+        if lv.source is None:
+            add(issue_at(loaded, ("levels", i), f"等级 {lv.id} 的描述没有注明来源（source），请引用 sources 中的一项", lv.id))
+        elif lv.source not in sources:
+            add(issue_at(loaded, ("levels", i, "source"), f"未声明的来源 {lv.source}（请先在 sources 中声明）", lv.source))
     for name, opts in q.scales.items():
         iss += duplicate_ids(loaded, opts, ("scales", name), "选项", key="value")
     used_scales: set[str] = set()
@@ -102,6 +107,10 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
                                                  allow_not=False, before=set(seen_q)):
                 add(issue_at(loaded, loc, msg, val))
         seen_q.add(x.id)
+    for i, m in enumerate(q.migrations):
+        for j, qid in enumerate(m.added):
+            if qid not in q.question_map:
+                add(issue_at(loaded, ("migrations", i, "added", j), f"migrations 中的新增题目 {qid} 不在问卷中", qid))
     for name in q.scales:
         if name not in used_scales:
             add(issue_at(loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"))
@@ -251,6 +260,31 @@ def migrate(a: AnswersFile, q: Questionnaire, loaded: Loaded | None = None) -> A
         f"但当前问卷版本为 {q.version}，且问卷未声明如何迁移。",
         hint="请用对应版本的问卷评分，或按新版问卷重新填写（maturity assess --resume 可逐题补答）。",
     )
+
+
+def migration_note(loaded: Loaded, old: AnswersFile, q: Questionnaire) -> Issue | None:
+    """One warning for an answers file carried forward from an older version: which questions it was never asked."""
+    if old.questionnaire_version == q.version:
+        return None
+    m = next((m for m in q.migrations if m.from_version == old.questionnaire_version), None)
+    sub = q.sub_sector_map.get(old.enterprise.sub_sector)
+    given = {m.rename.get(k, k) if m else k for k in old.answers}
+    missing = []
+    for x in q.questions:
+        app = x.applies_to
+        if not x.scored or x.id in given or x.show_if is not None:
+            continue
+        if app is not None and sub is not None and (
+                (app.industry_types is not None and sub.industry_type not in app.industry_types)
+                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)):
+            continue
+        missing.append(x.id)
+    text = f"答卷按 {old.questionnaire_version} 版问卷填写，已迁移到 {q.version} 版评分"
+    if missing:
+        text += f"；旧版未问的 {len(missing)} 道计分题按未作答计 0 分（{'、'.join(missing)}）"
+    if m is not None and m.note:
+        text += f"。{' '.join(m.note.split())}"
+    return issue_at(loaded, ("questionnaire_version",), text, old.questionnaire_version, severity="warning")
 
 
 def _where(loaded: Loaded | None) -> str:

@@ -148,6 +148,8 @@ class Answer(StrictModel):
     na: bool = False
     justification: str = ""
     note: str = ""
+    evidence: str = Field("", max_length=200,
+                          description="佐证：支持本题答案的文件名或路径（如 设备台账2026.xlsx），显示在顾问附录中")
 
     @model_validator(mode="before")
     @classmethod
@@ -159,7 +161,7 @@ class Answer(StrictModel):
             return {"value": float(data)}
         return {"value": data}
 
-    @field_validator("note", "justification", mode="before")
+    @field_validator("note", "justification", "evidence", mode="before")
     @classmethod
     def _clean(cls, v: Any) -> Any:
         return clean_text(v) if isinstance(v, str) else v

@@ -36,6 +36,7 @@ class Level(ContentModel):
     description: Text
     signs: list[str] = Field(default_factory=list, description="可观察的典型特征")
     aligned_with: str = Field("", description="与公开等级体系的大致对应关系")
+    source: Id | None = Field(None, description="等级描述的依据（sources 中的 id）；`maturity validate` 要求必填")
 
 
 class Dimension(ContentModel):
@@ -141,6 +142,7 @@ class Migration(ContentModel):
     from_version: SemVer
     rename: dict[str, str] = Field(default_factory=dict)
     drop: list[str] = Field(default_factory=list)
+    added: list[str] = Field(default_factory=list, description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）")
     note: str = ""
 
 

@@ -41,6 +41,7 @@ class QuestionResult(ResultModel):
     max_contribution: float = Field(0, description="本题满分时对总分的贡献（分）")
     note: str = ""
     justification: str = ""
+    evidence: str = Field("", description="佐证文件名或路径（答卷中填写时）")
 
 
 class DimensionResult(ResultModel):

@@ -75,6 +75,7 @@ class QuestionView:
     score_value: float | None
     note: str = ""
     justification: str = ""
+    evidence: str = ""
     gap: float = 0.0  # points of the overall score this question leaves on the table
 
 
@@ -305,7 +306,7 @@ def _question_view(x: QuestionResult) -> QuestionView:
     return QuestionView(
         id=x.id, text=zh(x.text), answer=_answer_text(x), status=x.status,
         score=num(x.score, 0) if x.score is not None else "—", score_value=x.score, note=x.note,
-        justification=x.justification, gap=max(0.0, x.max_contribution - x.contribution))
+        justification=x.justification, evidence=zh(x.evidence), gap=max(0.0, x.max_contribution - x.contribution))
 
 
 def _range_text(r: Range, unit: str) -> str:

@@ -18,6 +18,14 @@ from maturity.models.questionnaire import Questionnaire
 # Every abbreviation the bundled questionnaires, catalog and templates use, in the words an owner reads.
 GLOSSARY: dict[str, str] = {
     "AGV": "自动导引运输车（无人搬运小车）",
+    "AIGC": "人工智能生成内容（用生成式人工智能出图、写文案）",
+    "ASN": "发货通知（发货前发给客户的装箱、批次和到货时间信息）",
+    "DeepSeek": "深度求索公司的大模型产品（对话和写作助手）",
+    "EOL": "下线测试（产品装配完成后的出厂测试）",
+    "OPC": "工业设备通用数据接口标准（OPC UA 为其统一架构版本）",
+    "PACK": "电池组（多只电芯组装并带保护板的成品电池）",
+    "QCS": "纸机质量控制系统（在线扫描定量、水分、灰分并自动调节）",
+    "UA": "统一架构（OPC UA：设备联网的通用接口标准）",
     "AI": "人工智能",
     "APP": "手机应用程序",
     "APS": "高级计划与排程系统（自动排产软件）",

@@ -1,0 +1,72 @@
+"""Every question, level descriptor and catalog solution names a source that the files declare."""
+
+from __future__ import annotations
+
+import yaml
+
+from maturity.load import bundled
+from maturity.resources import data_dir
+
+Q_PATH = data_dir("questionnaires") / "light-industry.yaml"
+C_PATH = data_dir("scoring_rules") / "light-industry.catalog.yaml"
+
+POLICY_TEXTS = (
+    "《轻工业数字化转型实施方案》解读",
+    "加强传统产业改造升级",
+    "加快人工智能赋能制造业",
+    "江西省深化制造业数智化转型行动计划（2026—2027年）",
+    "“人工智能+制造”专项行动实施意见",
+)
+
+
+def _questionnaire_doc() -> dict:
+    return yaml.safe_load(Q_PATH.read_text(encoding="utf-8"))
+
+
+def test_bundled_content_cites_declared_sources():
+    q = bundled.bundled_questionnaire("light-industry")
+    declared = {s.id for s in q.sources}
+    assert all(lv.source in declared for lv in q.levels)
+    assert all(x.source in declared for x in q.questions)
+    cat = bundled.catalog("light-industry")
+    assert cat is not None
+    cat_declared = declared | {s.id for s in cat.sources}
+    assert all(s.source in cat_declared for s in cat.solutions)
+
+
+def test_the_five_policy_texts_are_named_sources():
+    titles = [s.title for s in bundled.bundled_questionnaire("light-industry").sources]
+    for title in POLICY_TEXTS:
+        assert any(title in t for t in titles), title
+
+
+def test_level_without_source_fails_validate(cli, write):
+    doc = _questionnaire_doc()
+    del doc["levels"][2]["source"]
+    path = write("q.yaml", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    res = cli("validate", path)
+    assert res.exit_code == 1
+    assert "等级 L3 的描述没有注明来源" in res.stderr
+
+
+def test_undeclared_sources_of_level_and_question_fail_validate(cli, write):
+    doc = _questionnaire_doc()
+    doc["levels"][0]["source"] = "no-such-text"
+    doc["questions"][0]["source"] = "nor-this-one"
+    path = write("q.yaml", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    res = cli("validate", path)
+    assert res.exit_code == 1
+    assert "未声明的来源 no-such-text" in res.stderr
+    assert "未声明的来源 nor-this-one" in res.stderr
+
+
+def test_catalog_solution_with_undeclared_source_fails_validate(cli, write):
+    text = C_PATH.read_text(encoding="utf-8")
+    first = text.index("  - id: cloud-cad")
+    at = text.index("    source: ", first)
+    end = text.index("\n", at)
+    bad = text[:at] + "    source: ghost-source" + text[end:]
+    path = write("bad.catalog.yaml", bad)
+    res = cli("validate", path, Q_PATH)
+    assert res.exit_code == 1
+    assert "未声明的来源 ghost-source" in res.stderr
