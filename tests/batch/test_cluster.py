@@ -23,6 +23,7 @@ import pytest
 from maturity import api
 from maturity.batch import executors, runner
 from maturity.batch.executors import ClusterSpec, DaskCluster
+from maturity.batch.export import Namer
 from maturity.batch.runner import LEDGER_DIR, run_batch
 from maturity.errors import ClusterError, InputError
 
@@ -246,9 +247,11 @@ def test_worker_killed_mid_run_every_firm_exactly_once(tmp_path, q, monkeypatch)
     ledger = [json.loads(line)["key"] for line in (out / LEDGER_DIR / "ledger.jsonl").read_text().splitlines()]
     assert len(ledger) == len(set(ledger)) == n
     answers = sorted(p.name for p in (out / "answers").iterdir())
-    assert answers == sorted(f"{r.name}.yaml" for r in rows), "no duplicate (-2) answers files"
+    namer = Namer()  # the names the batch gives (safe on every platform), each firm's own stem
+    stems = [namer.assign(r.name) for r in rows]
+    assert answers == sorted(f"{s}.yaml" for s in stems), "no duplicate (-2) answers files"
     reports = sorted((out / "reports").iterdir())
-    assert [p.name for p in reports] == sorted(f"{r.name}.pdf" for r in rows)
+    assert [p.name for p in reports] == sorted(f"{s}.pdf" for s in stems)
     assert all(_pdf_ok(p) for p in reports)
     assert not any((out / LEDGER_DIR / "staging").iterdir())
 
