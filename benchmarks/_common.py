@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "batch"))
-from synth import synthetic_answers  # noqa: F401 - the answer sets the tests use too
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from maturity.batch.synthetic import synthetic_answers  # noqa: F401 - the answer sets the tests use too
 
 
 def median_time(fn, repeat: int = 5) -> float:

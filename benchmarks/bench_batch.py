@@ -30,11 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests" / "batch"))
-
-import synth  # noqa: E402
 
 from maturity import api  # noqa: E402
+from maturity.batch import synthetic as synth  # noqa: E402
 from maturity.batch.sheet import META_FORMAT, template_columns  # noqa: E402
 
 
@@ -121,7 +119,9 @@ def tree_rss(pid: int) -> tuple[int, int]:
 
 def run_batch_cli(inp: Path, out: Path, *extra: str) -> tuple[float, int, int]:
     """Wall time, peak RSS of the whole process tree, peak RSS of its largest process (sampled every 0.1 s)."""
-    return run_sampled([sys.executable, "-m", "maturity", "batch", str(inp), "-o", str(out), "--force", *extra])
+    return run_sampled(
+        [sys.executable, "-m", "maturity", "batch", str(inp), "-o", str(out), "--force", *extra]
+    )
 
 
 def run_sampled(cmd: list[str]) -> tuple[float, int, int]:
@@ -178,16 +178,25 @@ def make_large_input(path: Path, n: int, seed: int = 2024) -> None:
         return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
 
     def row(r: int, values: list) -> str:
-        return f'<row r="{r}">' + "".join(cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)) + "</row>"
+        return (
+            f'<row r="{r}">' + "".join(cell(f"{letters[i]}{r}", v) for i, v in enumerate(values)) + "</row>"
+        )
 
-    with zipfile.ZipFile(small) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+    with (
+        zipfile.ZipFile(small) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
         for item in src.infolist():
             if item.filename != "xl/worksheets/sheet1.xml":
                 dst.writestr(item, src.read(item.filename))
                 continue
             with dst.open(item.filename, "w", force_zip64=True) as fh:
-                fh.write(('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                          f'spreadsheetml/2006/main"><dimension ref="A1:{letters[-1]}{n + 1}"/><sheetData>').encode())
+                fh.write(
+                    (
+                        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                        f'spreadsheetml/2006/main"><dimension ref="A1:{letters[-1]}{n + 1}"/><sheetData>'
+                    ).encode()
+                )
                 fh.write(row(1, cols).encode())
                 buf = []
                 for i in range(n):
@@ -201,8 +210,10 @@ def make_large_input(path: Path, n: int, seed: int = 2024) -> None:
     small.unlink()
 
 
-OPENPYXL_READ = ("import sys; from openpyxl import load_workbook; wb = load_workbook(sys.argv[1], read_only=True, "
-                 "data_only=True); print(sum(len(r) for r in wb['答卷'].iter_rows(values_only=True))); wb.close()")
+OPENPYXL_READ = (
+    "import sys; from openpyxl import load_workbook; wb = load_workbook(sys.argv[1], read_only=True, "
+    "data_only=True); print(sum(len(r) for r in wb['答卷'].iter_rows(values_only=True))); wb.close()"
+)
 
 
 def measure_large(n_rows: int = 200_000, keep: Path | None = None) -> list[tuple]:
@@ -216,29 +227,57 @@ def measure_large(n_rows: int = 200_000, keep: Path | None = None) -> list[tuple
     if not inp.exists():
         t = time.perf_counter()
         make_large_input(inp, n_rows)
-        print(f"generated {n_rows} enterprises in {time.perf_counter() - t:.1f} s ({inp.stat().st_size / 1e6:.0f} MB)",
-              file=sys.stderr, flush=True)
+        print(
+            f"generated {n_rows} enterprises in {time.perf_counter() - t:.1f} s ({inp.stat().st_size / 1e6:.0f} MB)",
+            file=sys.stderr,
+            flush=True,
+        )
     os.sync()
     base_t, base_peak, _ = run_sampled([sys.executable, "-c", OPENPYXL_READ, str(inp)])
     os.sync()
     t, peak, largest = run_batch_cli(inp, work / "out-large", "--no-recommend")
-    print(f"{n_rows}: openpyxl read {base_t:.1f} s / {base_peak / 1e6:.0f} MB; batch {t:.1f} s / "
-          f"{peak / 1e6:.0f} MB (largest process {largest / 1e6:.0f} MB)", file=sys.stderr, flush=True)
+    print(
+        f"{n_rows}: openpyxl read {base_t:.1f} s / {base_peak / 1e6:.0f} MB; batch {t:.1f} s / "
+        f"{peak / 1e6:.0f} MB (largest process {largest / 1e6:.0f} MB)",
+        file=sys.stderr,
+        flush=True,
+    )
     if keep is None:
         import shutil
 
         shutil.rmtree(work, ignore_errors=True)
-    return [row(f"批量评分 {n_rows:,} 家（不含 PDF、不排方案，{os.cpu_count()} 进程）：用时", f"{t:.1f} s",
-                f"openpyxl 只读读取同一文件：{base_t:.1f} s", f"{t / base_t:.2f}×", "—", None),
-            row(f"批量评分 {n_rows:,} 家：峰值内存（整个进程树 / 最大单进程）", f"{peak / 1e6:.0f} MB / {largest / 1e6:.0f} MB",
-                f"openpyxl 只读读取：{base_peak / 1e6:.0f} MB", f"{peak / base_peak:.2f}×", "—", None)]
+    return [
+        row(
+            f"批量评分 {n_rows:,} 家（不含 PDF、不排方案，{os.cpu_count()} 进程）：用时",
+            f"{t:.1f} s",
+            f"openpyxl 只读读取同一文件：{base_t:.1f} s",
+            f"{t / base_t:.2f}×",
+            "—",
+            None,
+        ),
+        row(
+            f"批量评分 {n_rows:,} 家：峰值内存（整个进程树 / 最大单进程）",
+            f"{peak / 1e6:.0f} MB / {largest / 1e6:.0f} MB",
+            f"openpyxl 只读读取：{base_peak / 1e6:.0f} MB",
+            f"{peak / base_peak:.2f}×",
+            "—",
+            None,
+        ),
+    ]
 
 
 def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
     from maturity.batch.runner import _pdf_work
 
-    peer = {"group": "全部企业", "group_n": 100, "median": 50.0, "percentile": 50.0, "dimension_medians": {},
-            "level_counts": {}, "note": "基准测试"}
+    peer = {
+        "group": "全部企业",
+        "group_n": 100,
+        "median": 50.0,
+        "percentile": 50.0,
+        "dimension_medians": {},
+        "level_counts": {},
+        "note": "基准测试",
+    }
     items = [[(str(f), str(outdir / f"{workers}-{i}.pdf"), peer)] for i, f in enumerate(answer_files)]
     t = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as ex:
@@ -250,8 +289,9 @@ def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
     return len(answer_files) / elapsed
 
 
-def measure(n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, repeat: int = 3,
-            pdf_repeat: int = 5) -> list[tuple]:
+def measure(
+    n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, repeat: int = 3, pdf_repeat: int = 5
+) -> list[tuple]:
     from _common import row
 
     out_rows: list[tuple] = []
@@ -261,6 +301,7 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, re
 
     class args:
         rows, pdfs = n_rows, n_pdfs
+
     args.repeat, args.pdf_repeat = repeat, pdf_repeat
 
     work = keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
@@ -270,8 +311,10 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, re
     if not inp.exists():
         t = time.perf_counter()
         make_input(inp, args.rows)
-        note(f"generated {args.rows} enterprises in {time.perf_counter() - t:.1f} s "
-              f"({inp.stat().st_size / 1e6:.1f} MB)")
+        note(
+            f"generated {args.rows} enterprises in {time.perf_counter() - t:.1f} s "
+            f"({inp.stat().st_size / 1e6:.1f} MB)"
+        )
 
     # Alternate the baseline and the batch, three times each, and compare medians: this VM's disk makes
     # file creation 10x dearer for a while after many files were deleted, so single runs drift by seconds.
@@ -285,19 +328,45 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, re
         runs.append(elapsed)
         peaks.append(peak_tree)
         largest.append(peak_one)
-        note(f"run {i + 1}: openpyxl read {base:.2f} s ({cells} cells); maturity batch --no-recommend {elapsed:.2f} s")
+        note(
+            f"run {i + 1}: openpyxl read {base:.2f} s ({cells} cells); maturity batch --no-recommend {elapsed:.2f} s"
+        )
     base, elapsed = statistics.median(bases), statistics.median(runs)
     spread = f"（{args.repeat} 次中位数；单次 {min(runs):.1f}–{max(runs):.1f} s）" if args.repeat > 1 else ""
-    out_rows.append(row(f"批量评分 {args.rows:,} 家（不含 PDF、不排方案，{os.cpu_count()} 进程）", f"{elapsed:.1f} s{spread}",
-                        f"openpyxl 只读读取同一文件：{base:.1f} s", f"{elapsed / base:.2f}×", "≤ 2×", elapsed <= 2 * base))
-    out_rows.append(row("批量评分峰值内存（整个进程树 / 最大单进程）", f"{max(peaks) / 1e6:.0f} MB / {max(largest) / 1e6:.0f} MB",
-                        "—", "—", "≤ 400 MB", max(peaks) <= 400e6))
+    out_rows.append(
+        row(
+            f"批量评分 {args.rows:,} 家（不含 PDF、不排方案，{os.cpu_count()} 进程）",
+            f"{elapsed:.1f} s{spread}",
+            f"openpyxl 只读读取同一文件：{base:.1f} s",
+            f"{elapsed / base:.2f}×",
+            "≤ 2×",
+            elapsed <= 2 * base,
+        )
+    )
+    out_rows.append(
+        row(
+            "批量评分峰值内存（整个进程树 / 最大单进程）",
+            f"{max(peaks) / 1e6:.0f} MB / {max(largest) / 1e6:.0f} MB",
+            "—",
+            "—",
+            "≤ 400 MB",
+            max(peaks) <= 400e6,
+        )
+    )
 
     os.sync()
     t_rec, _, _ = run_batch_cli(inp, work / "out-rec")
     note(f"maturity batch (default: with the top three 小快轻准 recommendations) {t_rec:.2f} s")
-    out_rows.append(row(f"批量评分 {args.rows:,} 家，默认含前三条“小快轻准”建议", f"{t_rec:.1f} s",
-                        f"openpyxl 只读读取：{base:.1f} s", f"{t_rec / base:.2f}×", "—", None))
+    out_rows.append(
+        row(
+            f"批量评分 {args.rows:,} 家，默认含前三条“小快轻准”建议",
+            f"{t_rec:.1f} s",
+            f"openpyxl 只读读取：{base:.1f} s",
+            f"{t_rec / base:.2f}×",
+            "—",
+            None,
+        )
+    )
 
     try:
         import maturity.report  # noqa: F401
@@ -312,12 +381,26 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, keep: Path | None = None, re
     for i in range(args.pdf_repeat):  # alternate, then compare medians: single runs drift with the VM's load
         r1s.append(pdf_rate(files, pdfdir, 1))
         r2s.append(pdf_rate(files, pdfdir, 2))
-        note(f"PDF run {i + 1}: 1 worker {r1s[-1]:.2f}/s, 2 workers {r2s[-1]:.2f}/s ({r2s[-1] / r1s[-1]:.2f}x)")
+        note(
+            f"PDF run {i + 1}: 1 worker {r1s[-1]:.2f}/s, 2 workers {r2s[-1]:.2f}/s ({r2s[-1] / r1s[-1]:.2f}x)"
+        )
     r1, r2 = statistics.median(r1s), statistics.median(r2s)
-    spread = (f"（{args.pdf_repeat} 次中位数；单次比值 {min(b / a for a, b in zip(r1s, r2s, strict=True)):.2f}–"
-              f"{max(b / a for a, b in zip(r1s, r2s, strict=True)):.2f}×）" if args.pdf_repeat > 1 else "")
-    out_rows.append(row(f"PDF 报告吞吐（{len(files)} 份，2 进程 vs 1 进程）", f"{r2:.2f} 份/秒{spread}",
-                        f"1 进程：{r1:.2f} 份/秒", f"{r2 / r1:.2f}×", "≥ 1.8×", r2 / r1 >= 1.8))
+    spread = (
+        f"（{args.pdf_repeat} 次中位数；单次比值 {min(b / a for a, b in zip(r1s, r2s, strict=True)):.2f}–"
+        f"{max(b / a for a, b in zip(r1s, r2s, strict=True)):.2f}×）"
+        if args.pdf_repeat > 1
+        else ""
+    )
+    out_rows.append(
+        row(
+            f"PDF 报告吞吐（{len(files)} 份，2 进程 vs 1 进程）",
+            f"{r2:.2f} 份/秒{spread}",
+            f"1 进程：{r1:.2f} 份/秒",
+            f"{r2 / r1:.2f}×",
+            "≥ 1.8×",
+            r2 / r1 >= 1.8,
+        )
+    )
     return out_rows
 
 
@@ -330,8 +413,13 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=3, help="alternating baseline/batch runs")
     ap.add_argument("--pdf-repeat", type=int, default=5, help="alternating 1-worker/2-worker PDF runs")
-    ap.add_argument("--large", type=int, default=0, metavar="N",
-                    help="only the large run: N enterprises (e.g. 200000) against openpyxl's read of the same file")
+    ap.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the large run: N enterprises (e.g. 200000) against openpyxl's read of the same file",
+    )
     args = ap.parse_args()
     if args.large:
         print_table("批量评估（大文件）", measure_large(args.large, args.keep))

@@ -79,8 +79,9 @@ if __name__ == "__main__":
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def measure(n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat: int = 3,
-            keep: Path | None = None) -> list[tuple]:
+def measure(
+    n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat: int = 3, keep: Path | None = None
+) -> list[tuple]:
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -98,8 +99,10 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat:
 
     pool, cluster, pool_cpu, cluster_cpu = [], [], [], []
     for i in range(repeat):  # alternate A/B: the machine is shared and its load drifts
-        for label, extra, walls, cpus in (("--jobs 2", ("--jobs", "2"), pool, pool_cpu),
-                                          ("--cluster local:2", ("--cluster", "local:2"), cluster, cluster_cpu)):
+        for label, extra, walls, cpus in (
+            ("--jobs 2", ("--jobs", "2"), pool, pool_cpu),
+            ("--cluster local:2", ("--cluster", "local:2"), cluster, cluster_cpu),
+        ):
             os.sync()
             wall, cpu = batch_time(inp, work / extra[0].strip("-"), *extra)
             walls.append(wall)
@@ -108,21 +111,35 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat:
     same = (work / "jobs" / "summary.csv").read_bytes() == (work / "cluster" / "summary.csv").read_bytes()
     p, c = statistics.median(pool), statistics.median(cluster)
     spread = f"（{repeat} 次中位数；单次 {min(cluster):.1f}–{max(cluster):.1f} s）" if repeat > 1 else ""
-    out_rows.append(row(f"批量评分 {n_rows:,} 家，--cluster local:2（默认含建议）", f"{c:.1f} s{spread}",
-                        f"--jobs 2：{p:.1f} s（单次 {min(pool):.1f}–{max(pool):.1f} s）", f"{c / p:.2f}×",
-                        "≤ 1.10×", c <= 1.10 * p))
+    out_rows.append(
+        row(
+            f"批量评分 {n_rows:,} 家，--cluster local:2（默认含建议）",
+            f"{c:.1f} s{spread}",
+            f"--jobs 2：{p:.1f} s（单次 {min(pool):.1f}–{max(pool):.1f} s）",
+            f"{c / p:.2f}×",
+            "≤ 1.10×",
+            c <= 1.10 * p,
+        )
+    )
     pc, cc = statistics.median(pool_cpu), statistics.median(cluster_cpu)
-    out_rows.append(row("同上，整个进程树的 CPU 时间（受机器上其他负载的影响较小）", f"{cc:.1f} s", f"--jobs 2：{pc:.1f} s",
-                        f"{cc / pc:.2f}×", "—", None))
+    out_rows.append(
+        row(
+            "同上，整个进程树的 CPU 时间（受机器上其他负载的影响较小）",
+            f"{cc:.1f} s",
+            f"--jobs 2：{pc:.1f} s",
+            f"{cc / pc:.2f}×",
+            "—",
+            None,
+        )
+    )
     out_rows.append(row("两种方式的 summary.csv 逐字节相同", "是" if same else "否", "—", "—", "相同", same))
 
     small = work / f"pdf-{n_pdfs}.csv"
     if not small.exists():
         import random
 
-        import synth
-
         from maturity import api
+        from maturity.batch import synthetic as synth
 
         q = api.scheme("light-industry").questionnaire
         rng = random.Random(2025)
@@ -133,12 +150,24 @@ def measure(n_rows: int = 10_000, n_pdfs: int = 24, repeat: int = 3, pdf_repeat:
         b = pdf_pass(small, work / "pdf-2", 2)
         one.append(a["pdfs"] / a["seconds"])
         two.append(b["pdfs"] / b["seconds"])
-        note(f"PDF run {i + 1}: 1 worker {one[-1]:.2f}/s, 2 workers {two[-1]:.2f}/s ({two[-1] / one[-1]:.2f}x)")
+        note(
+            f"PDF run {i + 1}: 1 worker {one[-1]:.2f}/s, 2 workers {two[-1]:.2f}/s ({two[-1] / one[-1]:.2f}x)"
+        )
     r1, r2 = statistics.median(one), statistics.median(two)
     ratios = [b / a for a, b in zip(one, two, strict=True)]
-    spread = f"（{pdf_repeat} 次中位数；单次比值 {min(ratios):.2f}–{max(ratios):.2f}×）" if pdf_repeat > 1 else ""
-    out_rows.append(row(f"集群 PDF 报告吞吐（{n_pdfs} 份，2 个 vs 1 个工作进程）", f"{r2:.2f} 份/秒{spread}",
-                        f"1 个工作进程：{r1:.2f} 份/秒", f"{r2 / r1:.2f}×", "≥ 1.8×", r2 / r1 >= 1.8))
+    spread = (
+        f"（{pdf_repeat} 次中位数；单次比值 {min(ratios):.2f}–{max(ratios):.2f}×）" if pdf_repeat > 1 else ""
+    )
+    out_rows.append(
+        row(
+            f"集群 PDF 报告吞吐（{n_pdfs} 份，2 个 vs 1 个工作进程）",
+            f"{r2:.2f} 份/秒{spread}",
+            f"1 个工作进程：{r1:.2f} 份/秒",
+            f"{r2 / r1:.2f}×",
+            "≥ 1.8×",
+            r2 / r1 >= 1.8,
+        )
+    )
     return out_rows
 
 

@@ -63,12 +63,15 @@ def _exe() -> str:
     return shutil.which("maturity") or str(Path(sys.executable).parent / "maturity")
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float, str]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> tuple[float, float, str]:
     """(wall s, child CPU s, stdout) of one fresh process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    res = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd,
-                         text=True)
+    res = subprocess.run(
+        cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd, text=True
+    )
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -81,8 +84,9 @@ def first_prompt(cmd: list[str], marker: str, env: dict[str, str], cwd: str, tim
 
     master, slave = pty.openpty()
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, close_fds=True, start_new_session=True
+    )
     os.close(slave)
     seen = b""
     want = marker.encode("utf-8")
@@ -173,24 +177,68 @@ def measure(runs: int = 5, first_runs: int | None = None, src: str | None = None
     b, s, p = _median(base), _median(score), _median(prompt)
     c, wm = _median(cold), _median(warm)
     bc, sc, cc, wc = _median(base_cpu), _median(score_cpu), _median(cold_cpu), _median(warm_cpu)
-    print(f"（冷启动：每项 {runs} 次全新进程的中位数，与基线交替测量。score 各次 {', '.join(f'{x:.2f}' for x in score)} s；"
-          f"report 各次 {', '.join(f'{x:.2f}' for x in cold)} s；进程内再次调用 {', '.join(f'{x:.2f}' for x in warm)} s）",
-          file=sys.stderr)
+    print(
+        f"（冷启动：每项 {runs} 次全新进程的中位数，与基线交替测量。score 各次 {', '.join(f'{x:.2f}' for x in score)} s；"
+        f"report 各次 {', '.join(f'{x:.2f}' for x in cold)} s；进程内再次调用 {', '.join(f'{x:.2f}' for x in warm)} s）",
+        file=sys.stderr,
+    )
     return [
-        row("冷启动 maturity score 示例（全新进程）", f"{s * 1000:.0f} ms",
-            f"python -c \"import typer, rich, pydantic, yaml\"：{b * 1000:.0f} ms", f"{s / b:.2f}×", "≤ 2×", s / b <= 2),
-        row("冷启动 maturity report 示例 -o r.pdf（全新进程）", f"{c:.2f} s",
-            f"同一命令在进程内再次调用（热）：{wm:.2f} s", f"{c / wm:.2f}×", "≤ 1.3×", c / wm <= 1.3),
-        row("maturity assess 显示第一个问题", f"{p * 1000:.0f} ms",
-            f"python -c \"import typer, rich, pydantic, yaml\"：{b * 1000:.0f} ms", f"{p / b:.2f}×", "≤ 2×", p / b <= 2),
-        row("冷启动 score 的 CPU 时间（用户态 + 内核态）", f"{sc * 1000:.0f} ms", f"基线 CPU：{bc * 1000:.0f} ms",
-            f"{sc / bc:.2f}×", "（参考：机器繁忙时比墙钟稳定）", None),
-        row("冷启动 report 的 CPU 时间", f"{cc:.2f} s", f"进程内热调用 CPU：{wc:.2f} s", f"{cc / wc:.2f}×",
-            "（参考）", None),
-        row("安装后首次运行 score（缓存为空）", f"{_median(first_score) * 1000:.0f} ms",
-            f"同上基线：{b * 1000:.0f} ms", f"{_median(first_score) / b:.2f}×", "—", None),
-        row("安装后首次运行 report（缓存为空）", f"{_median(first_report):.2f} s",
-            f"热调用：{wm:.2f} s", f"{_median(first_report) / wm:.2f}×", "—", None),
+        row(
+            "冷启动 maturity score 示例（全新进程）",
+            f"{s * 1000:.0f} ms",
+            f'python -c "import typer, rich, pydantic, yaml"：{b * 1000:.0f} ms',
+            f"{s / b:.2f}×",
+            "≤ 2×",
+            s / b <= 2,
+        ),
+        row(
+            "冷启动 maturity report 示例 -o r.pdf（全新进程）",
+            f"{c:.2f} s",
+            f"同一命令在进程内再次调用（热）：{wm:.2f} s",
+            f"{c / wm:.2f}×",
+            "≤ 1.3×",
+            c / wm <= 1.3,
+        ),
+        row(
+            "maturity assess 显示第一个问题",
+            f"{p * 1000:.0f} ms",
+            f'python -c "import typer, rich, pydantic, yaml"：{b * 1000:.0f} ms',
+            f"{p / b:.2f}×",
+            "≤ 2×",
+            p / b <= 2,
+        ),
+        row(
+            "冷启动 score 的 CPU 时间（用户态 + 内核态）",
+            f"{sc * 1000:.0f} ms",
+            f"基线 CPU：{bc * 1000:.0f} ms",
+            f"{sc / bc:.2f}×",
+            "（参考：机器繁忙时比墙钟稳定）",
+            None,
+        ),
+        row(
+            "冷启动 report 的 CPU 时间",
+            f"{cc:.2f} s",
+            f"进程内热调用 CPU：{wc:.2f} s",
+            f"{cc / wc:.2f}×",
+            "（参考）",
+            None,
+        ),
+        row(
+            "安装后首次运行 score（缓存为空）",
+            f"{_median(first_score) * 1000:.0f} ms",
+            f"同上基线：{b * 1000:.0f} ms",
+            f"{_median(first_score) / b:.2f}×",
+            "—",
+            None,
+        ),
+        row(
+            "安装后首次运行 report（缓存为空）",
+            f"{_median(first_report):.2f} s",
+            f"热调用：{wm:.2f} s",
+            f"{_median(first_report) / wm:.2f}×",
+            "—",
+            None,
+        ),
     ]
 
 

@@ -52,14 +52,24 @@ def measure(runs: int = 7) -> list[tuple]:
         size = res.size
         t = time.perf_counter()
         weasyprint.HTML(string=html, base_url=paths[0].as_uri() + "/").render(
-            font_config=cfg, stylesheets=sheets).write_pdf()
+            font_config=cfg, stylesheets=sheets
+        ).write_pdf()
         alone.append(time.perf_counter() - t)
     m_ours, m_alone = statistics.median(ours), statistics.median(alone)
-    print(f"（报告 {res.pages} 页；首次渲染含字体准备 {first:.2f} s；本次 n={runs}，"
-          f"最短 {min(ours):.2f} s、最长 {max(ours):.2f} s）", file=sys.stderr)
+    print(
+        f"（报告 {res.pages} 页；首次渲染含字体准备 {first:.2f} s；本次 n={runs}，"
+        f"最短 {min(ours):.2f} s、最长 {max(ours):.2f} s）",
+        file=sys.stderr,
+    )
     return [
-        row("单份报告渲染（进程内中位数）", f"{m_ours:.2f} s", f"WeasyPrint 单独渲染同一 HTML：{m_alone:.2f} s",
-            f"{m_ours / m_alone:.2f}×", "≤ 1.15×；中位数 ≤ 1 s", m_ours / m_alone <= 1.15 and m_ours <= 1.0),
+        row(
+            "单份报告渲染（进程内中位数）",
+            f"{m_ours:.2f} s",
+            f"WeasyPrint 单独渲染同一 HTML：{m_alone:.2f} s",
+            f"{m_ours / m_alone:.2f}×",
+            "≤ 1.15×；中位数 ≤ 1 s",
+            m_ours / m_alone <= 1.15 and m_ours <= 1.0,
+        ),
         row("PDF 大小（示例企业）", f"{size / 1024:.0f} KB", "—", "—", "≤ 400 KB", size <= 400 * 1024),
     ]
 

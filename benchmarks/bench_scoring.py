@@ -35,14 +35,31 @@ def main(n: int = 2000) -> list[tuple]:
     full_s = time.perf_counter() - t
 
     rows = [
-        row("评分（仅分数与等级，quick）", f"{n / quick_s:,.0f} 份/秒", "—", "—", "≥ 20,000 份/秒", n / quick_s >= 20000),
+        row(
+            "评分（仅分数与等级，quick）",
+            f"{n / quick_s:,.0f} 份/秒",
+            "—",
+            "—",
+            "≥ 20,000 份/秒",
+            n / quick_s >= 20000,
+        ),
         row("评分（完整结果含解释，assess）", f"{n / full_s:,.0f} 份/秒", "—", "—", "—", None),
-        row("评分耗时 / 解析耗时（quick + 规范化）", f"{(quick_s + norm_s) * 1000 / n:.3f} ms/份",
-            f"YAML 解析 + 模型校验：{parse_s * 1000 / n:.3f} ms/份", f"{(quick_s + norm_s) / parse_s:.2f}×", "≤ 5×",
-            (quick_s + norm_s) / parse_s <= 5),
-        row("评分耗时 / 解析耗时（完整 assess + 规范化）", f"{(full_s + norm_s) * 1000 / n:.3f} ms/份",
-            f"{parse_s * 1000 / n:.3f} ms/份", f"{(full_s + norm_s) / parse_s:.2f}×", "≤ 5×",
-            (full_s + norm_s) / parse_s <= 5),
+        row(
+            "评分耗时 / 解析耗时（quick + 规范化）",
+            f"{(quick_s + norm_s) * 1000 / n:.3f} ms/份",
+            f"YAML 解析 + 模型校验：{parse_s * 1000 / n:.3f} ms/份",
+            f"{(quick_s + norm_s) / parse_s:.2f}×",
+            "≤ 5×",
+            (quick_s + norm_s) / parse_s <= 5,
+        ),
+        row(
+            "评分耗时 / 解析耗时（完整 assess + 规范化）",
+            f"{(full_s + norm_s) * 1000 / n:.3f} ms/份",
+            f"{parse_s * 1000 / n:.3f} ms/份",
+            f"{(full_s + norm_s) / parse_s:.2f}×",
+            "≤ 5×",
+            (full_s + norm_s) / parse_s <= 5,
+        ),
     ]
     return rows
 

@@ -27,8 +27,16 @@ def main(repeat: int = 15) -> list[tuple]:
         base += command_times(base_cmd, 1)
         ours += command_times(help_cmd, 1)
     b, o = statistics.median(base), statistics.median(ours)
-    return [row("maturity --help（中位数）", f"{o * 1000:.0f} ms", f"import typer, rich：{b * 1000:.0f} ms",
-                f"{o / b:.2f}×", "≤ 1.3×", o / b <= 1.3)]
+    return [
+        row(
+            "maturity --help（中位数）",
+            f"{o * 1000:.0f} ms",
+            f"import typer, rich：{b * 1000:.0f} ms",
+            f"{o / b:.2f}×",
+            "≤ 1.3×",
+            o / b <= 1.3,
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -36,14 +36,31 @@ def main() -> int:
     print(f"机器：{os.cpu_count()} 核，Python {platform.python_version()}，{platform.platform()}", flush=True)
     for name, fn in (
         ("启动", lambda: bench_startup.main(repeat=7 if args.quick else 15)),
-        ("冷启动", lambda: bench_cold.measure(runs=5 if args.quick else 9, first_runs=2 if args.quick else 3)),
+        (
+            "冷启动",
+            lambda: bench_cold.measure(runs=5 if args.quick else 9, first_runs=2 if args.quick else 3),
+        ),
         ("评分", lambda: bench_scoring.main(n=500 if args.quick else 2000)),
         ("报告", lambda: bench_report.measure(runs=3 if args.quick else 7)),
-        ("批量", lambda: bench_batch.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
-                                             repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 5)),
+        (
+            "批量",
+            lambda: bench_batch.measure(
+                1000 if args.quick else 10_000,
+                6 if args.quick else 24,
+                repeat=1 if args.quick else 3,
+                pdf_repeat=1 if args.quick else 5,
+            ),
+        ),
         ("大批量", lambda: bench_batch.measure_large(5000 if args.quick else 200_000)),
-        ("集群", lambda: bench_cluster.measure(1000 if args.quick else 10_000, 6 if args.quick else 24,
-                                               repeat=1 if args.quick else 3, pdf_repeat=1 if args.quick else 3)),
+        (
+            "集群",
+            lambda: bench_cluster.measure(
+                1000 if args.quick else 10_000,
+                6 if args.quick else 24,
+                repeat=1 if args.quick else 3,
+                pdf_repeat=1 if args.quick else 3,
+            ),
+        ),
     ):
         print(f"… {name}", file=sys.stderr, flush=True)
         rows += fn()

@@ -30,7 +30,9 @@ def answer_for(q: Questionnaire, x: Question) -> st.SearchStrategy[Any]:
 def answer_sets(draw, q: Questionnaire, *, allow_missing: bool = True) -> AnswersFile:
     answers: dict[str, Any] = {}
     for x in q.questions:
-        choice = draw(st.sampled_from(["answer", "answer", "answer", "skip", "na"] if allow_missing else ["answer"]))
+        choice = draw(
+            st.sampled_from(["answer", "answer", "answer", "skip", "na"] if allow_missing else ["answer"])
+        )
         if choice == "skip":
             continue
         if choice == "na" and x.allow_na:
@@ -38,11 +40,14 @@ def answer_sets(draw, q: Questionnaire, *, allow_missing: bool = True) -> Answer
             continue
         answers[x.id] = {"value": draw(answer_for(q, x))}
     sub = draw(st.sampled_from([s.id for s in q.sub_sectors])) if q.sub_sectors else "x"
-    return AnswersFile.model_validate({
-        "questionnaire": q.id, "questionnaire_version": q.version,
-        "enterprise": {"name": "随机企业", "sub_sector": sub},
-        "answers": answers,
-    })
+    return AnswersFile.model_validate(
+        {
+            "questionnaire": q.id,
+            "questionnaire_version": q.version,
+            "enterprise": {"name": "随机企业", "sub_sector": sub},
+            "answers": answers,
+        }
+    )
 
 
 def improvements(q: Questionnaire, x: Question, current: Any) -> list[Any]:
@@ -58,8 +63,9 @@ def improvements(q: Questionnaire, x: Question, current: Any) -> list[Any]:
     if x.kind == "multi":
         normal = [o.value for o in opts if not o.exclusive]
         base = [v for v in (current or []) if v in normal]
-        return [sorted(set(base) | {v}, key=[o.value for o in opts].index) for v in normal if v not in base] or (
-            [base] if base else [])
+        return [
+            sorted(set(base) | {v}, key=[o.value for o in opts].index) for v in normal if v not in base
+        ] or ([base] if base else [])
     if x.kind == "number":
         cur = option_score(q, x, current) if current is not None else -1
         return [b.max for b in x.bands or [] if b.score >= cur and (x.max is None or b.max <= x.max)]

@@ -36,15 +36,17 @@ def test_corpus_file(cli, name):
 def test_huge_file_is_refused_quickly(write):
     p = write("huge.yaml", "answers:\n" + "".join(f"  Q{i}: {'x' * 200}\n" for i in range(100_000)))  # ~20 MB
     assert p.stat().st_size > 20_000_000
-    r = subprocess.run([sys.executable, "-m", "maturity", "validate", str(p)], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "maturity", "validate", str(p)], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 1 and "文件过大" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_binary_garbage_is_refused(write):
     p = write("garbage.yaml", os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00" * 16)
-    r = subprocess.run([sys.executable, "-m", "maturity", "score", str(p)], capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "maturity", "score", str(p)], capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 1 and "Traceback" not in r.stderr
 
 

@@ -51,10 +51,12 @@ def test_the_furniture_example_is_the_quick_start():
 
 
 # ---- the owner's priorities, budget and what exists -------------------------------------------------
-PAINS = {"furniture-example.yaml": {"qc-trace", "mfg-progress", "scm-inventory"},
-         "paper-example.yaml": {"green-energy", "mfg-downtime", "qc-trace"},
-         "personal-care-example.yaml": {"qc-trace", "qc-defects", "mkt-customers"},
-         "home-appliance-example.yaml": {"qc-trace", "qc-defects", "scm-supplier"}}
+PAINS = {
+    "furniture-example.yaml": {"qc-trace", "mfg-progress", "scm-inventory"},
+    "paper-example.yaml": {"green-energy", "mfg-downtime", "qc-trace"},
+    "personal-care-example.yaml": {"qc-trace", "qc-defects", "mkt-customers"},
+    "home-appliance-example.yaml": {"qc-trace", "qc-defects", "scm-supplier"},
+}
 
 
 @pytest.mark.parametrize("name", sorted(PAINS))
@@ -69,7 +71,10 @@ def test_example_plan_fits_the_stated_budget(name):
 @pytest.mark.parametrize("name", sorted(PAINS))
 def test_example_top_three_address_the_stated_pains(name):
     ev = pipeline.evaluate_file(EXAMPLES / name)
-    labels = {o.value: o.label for o in ev.scheme.questionnaire.options_of(ev.scheme.questionnaire.question_map["PR-01"])}
+    labels = {
+        o.value: o.label
+        for o in ev.scheme.questionnaire.options_of(ev.scheme.questionnaire.question_map["PR-01"])
+    }
     stated = {labels[p] for p in PAINS[name]}
     by_title = {it.title: it for it in ev.plan.items}
     top = [by_title[s.title] for s in ev.next_steps]
@@ -100,21 +105,30 @@ def test_example_ranking_uses_priorities_and_budget(name):
     """Fails if the ranking ignored the owner's pains or budget: the same answers without them plan otherwise."""
     la = api.load_answers(EXAMPLES / name)
     ev = pipeline.evaluate(la)
-    bare = la.answers.model_copy(update={"answers": {k: v for k, v in la.answers.answers.items()
-                                                     if not k.startswith("PR-")}})
+    bare = la.answers.model_copy(
+        update={"answers": {k: v for k, v in la.answers.answers.items() if not k.startswith("PR-")}}
+    )
     ev_bare = pipeline.evaluate_answers(bare)
     assert ev_bare.plan.budget is None and ev_bare.plan.total_cost_max > ev.plan.budget
     assert [s.title for s in ev_bare.next_steps] != [s.title for s in ev.next_steps]
 
 
-@pytest.mark.parametrize(("name", "module"), [("furniture-example.yaml", "FN-"), ("paper-example.yaml", "PP-"),
-                                            ("personal-care-example.yaml", "DC-"),
-                                            ("home-appliance-example.yaml", "AP-")])
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("furniture-example.yaml", "FN-"),
+        ("paper-example.yaml", "PP-"),
+        ("personal-care-example.yaml", "DC-"),
+        ("home-appliance-example.yaml", "AP-"),
+    ],
+)
 def test_new_examples_score_as_their_headers_say(name, module):
     """Each example answers its own sub-sector module and the AI block; the level and score its header states."""
     header = (EXAMPLES / name).read_text(encoding="utf-8").split("\nquestionnaire:")[0]
     a = api.assess_file(EXAMPLES / name)
-    said = re.search(r"level (L\S+) \(overall score about ([\d.]+)\)", " ".join(header.replace("#", "").split()))
+    said = re.search(
+        r"level (L\S+) \(overall score about ([\d.]+)\)", " ".join(header.replace("#", "").split())
+    )
     assert said is not None and said[1] == a.level.label and abs(float(said[2]) - a.score) <= 1
     asked = {x.id for x in a.questions if x.status == "answered"}
     assert any(q.startswith(module) for q in asked) and {"AI-01", "AI-07"} <= asked
@@ -127,4 +141,6 @@ def test_furniture_example_is_one_paperwork_step_from_grade_two():
     assert step is not None and step.target == "二级" and step.paperwork_only and step.fits_budget
     assert step.text.startswith("差 0.02 分：") and "不是数字化改造" in step.text
     assert ev.plan.horizons[0].projected_grade.label == "二级"
-    assert all(it.id in {i.id for i in ev.plan.horizons[0].items} for it in ev.plan.items if it.id in step.solutions)
+    assert all(
+        it.id in {i.id for i in ev.plan.horizons[0].items} for it in ev.plan.items if it.id in step.solutions
+    )

@@ -14,14 +14,27 @@ from maturity.load.yamlio import loads
 from maturity.resources import example_path
 
 EXAMPLE = yaml.safe_load(example_path().read_text(encoding="utf-8"))
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                        HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.sampled_from(["", "是", "８０％", "1,2", "none", "<b>x</b>", "=1+1"]))
-values = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
-                                                     st.dictionaries(st.text(max_size=8), kids, max_size=4)),
-                      max_leaves=12)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(["", "是", "８０％", "1,2", "none", "<b>x</b>", "=1+1"]),
+)
+values = st.recursive(
+    scalars,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=8), kids, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @FUZZ
@@ -51,9 +64,17 @@ def _mutate(doc: dict, path: list, value):
     node[path[-1]] = value
 
 
-_PATHS = [["questionnaire"], ["questionnaire_version"], ["enterprise"], ["enterprise", "name"],
-          ["enterprise", "sub_sector"], ["enterprise", "credit_code"], ["enterprise", "size"], ["created_at"],
-          ["answers"]] + [["answers", qid] for qid in list(EXAMPLE["answers"])[:40]]
+_PATHS = [
+    ["questionnaire"],
+    ["questionnaire_version"],
+    ["enterprise"],
+    ["enterprise", "name"],
+    ["enterprise", "sub_sector"],
+    ["enterprise", "credit_code"],
+    ["enterprise", "size"],
+    ["created_at"],
+    ["answers"],
+] + [["answers", qid] for qid in list(EXAMPLE["answers"])[:40]]
 
 
 @FUZZ

@@ -17,7 +17,8 @@ def test_published_schema_is_current(kind):
     published = json.loads((DOCS / f"{kind}.schema.json").read_text(encoding="utf-8"))
     assert published == api.json_schemas()[kind], (
         f"docs/schema/{kind}.schema.json is stale: regenerate with "
-        f"`maturity schema {kind} -o docs/schema/{kind}.schema.json --force`")
+        f"`maturity schema {kind} -o docs/schema/{kind}.schema.json --force`"
+    )
 
 
 def test_catalog_claims_doc_is_current():
@@ -27,4 +28,5 @@ def test_catalog_claims_doc_is_current():
     doc = Path(__file__).resolve().parent.parent / "docs" / "catalog-claims.md"
     want = claims_markdown(bundled.scheme("light-industry").questionnaire, bundled.catalog("light-industry"))
     assert doc.read_text(encoding="utf-8") == want, (
-        "docs/catalog-claims.md is stale: regenerate with `python -m maturity.advice.claims > docs/catalog-claims.md`")
+        "docs/catalog-claims.md is stale: regenerate with `python -m maturity.advice.claims > docs/catalog-claims.md`"
+    )

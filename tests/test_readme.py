@@ -40,6 +40,6 @@ def test_interview_length_matches_the_default_path():
 
 
 def test_quick_start_says_how_long_and_where_the_pdf_goes():
-    quick = README[README.index("## 快速开始"):README.index("## 谁来用")]
+    quick = README[README.index("## 快速开始") : README.index("## 谁来用")]
     assert "约需 2 分钟" in quick and "当前文件夹" in quick and "诊断报告.pdf" in quick
     assert "maturity examples" in quick

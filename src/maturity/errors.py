@@ -86,7 +86,10 @@ class OutputExistsError(MaturityError):
 
 # errno -> (what happened, how to fix it); the message names the path in front of these
 _OS_REASONS: dict[int, tuple[str, str]] = {
-    errno.EROFS: ("所在磁盘或文件夹是只读的", "请换一个可写的输出位置（如本机的文档文件夹），或请管理员开放写入。"),
+    errno.EROFS: (
+        "所在磁盘或文件夹是只读的",
+        "请换一个可写的输出位置（如本机的文档文件夹），或请管理员开放写入。",
+    ),
     errno.ENOSPC: ("磁盘已满", "请清理磁盘空间或换一个输出位置；批量评分可在腾出空间后加 --resume 继续。"),
     errno.EDQUOT: ("超出磁盘配额", "请清理空间或请管理员提高配额；批量评分可加 --resume 继续。"),
     errno.EACCES: ("没有写入权限", "请换一个有写入权限的输出位置，或检查文件夹的权限设置。"),
@@ -98,7 +101,10 @@ _OS_REASONS: dict[int, tuple[str, str]] = {
     errno.ENAMETOOLONG: ("路径或文件名太长", "请换一个更短的输出路径。"),
     errno.EEXIST: ("同名文件或文件夹已存在", "请换一个输出路径。"),
 }
-_WINDOWS_LOCKED = (32, 33)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (a file open in Excel, or on a share)
+_WINDOWS_LOCKED = (
+    32,
+    33,
+)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (a file open in Excel, or on a share)
 
 
 class OutputError(MaturityError):
@@ -117,8 +123,9 @@ class OutputError(MaturityError):
         if getattr(e, "winerror", None) in _WINDOWS_LOCKED:
             reason, hint = _OS_REASONS[errno.EBUSY]
         else:
-            reason, hint = _OS_REASONS.get(e.errno or 0, (f"系统错误：{e.strerror or e}",
-                                                         "请检查输出位置是否可用，或换一个输出位置。"))
+            reason, hint = _OS_REASONS.get(
+                e.errno or 0, (f"系统错误：{e.strerror or e}", "请检查输出位置是否可用，或换一个输出位置。")
+            )
         return cls(f"无法写入 {where}：{reason}", hint=hint, path=where)
 
 

@@ -20,8 +20,14 @@ from maturity.models.evaluation import Evaluation, PeerStanding, Previous, Prove
 from maturity.models.results import Assessment, NationalGrade
 
 
-def evaluate(loaded: LoadedAnswers, *, budget: float | None = None, peer: PeerStanding | None = None,
-             previous: Evaluation | None = None, with_plan: bool = True) -> Evaluation:
+def evaluate(
+    loaded: LoadedAnswers,
+    *,
+    budget: float | None = None,
+    peer: PeerStanding | None = None,
+    previous: Evaluation | None = None,
+    with_plan: bool = True,
+) -> Evaluation:
     """Assess loaded answers and add what every view shows: plan, national grade, next steps, provenance."""
     sch = loaded.scheme
     result = sch.assess(loaded.answers, loaded.normalized)
@@ -30,16 +36,30 @@ def evaluate(loaded: LoadedAnswers, *, budget: float | None = None, peer: PeerSt
     plan = _plan(loaded, result, budget) if catalog is not None else None
     a = loaded.answers
     provenance = Provenance(
-        tool_version=__version__, questionnaire_id=q.id, questionnaire_version=q.version,
-        rules_id=sch.rules.id, rules_version=sch.rules.version,
+        tool_version=__version__,
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        rules_id=sch.rules.id,
+        rules_version=sch.rules.version,
         catalog_version=catalog.version if catalog is not None else None,
-        assessed_on=a.updated_at or a.created_at, assessor=a.enterprise.assessor,
-        mode=a.enterprise.mode or "self")
+        assessed_on=a.updated_at or a.created_at,
+        assessor=a.enterprise.assessor,
+        mode=a.enterprise.mode or "self",
+    )
     return Evaluation(
-        answers=a, normalized=loaded.normalized, scheme=sch, assessment=result, plan=plan,
-        grade=grade_estimate(loaded, result), next_steps=next_steps(result, plan), provenance=provenance,
-        source=loaded.path, warnings=loaded.warnings, peer=peer,
-        previous=Previous(previous.assessment, previous.provenance.assessed_on) if previous else None)
+        answers=a,
+        normalized=loaded.normalized,
+        scheme=sch,
+        assessment=result,
+        plan=plan,
+        grade=grade_estimate(loaded, result),
+        next_steps=next_steps(result, plan),
+        provenance=provenance,
+        source=loaded.path,
+        warnings=loaded.warnings,
+        peer=peer,
+        previous=Previous(previous.assessment, previous.provenance.assessed_on) if previous else None,
+    )
 
 
 def evaluate_file(path: str | Path, **options: Any) -> Evaluation:
@@ -60,8 +80,11 @@ def _plan(loaded: LoadedAnswers, result: Assessment, budget: float | None) -> Pl
     if catalog is None:
         return None
     target_id = bundled.NATIONAL_SCHEME
-    national = (National(bundled.crosswalk(source_id, target_id), bundled.scheme(target_id))
-                if source_id != target_id and bundled.has_crosswalk(source_id, target_id) else None)
+    national = (
+        National(bundled.crosswalk(source_id, target_id), bundled.scheme(target_id))
+        if source_id != target_id and bundled.has_crosswalk(source_id, target_id)
+        else None
+    )
     return build_plan(loaded.scheme, result, catalog, budget, national=national)
 
 
@@ -76,8 +99,9 @@ def plan_for(loaded: LoadedAnswers, result: Assessment, budget: float | None = N
     return plan
 
 
-def national_grade(loaded: LoadedAnswers, target_id: str = bundled.NATIONAL_SCHEME,
-                   result: Assessment | None = None) -> NationalGrade:
+def national_grade(
+    loaded: LoadedAnswers, target_id: str = bundled.NATIONAL_SCHEME, result: Assessment | None = None
+) -> NationalGrade:
     """Grade the enterprise under ``target_id``: directly if answered on it, else estimated via the crosswalk."""
     from maturity.engine.grade import estimate_grade, grade_directly
 
@@ -85,12 +109,18 @@ def national_grade(loaded: LoadedAnswers, target_id: str = bundled.NATIONAL_SCHE
     source_id = loaded.scheme.questionnaire.id
     if source_id == target_id:
         return grade_directly(loaded.scheme, result)
-    return estimate_grade(bundled.crosswalk(source_id, target_id), loaded.scheme, result, loaded.answers,
-                          bundled.scheme(target_id))
+    return estimate_grade(
+        bundled.crosswalk(source_id, target_id),
+        loaded.scheme,
+        result,
+        loaded.answers,
+        bundled.scheme(target_id),
+    )
 
 
-def grade_estimate(loaded: LoadedAnswers, result: Assessment,
-                   target_id: str = bundled.NATIONAL_SCHEME) -> NationalGrade | None:
+def grade_estimate(
+    loaded: LoadedAnswers, result: Assessment, target_id: str = bundled.NATIONAL_SCHEME
+) -> NationalGrade | None:
     """The estimated national grade shown beside the L-level, or None when the answers are already on
     that scheme or their questionnaire has no crosswalk to it."""
     source_id = loaded.scheme.questionnaire.id
@@ -99,20 +129,34 @@ def grade_estimate(loaded: LoadedAnswers, result: Assessment,
     return national_grade(loaded, target_id, result)
 
 
-def write_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_out: str | Path | None = None,
-                 templates: str | Path | None = None, font: Any = None, force: bool = False,
-                 appendix: bool = False) -> Any:
+def write_report(
+    evaluation: Evaluation,
+    out_pdf: str | Path | None,
+    *,
+    html_out: str | Path | None = None,
+    templates: str | Path | None = None,
+    font: Any = None,
+    force: bool = False,
+    appendix: bool = False,
+) -> Any:
     """Render the evaluation's PDF report (and optionally its HTML); nothing is written on any error.
 
     The owner's report (at most 12 pages for the bundled examples); ``appendix`` adds the consultant's dossier."""
     from maturity.report import render_report
 
-    return render_report(evaluation, out_pdf, html_out=html_out, templates=templates, font=font, force=force,
-                         appendix=appendix)
+    return render_report(
+        evaluation, out_pdf, html_out=html_out, templates=templates, font=font, force=force, appendix=appendix
+    )
 
 
-def report_html(evaluation: Evaluation, *, templates: str | Path | None = None, font: Any = None,
-                standalone: bool = False, appendix: bool = False) -> str:
+def report_html(
+    evaluation: Evaluation,
+    *,
+    templates: str | Path | None = None,
+    font: Any = None,
+    standalone: bool = False,
+    appendix: bool = False,
+) -> str:
     """The report's HTML only (golden tests, the benchmark)."""
     from maturity.report import build_html
 

@@ -39,7 +39,10 @@ def test_no_reason_quotes_an_na_unanswered_or_out_of_profile_answer(data):
         for r in it.reasons:
             if r.question is not None:
                 assert status[r.question] == "answered", (it.id, r.question, status[r.question])
-            assert "不适用" not in r.text and "未作答" not in r.text and "未涉及" not in r.text, (it.id, r.text)
+            assert "不适用" not in r.text and "未作答" not in r.text and "未涉及" not in r.text, (
+                it.id,
+                r.text,
+            )
 
 
 def test_just_below_40_points_the_cheapest_path_is_one_paperwork_item():
@@ -60,12 +63,39 @@ def test_just_below_40_points_the_cheapest_path_is_one_paperwork_item():
 def _near_sixty() -> dict:
     doc = _doc()
     ans = doc["answers"]
-    for q in ("RD-01", "RD-04", "MK-01", "MK-02", "MF-02", "MF-03", "QC-01", "MF-04", "GS-01", "GS-02", "SC-01",
-              "SC-02", "MG-05", "MG-06", "MG-07", "MG-08"):
+    for q in (
+        "RD-01",
+        "RD-04",
+        "MK-01",
+        "MK-02",
+        "MF-02",
+        "MF-03",
+        "QC-01",
+        "MF-04",
+        "GS-01",
+        "GS-02",
+        "SC-01",
+        "SC-02",
+        "MG-05",
+        "MG-06",
+        "MG-07",
+        "MG-08",
+    ):
         ans[q] = "3"
-    ans.update({"DB-11": ["product", "assess", "border"], "DB-12": ["policy", "product", "assess", "ledger"],
-                "DB-03": ["control", "plant"], "DB-05": "most", "DB-01": 50, "DB-02": 30, "DB-04": ["marketing", "hr"],
-                "MG-01": "results", "MG-02": ["process", "itops", "data", "incentive"], "MG-03": ["staff"]})
+    ans.update(
+        {
+            "DB-11": ["product", "assess", "border"],
+            "DB-12": ["policy", "product", "assess", "ledger"],
+            "DB-03": ["control", "plant"],
+            "DB-05": "most",
+            "DB-01": 50,
+            "DB-02": 30,
+            "DB-04": ["marketing", "hr"],
+            "MG-01": "results",
+            "MG-02": ["process", "itops", "data", "incentive"],
+            "MG-03": ["staff"],
+        }
+    )
     return doc
 
 

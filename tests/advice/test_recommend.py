@@ -37,8 +37,14 @@ def bundled():
 
 
 def _answers(q, sub: str, answers: dict) -> AnswersFile:
-    return AnswersFile.model_validate({"questionnaire": q.id, "questionnaire_version": q.version,
-                                       "enterprise": {"name": "测试企业", "sub_sector": sub}, "answers": answers})
+    return AnswersFile.model_validate(
+        {
+            "questionnaire": q.id,
+            "questionnaire_version": q.version,
+            "enterprise": {"name": "测试企业", "sub_sector": sub},
+            "answers": answers,
+        }
+    )
 
 
 def _best(q, sub: str) -> AnswersFile:
@@ -64,17 +70,24 @@ def check_invariants(scheme, catalog, a, plan):
             for p in s.prerequisites:
                 if p in where:
                     ph, _, pfin = where[p]
-                    assert ph <= h and pfin <= it.start_week, f"{it.id} starts before its prerequisite {p} ends"
+                    assert ph <= h and pfin <= it.start_week, (
+                        f"{it.id} starts before its prerequisite {p} ends"
+                    )
                 else:
-                    assert p in in_place or not recommend._applies(sol[p], a), f"{it.id} scheduled without {p}"
+                    assert p in in_place or not recommend._applies(sol[p], a), (
+                        f"{it.id} scheduled without {p}"
+                    )
             trigger_questions = {n.question for n in walk(s.trigger) if isinstance(n, QuestionCond)}
             named = [r.question for r in it.reasons if r.question]
             assert named and set(named) <= trigger_questions
             assert "因为：" in it.because and all(f"（{qid}）" in it.because for qid in named)
             if s.requires is not None:
                 before = [sol[x.id] for k in range(h) for x in plan.horizons[k].items]
-                proj = scheme.assess(recommend.apply_improvements(scheme.questionnaire,
-                                                                  recommend.answers_from_assessment(a), before))
+                proj = scheme.assess(
+                    recommend.apply_improvements(
+                        scheme.questionnaire, recommend.answers_from_assessment(a), before
+                    )
+                )
                 assert evaluate(s.requires, scheme.state_of(proj)).passed
     ranks = [a.level.rank] + [hp.projected_level.rank for hp in plan.horizons]
     assert ranks == sorted(ranks), "a projection went down"
@@ -87,8 +100,13 @@ def check_invariants(scheme, catalog, a, plan):
 def test_low_enterprise_gets_a_full_ordered_plan(mini):
     scheme, catalog = mini
     q = scheme.questionnaire
-    a = scheme.assess(_answers(q, "furniture", {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper",
-                                                "MF-02": 10, "DB-01": "no"}))
+    a = scheme.assess(
+        _answers(
+            q,
+            "furniture",
+            {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper", "MF-02": 10, "DB-01": "no"},
+        )
+    )
     plan = recommend.build_plan(scheme, a, catalog)
     check_invariants(scheme, catalog, a, plan)
     ids = [it.id for it in plan.items]
@@ -102,8 +120,11 @@ def test_low_enterprise_gets_a_full_ordered_plan(mini):
 def test_requires_is_checked_against_the_projected_state(mini):
     scheme, catalog = mini
     q = scheme.questionnaire
-    a = scheme.assess(_answers(q, "furniture", {"MF-01": "scan", "MF-02": 10, "DB-01": "no",
-                                                "QC-01": "system", "QC-02": "auto"}))
+    a = scheme.assess(
+        _answers(
+            q, "furniture", {"MF-01": "scan", "MF-02": 10, "DB-01": "no", "QC-01": "system", "QC-02": "auto"}
+        )
+    )
     plan = recommend.build_plan(scheme, a, catalog)
     where = {it.id: h for h, hp in enumerate(plan.horizons) for it in hp.items}
     assert where["erp"] < where["iot"], "iot requires base ≥ L2, which only the ERP provides"
@@ -120,8 +141,13 @@ def test_process_only_solution_only_for_process_industry(mini):
 def test_budget_cap_trims_and_says_why(mini):
     scheme, catalog = mini
     q = scheme.questionnaire
-    a = scheme.assess(_answers(q, "furniture", {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper",
-                                                "MF-02": 10, "DB-01": "no"}))
+    a = scheme.assess(
+        _answers(
+            q,
+            "furniture",
+            {"QC-01": "manual", "QC-02": "paper", "MF-01": "paper", "MF-02": 10, "DB-01": "no"},
+        )
+    )
     plan = recommend.build_plan(scheme, a, catalog, budget=10)
     check_invariants(scheme, catalog, a, plan)
     assert plan.total_cost_max <= 10
@@ -132,7 +158,10 @@ def test_budget_cap_trims_and_says_why(mini):
     assert "超出预算 10 万元" not in reason
     cost = next(s.cost.max for s in catalog.solutions if s.id == "qc-vision")
     assert "预算 10 万元" in reason
-    assert f"参考费用上限还需 {cost:g} 万元" in reason or f"本方案参考费用上限 {cost:g} 万元，剩余预算不够" in reason
+    assert (
+        f"参考费用上限还需 {cost:g} 万元" in reason
+        or f"本方案参考费用上限 {cost:g} 万元，剩余预算不够" in reason
+    )
     assert kinds.get("iot") in ("budget", "prerequisite")
     assert plan.budget == 10
 
@@ -159,8 +188,9 @@ def test_bundled_example_projects_by_rescoring(bundled):
     check_invariants(scheme, catalog, a, plan)
     # the projection is a real re-score, not a claim
     chosen = [catalog.solution_map[it.id] for hp in plan.horizons[:2] for it in hp.items]
-    again = scheme.assess(recommend.apply_improvements(scheme.questionnaire,
-                                                       recommend.answers_from_assessment(a), chosen))
+    again = scheme.assess(
+        recommend.apply_improvements(scheme.questionnaire, recommend.answers_from_assessment(a), chosen)
+    )
     assert again.level == plan.horizons[1].projected_level
 
 
@@ -168,7 +198,11 @@ def test_answers_round_trip_through_the_assessment(bundled):
     scheme, _ = bundled
     a = api.assess(api.load_answers(example_path()))
     b = scheme.assess(recommend.answers_from_assessment(a))
-    assert (b.score, b.level, [d.score for d in b.dimensions]) == (a.score, a.level, [d.score for d in a.dimensions])
+    assert (b.score, b.level, [d.score for d in b.dimensions]) == (
+        a.score,
+        a.level,
+        [d.score for d in a.dimensions],
+    )
 
 
 @pytest.mark.parametrize("sub", ["furniture", "paper", "appliance"])

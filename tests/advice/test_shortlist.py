@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from maturity import api
 from maturity.advice import recommend, shortlist
+from maturity.batch.synthetic import synthetic_answers
 from maturity.load import catalog as catalog_loader
 from maturity.models.answers import AnswersFile
-from tests.batch.synth import synthetic_answers
 from tests.strategies import answer_sets
 
 
@@ -35,8 +35,9 @@ def test_shortlist_equals_the_full_ranking(bundled, data):
     full = full_ranking(scheme, catalog, answers)
     summary = scheme.summary(answers)
     for n in (1, 3, 5):
-        assert shortlist.top_titles(scheme, catalog, answers.enterprise, summary, n) == \
-            [c.solution.title for c in full[:n]]
+        assert shortlist.top_titles(scheme, catalog, answers.enterprise, summary, n) == [
+            c.solution.title for c in full[:n]
+        ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

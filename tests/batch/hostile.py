@@ -20,8 +20,10 @@ MiB = 1 << 20
 def _header_row() -> str:
     """Row 1 of the light-industry answer template, so that the rows after it are read."""
     cols = template_columns(api.scheme("light-industry").questionnaire)
-    cells = "".join(f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
-                    for i, c in enumerate(cols, 1))
+    cells = "".join(
+        f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
+        for i, c in enumerate(cols, 1)
+    )
     return f'<row r="1">{cells}</row>'
 
 
@@ -42,7 +44,10 @@ def bomb(path: Path, member: str, parts: Iterable[bytes], *, shared: list[str] |
     """A valid small workbook whose ``member`` is replaced by the streamed ``parts``."""
     base = path.with_suffix(".base.xlsx")
     write_raw_xlsx(base, HEADER_ROW, shared or [])
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+    with (
+        zipfile.ZipFile(base) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+    ):
         for item in src.infolist():
             if item.filename == member:
                 continue
@@ -56,8 +61,10 @@ def bomb(path: Path, member: str, parts: Iterable[bytes], *, shared: list[str] |
 
 def sheet(*middle: Iterable[bytes]) -> Iterator[bytes]:
     """Sheet XML: the header row, then whatever ``middle`` streams, inside <sheetData>."""
-    yield (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-           b'spreadsheetml/2006/main"><sheetData>' + HEADER_ROW.encode())
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + HEADER_ROW.encode()
+    )
     for m in middle:
         yield from m
     yield b"</sheetData></worksheet>"
@@ -72,7 +79,7 @@ def understate_size(path: Path, member: str, size: int) -> None:
         start = i + 4
         nlen, xlen = struct.unpack_from("<HH", data, i + 28)
         head = i + 46
-        if bytes(data[head:head + nlen]) != name:
+        if bytes(data[head : head + nlen]) != name:
             continue
         if struct.unpack_from("<I", data, i + 24)[0] != 0xFFFFFFFF:
             struct.pack_into("<I", data, i + 24, size)

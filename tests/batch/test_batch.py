@@ -23,7 +23,7 @@ from maturity.batch.reader import detect_encoding, read_rows, split_choices
 from maturity.batch.runner import LEDGER_DIR, run_batch
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+from maturity.batch import synthetic as synth
 
 QID = "light-industry"
 
@@ -70,7 +70,11 @@ def check_no_answer_lost(q, rows: list[synth.SynthRow], outdir: Path) -> None:
         by_id = {x.id: x for x in a.questions}
         for qid, want in row.expected.items():
             if by_id[qid].status == "answered" and not isinstance(want, tuple):
-                assert by_id[qid].answer == pytest.approx(want) if isinstance(want, float) else by_id[qid].answer == want
+                assert (
+                    by_id[qid].answer == pytest.approx(want)
+                    if isinstance(want, float)
+                    else by_id[qid].answer == want
+                )
 
 
 # ---- template ------------------------------------------------------------------------------------
@@ -133,8 +137,9 @@ def test_round_trip_openpyxl(tmp_path, q):
 
 # CI installs LibreOffice (.ci/run), so there a missing soffice is a failure, not a skip.
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
-                    reason="LibreOffice (soffice) not installed")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and not os.environ.get("CI"), reason="LibreOffice (soffice) not installed"
+)
 def test_round_trip_libreoffice(tmp_path, q):
     rows = rows_for(q, 25, seed=11)
     filled = tmp_path / "filled.xlsx"
@@ -152,9 +157,21 @@ def test_round_trip_libreoffice(tmp_path, q):
     wb.save(filled)
     lo_dir = tmp_path / "lo"
     profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(lo_dir), str(filled)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(lo_dir),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     resaved = lo_dir / "filled.xlsx"
     assert resaved.is_file()
     wb = load_workbook(resaved)
@@ -180,10 +197,16 @@ def test_jobs_two_same_as_one(tmp_path, q):
 def test_ten_percent_bad_rows(tmp_path, q, cli):
     rows = rows_for(q, 50, seed=5)
     cols = {(c.kind, c.key): c.header for c in sheet.template_columns(q)}
-    single = next(x for x in q.questions if x.kind == "single" and x.applies_to is None and x.show_if is None
-                  and x.required)
-    number = next(x for x in q.questions if x.kind == "number" and x.max is not None and x.applies_to is None
-                  and x.show_if is None)
+    single = next(
+        x
+        for x in q.questions
+        if x.kind == "single" and x.applies_to is None and x.show_if is None and x.required
+    )
+    number = next(
+        x
+        for x in q.questions
+        if x.kind == "number" and x.max is not None and x.applies_to is None and x.show_if is None
+    )
     bad = {
         3: ("unknown option", single, "不存在的选项"),
         11: ("out of range", number, number.max + 50),
@@ -234,8 +257,12 @@ def test_folder_with_one_unreadable_file(tmp_path, q):
     rows = rows_for(q, 6, seed=2)
     (folder / "a.csv").write_bytes(synth.write_csv(q, rows))
     (folder / "b.xlsx").write_bytes(b"garbage")
-    shutil.copy(api.example_path() if hasattr(api, "example_path") else
-                Path(__file__).parents[2] / "examples" / "furniture-example.yaml", folder / "c.yaml")
+    shutil.copy(
+        api.example_path()
+        if hasattr(api, "example_path")
+        else Path(__file__).parents[2] / "examples" / "furniture-example.yaml",
+        folder / "c.yaml",
+    )
     res = run_batch(folder, tmp_path / "out", jobs=1, recommend=False)
     assert res.scored == 7 and res.unreadable_files == 1 and res.failed
 
@@ -345,7 +372,7 @@ def test_gb18030_is_not_mistaken_for_utf8(tmp_path):
 # ---- spreadsheet safety --------------------------------------------------------------------------
 def test_formula_injection_neutralised(tmp_path, q):
     rows = rows_for(q, 4, seed=21)
-    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)"]
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
     for row, name in zip(rows, evil, strict=True):
         row.cells["企业名称"] = name
         row.cells["所在地区"] = "\t=1+1"
@@ -374,20 +401,37 @@ def test_formula_injection_neutralised(tmp_path, q):
 
 
 # ---- file names ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..\\..\\windows\\system32", "a/b\\c:d*e?f\"g<h>i|j",
-                                  ".hidden", "  .. ", "/abs/path", "C:\\temp\\x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..\\..\\windows\\system32",
+        'a/b\\c:d*e?f"g<h>i|j',
+        ".hidden",
+        "  .. ",
+        "/abs/path",
+        "C:\\temp\\x",
+    ],
+)
 def test_safe_stem_no_traversal(name):
     stem = safe_stem(name)
     assert stem and "/" not in stem and "\\" not in stem and ":" not in stem
     assert not stem.startswith(".") and ".." not in stem and stem == stem.strip()
 
 
-@pytest.mark.parametrize("name", ["CON", "con", "Prn", "AUX", "NUL", "COM1", "com9", "LPT1", "lpt9", "CON.txt",
-                                  "nul.tar.gz"])
+@pytest.mark.parametrize(
+    "name", ["CON", "con", "Prn", "AUX", "NUL", "COM1", "com9", "LPT1", "lpt9", "CON.txt", "nul.tar.gz"]
+)
 def test_safe_stem_reserved_windows_names(name):
     stem = safe_stem(name)
-    assert stem.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                              *(f"LPT{i}" for i in range(1, 10))}
+    assert stem.split(".")[0].upper() not in {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }
 
 
 def test_safe_stem_long_and_emoji():
@@ -471,8 +515,10 @@ def test_cohort_small_groups_not_reported():
 def test_split_choices_keeps_labels_with_separators():
     from maturity.models.questionnaire import Option
 
-    opts = [Option(value="a", label="已建设覆盖全厂的应用网络，实现设备、人员与信息系统互联", score=50),
-            Option(value="b", label="5G", score=50)]
+    opts = [
+        Option(value="a", label="已建设覆盖全厂的应用网络，实现设备、人员与信息系统互联", score=50),
+        Option(value="b", label="5G", score=50),
+    ]
     text = "已建设覆盖全厂的应用网络，实现设备、人员与信息系统互联、5G"
     assert split_choices(text, opts) == [opts[0].label, "5G"]
     assert split_choices("b, a", opts) == ["b", "a"]
@@ -482,10 +528,17 @@ def test_answers_yaml_round_trips_through_safe_load(q):
     from maturity.batch.export import answers_to_data, answers_yaml
     from maturity.models.answers import Answer, AnswersFile, Enterprise
 
-    af = AnswersFile(questionnaire=q.id, questionnaire_version=q.version,
-                     enterprise=Enterprise(name='引号"与\\反斜杠: #注释 yes', sub_sector="furniture", region="on"),
-                     answers={"RD-01": Answer(value="4"), "X-1": Answer(value=["a", "yes"]), "X-2": Answer(value=35.5),
-                              "X-3": Answer(na=True, justification="无：外协\n第二行")})
+    af = AnswersFile(
+        questionnaire=q.id,
+        questionnaire_version=q.version,
+        enterprise=Enterprise(name='引号"与\\反斜杠: #注释 yes', sub_sector="furniture", region="on"),
+        answers={
+            "RD-01": Answer(value="4"),
+            "X-1": Answer(value=["a", "yes"]),
+            "X-2": Answer(value=35.5),
+            "X-3": Answer(na=True, justification="无：外协\n第二行"),
+        },
+    )
     loaded = yaml.safe_load(answers_yaml(af, "# 头注释\n"))
     assert loaded == answers_to_data(af)
     assert AnswersFile.model_validate(loaded) == af
@@ -548,7 +601,9 @@ def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
     res = run_batch(path, tmp_path / "out", jobs=1, recommend=False, pdf=True)
     assert (res.scored, res.pdfs, res.pdf_failed) == (4, 3, 1) and res.failed
     got = {r["企业名称"]: r for r in summary_rows(tmp_path / "out")}
-    assert got[rows[1].name]["PDF 报告"] is None and all(got[r.name]["PDF 报告"] for r in rows if r is not rows[1])
+    assert got[rows[1].name]["PDF 报告"] is None and all(
+        got[r.name]["PDF 报告"] for r in rows if r is not rows[1]
+    )
     rejected = summary_rows(tmp_path / "out", "未通过")
     assert [r["企业名称"] for r in rejected] == [rows[1].name] and "模拟的渲染失败" in rejected[0]["原因"]
 

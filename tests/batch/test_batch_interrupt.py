@@ -18,14 +18,18 @@ from maturity import api
 from maturity.batch.runner import LEDGER_DIR
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+from maturity.batch import synthetic as synth
 
 N = 160
 
 
 def _start(csv_path: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "maturity", "batch", str(csv_path), "-o", str(out), "--jobs", "1",
-                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "maturity", "batch", str(csv_path), "-o", str(out), "--jobs", "1", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_progress(out: Path, proc: subprocess.Popen, at_least: int) -> None:

@@ -28,10 +28,12 @@ from maturity.batch.runner import LEDGER_DIR, run_batch
 from maturity.errors import ClusterError, InputError
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+from maturity.batch import synthetic as synth
 
-needs_dask = pytest.mark.skipif(find_spec("distributed") is None,
-                                reason='dask.distributed is not installed (pip install -e ".[test,cluster]")')
+needs_dask = pytest.mark.skipif(
+    find_spec("distributed") is None,
+    reason='dask.distributed is not installed (pip install -e ".[test,cluster]")',
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +49,13 @@ def write_input(q, path: Path, n: int, seed: int) -> list[synth.SynthRow]:
 
 
 def cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "maturity", "batch", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "maturity", "batch", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def summary_names(outdir: Path) -> list[str]:
@@ -66,8 +73,14 @@ def free_port() -> int:
 def scheduler():
     """A Dask cluster on 127.0.0.1 that run_batch reaches by its address, as a remote one."""
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
     try:
         yield cluster.scheduler_address
     finally:
@@ -88,7 +101,9 @@ def test_cluster_spec():
 def test_jobs_and_cluster_together_is_a_usage_error(tmp_path, q):
     write_input(q, tmp_path / "in.csv", 2, seed=1)
     r = cli(tmp_path / "in.csv", "-o", tmp_path / "out", "--jobs", "2", "--cluster", "local:2")
-    assert r.returncode == 1 and "--jobs 与 --cluster 不能同时使用" in r.stderr and "Traceback" not in r.stderr
+    assert (
+        r.returncode == 1 and "--jobs 与 --cluster 不能同时使用" in r.stderr and "Traceback" not in r.stderr
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -137,7 +152,9 @@ def test_workers_that_cannot_see_outdir_or_run_another_version_are_refused(tmp_p
     write_input(q, tmp_path / "in.csv", 3, seed=2)
     real = executors._probe
     # the workers are forked from this process after the patch: they look for the file elsewhere
-    monkeypatch.setattr(executors, "_probe", lambda marker, token, qid: real(marker + ".elsewhere", token, qid))
+    monkeypatch.setattr(
+        executors, "_probe", lambda marker, token, qid: real(marker + ".elsewhere", token, qid)
+    )
     with pytest.raises(ClusterError) as e:
         run_batch(tmp_path / "in.csv", tmp_path / "out", cluster="local:1")
     assert "看不到输出文件夹" in e.value.message and "tcp://127.0.0.1:" in e.value.message
@@ -169,7 +186,9 @@ def test_a_worker_that_joins_late_checks_itself(q, tmp_path):
     with pytest.raises(ClusterError, match="版本与本机不一致"):
         executors._task(executors.Setup(expected=theirs), len, "abc")
     with pytest.raises(ClusterError, match="看不到输出文件夹"):
-        executors._task(executors.Setup(expected=mine, shared_dir="/nonexistent/out/.maturity-batch"), len, "abc")
+        executors._task(
+            executors.Setup(expected=mine, shared_dir="/nonexistent/out/.maturity-batch"), len, "abc"
+        )
     assert executors._task(executors.Setup(expected=mine, shared_dir=str(tmp_path)), len, "abc") == 3
 
 
@@ -180,9 +199,12 @@ def test_remote_cluster_summary_equals_local_pool(tmp_path, q, scheduler):
     local = run_batch(tmp_path / "in.csv", tmp_path / "pool", jobs=2)
     remote = run_batch(tmp_path / "in.csv", tmp_path / "cluster", cluster=scheduler)
     assert (remote.scored, remote.rejected_rows) == (local.scored, local.rejected_rows) == (450, 0)
-    assert (tmp_path / "cluster" / "summary.csv").read_bytes() == (tmp_path / "pool" / "summary.csv").read_bytes()
+    assert (tmp_path / "cluster" / "summary.csv").read_bytes() == (
+        tmp_path / "pool" / "summary.csv"
+    ).read_bytes()
     assert sorted(p.name for p in (tmp_path / "cluster" / "answers").iterdir()) == sorted(
-        p.name for p in (tmp_path / "pool" / "answers").iterdir())
+        p.name for p in (tmp_path / "pool" / "answers").iterdir()
+    )
     assert not any((tmp_path / "cluster" / LEDGER_DIR / "staging").iterdir())
 
 
@@ -235,8 +257,9 @@ def test_worker_killed_mid_run_every_firm_exactly_once(tmp_path, q, monkeypatch)
         if stage == "pdf" and done >= 2 and "pdf" not in killed:
             kill_a_worker("pdf")
 
-    res = run_batch(tmp_path / "in.csv", tmp_path / "out", cluster="local:2", recommend=False, pdf=True,
-                    progress=progress)
+    res = run_batch(
+        tmp_path / "in.csv", tmp_path / "out", cluster="local:2", recommend=False, pdf=True, progress=progress
+    )
     assert killed == ["score", "pdf"]
     assert (res.scored, res.pdfs, res.pdf_failed, res.rejected_rows) == (n, n, 0, 0)
     starts_seen = starts.read_text().split()
@@ -244,7 +267,9 @@ def test_worker_killed_mid_run_every_firm_exactly_once(tmp_path, q, monkeypatch)
 
     out = tmp_path / "out"
     assert sorted(summary_names(out)) == sorted(r.name for r in rows)  # every firm exactly once
-    ledger = [json.loads(line)["key"] for line in (out / LEDGER_DIR / "ledger.jsonl").read_text().splitlines()]
+    ledger = [
+        json.loads(line)["key"] for line in (out / LEDGER_DIR / "ledger.jsonl").read_text().splitlines()
+    ]
     assert len(ledger) == len(set(ledger)) == n
     answers = sorted(p.name for p in (out / "answers").iterdir())
     namer = Namer()  # the names the batch gives (safe on every platform), each firm's own stem
@@ -265,9 +290,23 @@ def test_client_killed_then_resume_completes(tmp_path, q):
     n = 1600
     write_input(q, tmp_path / "in.csv", n, seed=6)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "maturity", "batch", str(tmp_path / "in.csv"), "-o", str(out),
-                             "--cluster", "local:2", "--no-recommend"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "maturity",
+            "batch",
+            str(tmp_path / "in.csv"),
+            "-o",
+            str(out),
+            "--cluster",
+            "local:2",
+            "--no-recommend",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 180
         while not ((out / "answers").is_dir() and any((out / "answers").iterdir())):
@@ -293,8 +332,10 @@ def test_client_killed_then_resume_completes(tmp_path, q):
 
 
 def test_batch_help_does_not_import_dask():
-    code = ("import sys\nfrom maturity.cli import app\ntry:\n    app(['batch', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print([m for m in ('dask', 'distributed') if m in sys.modules], file=sys.stderr)")
+    code = (
+        "import sys\nfrom maturity.cli import app\ntry:\n    app(['batch', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('dask', 'distributed') if m in sys.modules], file=sys.stderr)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "--cluster" in r.stdout and "DASK_SCHEDULER_ADDRESS" in r.stdout
     assert r.stderr.strip().splitlines()[-1] == "[]"

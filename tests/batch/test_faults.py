@@ -23,7 +23,7 @@ from maturity.batch.runner import LEDGER_DIR, run_batch
 from maturity.errors import InputError, OutputError
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+from maturity.batch import synthetic as synth
 
 
 def make_csv(path: Path, n: int, seed: int = 5) -> Path:
@@ -35,7 +35,9 @@ def make_csv(path: Path, n: int, seed: int = 5) -> Path:
 
 def leftovers(out: Path) -> list[str]:
     """Temporary files anywhere in the output folder."""
-    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.name.endswith(".tmp") or ".staged-" in p.name)
+    return sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.name.endswith(".tmp") or ".staged-" in p.name
+    )
 
 
 def flat(text: str) -> str:
@@ -46,6 +48,7 @@ def flat(text: str) -> str:
 def fail_with(code: int):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
+
     return fail
 
 
@@ -79,8 +82,15 @@ def test_a_csv_cell_longer_than_excel_allows_is_a_cell_error(tmp_path):
 
 
 # ---- disks that refuse writes (monkeypatched) ----------------------------------------------------
-@pytest.mark.parametrize("code,word", [(errno.ENOSPC, "磁盘已满"), (errno.EROFS, "只读"), (errno.EACCES, "没有写入权限"),
-                                       (errno.EBUSY, "占用")])
+@pytest.mark.parametrize(
+    "code,word",
+    [
+        (errno.ENOSPC, "磁盘已满"),
+        (errno.EROFS, "只读"),
+        (errno.EACCES, "没有写入权限"),
+        (errno.EBUSY, "占用"),
+    ],
+)
 def test_failing_writes_during_scoring_are_a_clean_error(tmp_path, monkeypatch, cli, code, word):
     path = make_csv(tmp_path / "in.csv", 5)
     out = tmp_path / "out"
@@ -103,6 +113,7 @@ def test_full_disk_while_the_ledger_is_rewritten_keeps_the_old_ledger(tmp_path, 
                 update(key, record)
             if key == keys[len(keys) // 2]:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path.with_suffix(".tmp")))
+
         return real(self, keys, broken)
 
     monkeypatch.setattr(Ledger, "rewrite", rewrite)
@@ -132,8 +143,13 @@ def test_full_disk_while_writing_the_summary_keeps_the_old_summary(tmp_path, mon
     before = (out / "summary.xlsx").read_bytes()
     import xlsxwriter.workbook
 
-    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", lambda self: (_ for _ in ()).throw(
-        xlsxwriter.workbook.FileCreateError(OSError(errno.ENOSPC, "No space left on device"))))
+    monkeypatch.setattr(
+        xlsxwriter.workbook.Workbook,
+        "_store_workbook",
+        lambda self: (_ for _ in ()).throw(
+            xlsxwriter.workbook.FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+        ),
+    )
     with pytest.raises(OutputError, match="磁盘已满"):
         run_batch(path, out, jobs=1, force=True)
     assert (out / "summary.xlsx").read_bytes() == before
@@ -143,8 +159,12 @@ def test_full_disk_while_writing_the_summary_keeps_the_old_summary(tmp_path, mon
 # ---- real file systems: a tiny tmpfs, and a read-only one ------------------------------------------
 def _mount(target: Path, options: str) -> bool:
     target.mkdir(parents=True, exist_ok=True)
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 @pytest.fixture
@@ -154,7 +174,9 @@ def mounted(tmp_path):
     def mount(name: str, options: str) -> Path:
         target = tmp_path / name
         if not _mount(target, options):
-            pytest.skip("cannot mount a tmpfs here (needs root); the monkeypatched tests cover the same paths")
+            pytest.skip(
+                "cannot mount a tmpfs here (needs root); the monkeypatched tests cover the same paths"
+            )
         made.append(target)
         return target
 
@@ -166,8 +188,12 @@ def mounted(tmp_path):
 def test_real_full_disk(tmp_path, mounted):
     path = make_csv(tmp_path / "in.csv", 60)
     disk = mounted("tiny", "size=96k")
-    proc = subprocess.run([sys.executable, "-m", "maturity", "batch", str(path), "-o", str(disk / "out"), "-j", "2"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "maturity", "batch", str(path), "-o", str(disk / "out"), "-j", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "磁盘已满" in flat(proc.stderr) and "Traceback" not in proc.stderr
     assert leftovers(disk / "out") == []
@@ -176,16 +202,25 @@ def test_real_full_disk(tmp_path, mounted):
 def test_real_read_only_folder(tmp_path, mounted, example):
     path = make_csv(tmp_path / "in.csv", 3)
     ro = mounted("ro", "ro,size=64k")
-    for args in (["batch", str(path), "-o", str(ro / "out")], ["report", str(example), "-o", str(ro / "out" / "r.pdf")]):
-        proc = subprocess.run([sys.executable, "-m", "maturity", *args], capture_output=True, text=True, timeout=300)
+    for args in (
+        ["batch", str(path), "-o", str(ro / "out")],
+        ["report", str(example), "-o", str(ro / "out" / "r.pdf")],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "maturity", *args], capture_output=True, text=True, timeout=300
+        )
         assert proc.returncode == 1, proc.stderr[-2000:]
         assert "只读" in flat(proc.stderr) and "Traceback" not in proc.stderr
 
 
 # ---- one batch per output folder --------------------------------------------------------------------
 def _start(path: Path, out: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "maturity", "batch", str(path), "-o", str(out), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "maturity", "batch", str(path), "-o", str(out), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(cond, proc: subprocess.Popen, what: str) -> None:
@@ -222,8 +257,17 @@ def test_a_stale_lock_is_taken_over_with_a_note(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (out / LEDGER_DIR).mkdir(parents=True)
-    (out / LEDGER_DIR / "lock").write_text(json.dumps({"pid": dead.pid, "start": None, "host": os.uname().nodename,
-                                                       "since": "2020-01-01 00:00:00", "input": "old.csv"}))
+    (out / LEDGER_DIR / "lock").write_text(
+        json.dumps(
+            {
+                "pid": dead.pid,
+                "start": None,
+                "host": os.uname().nodename,
+                "since": "2020-01-01 00:00:00",
+                "input": "old.csv",
+            }
+        )
+    )
     res = run_batch(path, out, jobs=1)
     assert res.scored == 3 and any(f"进程 {dead.pid}" in n and "已接管" in n for n in res.notes)
     assert not (out / LEDGER_DIR / "lock").exists()

@@ -31,12 +31,18 @@ def _limits() -> None:
 
 
 def run_batch(path: Path, out: Path, *, unchecked_directory: bool = False) -> subprocess.CompletedProcess:
-    setup = "import maturity.batch.zip_limits as z; z.MAX_RATIO = z.MAX_PART_BYTES = z.MAX_TOTAL_BYTES = 1 << 62; " \
-        if unchecked_directory else ""
-    code = setup + ("import sys; from maturity.cli import app; "
-                    f"sys.argv = ['maturity', 'batch', {str(path)!r}, '-o', {str(out)!r}, '-j', '1']; app()")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=_limits,
-                          timeout=300)
+    setup = (
+        "import maturity.batch.zip_limits as z; z.MAX_RATIO = z.MAX_PART_BYTES = z.MAX_TOTAL_BYTES = 1 << 62; "
+        if unchecked_directory
+        else ""
+    )
+    code = setup + (
+        "import sys; from maturity.cli import app; "
+        f"sys.argv = ['maturity', 'batch', {str(path)!r}, '-o', {str(out)!r}, '-j', '1']; app()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=_limits, timeout=300
+    )
 
 
 def assert_refused(proc: subprocess.CompletedProcess, *words: str) -> None:
@@ -48,8 +54,11 @@ def assert_refused(proc: subprocess.CompletedProcess, *words: str) -> None:
 
 
 def cell_bomb(path: Path, size: int = 1024 * MiB) -> Path:
-    return bomb(path, SHEET, sheet([b'<row r="2"><c r="A2" t="inlineStr"><is><t>'], repeat(b"a", size),
-                                   [b"</t></is></c></row>"]))
+    return bomb(
+        path,
+        SHEET,
+        sheet([b'<row r="2"><c r="A2" t="inlineStr"><is><t>'], repeat(b"a", size), [b"</t></is></c></row>"]),
+    )
 
 
 @pytest.mark.slow
@@ -62,15 +71,23 @@ def test_cell_bomb_refused_by_compression_ratio(tmp_path):
 @pytest.mark.slow
 def test_cell_bomb_refused_while_streaming(tmp_path):
     path = cell_bomb(tmp_path / "cell.xlsx")
-    assert_refused(run_batch(path, tmp_path / "out", unchecked_directory=True), "cell.xlsx", SHEET, "一段文字")
+    assert_refused(
+        run_batch(path, tmp_path / "out", unchecked_directory=True), "cell.xlsx", SHEET, "一段文字"
+    )
 
 
 @pytest.mark.slow
 def test_shared_string_bomb_refused_before_openpyxl_reads_it(tmp_path):
     """A 1 GiB shared string: openpyxl would build it whole; the pre-check streams the part first."""
     sst = "xl/sharedStrings.xml"
-    parts = [b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><si><t>'], repeat("企".encode(), 1024 * MiB), [b"</t></si></sst>"]
+    parts = (
+        [
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><si><t>'
+        ],
+        repeat("企".encode(), 1024 * MiB),
+        [b"</t></si></sst>"],
+    )
     path = bomb(tmp_path / "sst.xlsx", sst, (p for part in parts for p in part))
     assert_refused(run_batch(path, tmp_path / "out", unchecked_directory=True), "sst.xlsx", sst)
 
@@ -94,8 +111,12 @@ def test_lying_directory_does_not_bypass_the_limits(tmp_path):
 @pytest.mark.slow
 def test_one_row_of_endless_cells_refused(tmp_path):
     """Millions of empty cells in one row would become millions of elements before the row ends."""
-    path = bomb(tmp_path / "wide.xlsx", SHEET, sheet([b'<row r="2">'], repeat(b"<c/>", 64 * MiB), [b"</row>"]))
-    assert_refused(run_batch(path, tmp_path / "out", unchecked_directory=True), "wide.xlsx", "第 2 行附近有一行过大")
+    path = bomb(
+        tmp_path / "wide.xlsx", SHEET, sheet([b'<row r="2">'], repeat(b"<c/>", 64 * MiB), [b"</row>"])
+    )
+    assert_refused(
+        run_batch(path, tmp_path / "out", unchecked_directory=True), "wide.xlsx", "第 2 行附近有一行过大"
+    )
 
 
 @pytest.mark.slow
@@ -103,8 +124,11 @@ def test_elements_between_rows_do_not_accumulate(tmp_path):
     """Junk between rows (8 million elements, an empty row after every 10,000) is dropped as it streams,
     instead of staying in the parsed tree: the run ends normally."""
     junk = repeat(b"<x/>" * 10_000 + b"<row/>", 32 * MiB)
-    path = bomb(tmp_path / "junk.xlsx", SHEET, sheet(junk, [b'<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t>'
-                                                          b"</is></c></row>"]))
+    path = bomb(
+        tmp_path / "junk.xlsx",
+        SHEET,
+        sheet(junk, [b'<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c></row>']),
+    )
     proc = run_batch(path, tmp_path / "out", unchecked_directory=True)
     assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr, proc.stderr[-2000:]
     assert proc.returncode == 4, proc.stderr[-2000:]  # the one row is read (and lacks its answers)
@@ -136,8 +160,13 @@ def test_text_longer_than_an_excel_cell_is_a_cell_error(tmp_path):
 
     long = "长" * (zip_limits.MAX_CELL_CHARS + 1)
     path = tmp_path / "long.xlsx"
-    write_raw_xlsx(path, HEADER_AND(f'<row r="2"><c r="A2" t="inlineStr"><is><t>{long}</t></is></c>'
-                                    '<c r="B2" t="s"><v>0</v></c></row>'), [f"<t>{'短' * 10}{long}</t>"])
+    write_raw_xlsx(
+        path,
+        HEADER_AND(
+            f'<row r="2"><c r="A2" t="inlineStr"><is><t>{long}</t></is></c><c r="B2" t="s"><v>0</v></c></row>'
+        ),
+        [f"<t>{'短' * 10}{long}</t>"],
+    )
     got = stream(path)
     assert got[2] == [xlsx_rows.BadCell(xlsx_rows.TOO_LONG), xlsx_rows.BadCell(xlsx_rows.TOO_LONG)]
 

@@ -27,16 +27,26 @@ from maturity.data.divisions import divisions
 from maturity.models.answers import _CREDIT_CHARS, _CREDIT_WEIGHTS, Enterprise
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+from maturity.batch import synthetic as synth
 
 QID = "light-industry"
 HAS_SOFFICE = shutil.which("soffice") is not None or bool(os.environ.get("CI"))
 
-PLACES = [("江西省", "九江市", "濂溪区", "360402"), ("江西省", "九江市", "柴桑区", "360404"),
-          ("江西省", "赣州市", "南康区", "360703"), ("福建省", "厦门市", "思明区", "350203"),
-          ("广东省", "佛山市", "顺德区", "440606"), ("内蒙古自治区", "呼和浩特市", "新城区", "150102")]
+PLACES = [
+    ("江西省", "九江市", "濂溪区", "360402"),
+    ("江西省", "九江市", "柴桑区", "360404"),
+    ("江西省", "赣州市", "南康区", "360703"),
+    ("福建省", "厦门市", "思明区", "350203"),
+    ("广东省", "佛山市", "顺德区", "440606"),
+    ("内蒙古自治区", "呼和浩特市", "新城区", "150102"),
+]
 SCALES = {"above": "规上", "below": "规下"}
-TIERS = {"none": "无", "innovative": "创新型中小企业", "specialised": "专精特新", "little_giant": "专精特新“小巨人”"}
+TIERS = {
+    "none": "无",
+    "innovative": "创新型中小企业",
+    "specialised": "专精特新",
+    "little_giant": "专精特新“小巨人”",
+}
 BANDS = {"300-2000": "300 万–2000 万元", "2000-10000": "2000 万–1 亿元"}
 
 
@@ -58,15 +68,38 @@ def programme_rows(q, n: int, seed: int = 5, places=PLACES) -> list[synth.SynthR
         r = synth.make_row(q, rng, i)
         prov, city, county, code = places[i % len(places)]
         scale, tier, band = rng.choice(list(SCALES)), rng.choice(list(TIERS)), rng.choice(list(BANDS))
-        r.cells.update({"省": prov, "市": city, "区县": county, "园区": f"园区{i % 3}", "规上/规下": SCALES[scale],
-                        "专精特新梯度": TIERS[tier], "从业人员": 20 + i, "营业收入区间": BANDS[band],
-                        "评估人": f"评估员{i % 4}", "评估方式": "现场评定" if i % 2 else "自评",
-                        "服务商": f"服务商{i % 2}", "评估日期": f"2025-03-{1 + i % 28:02d}",
-                        "统一社会信用代码": credit_code(i)})
-        r.profile = {"province": prov, "city": city, "county": county, "region_code": code, "park": f"园区{i % 3}",
-                     "scale": scale, "sme_tier": tier, "employees": 20 + i, "revenue_band": band,
-                     "assessor": f"评估员{i % 4}", "mode": "onsite" if i % 2 else "self",
-                     "service_provider": f"服务商{i % 2}", "assessed_on": f"2025-03-{1 + i % 28:02d}"}
+        r.cells.update(
+            {
+                "省": prov,
+                "市": city,
+                "区县": county,
+                "园区": f"园区{i % 3}",
+                "规上/规下": SCALES[scale],
+                "专精特新梯度": TIERS[tier],
+                "从业人员": 20 + i,
+                "营业收入区间": BANDS[band],
+                "评估人": f"评估员{i % 4}",
+                "评估方式": "现场评定" if i % 2 else "自评",
+                "服务商": f"服务商{i % 2}",
+                "评估日期": f"2025-03-{1 + i % 28:02d}",
+                "统一社会信用代码": credit_code(i),
+            }
+        )
+        r.profile = {
+            "province": prov,
+            "city": city,
+            "county": county,
+            "region_code": code,
+            "park": f"园区{i % 3}",
+            "scale": scale,
+            "sme_tier": tier,
+            "employees": 20 + i,
+            "revenue_band": band,
+            "assessor": f"评估员{i % 4}",
+            "mode": "onsite" if i % 2 else "self",
+            "service_provider": f"服务商{i % 2}",
+            "assessed_on": f"2025-03-{1 + i % 28:02d}",
+        }
         rows.append(r)
     return rows
 
@@ -100,11 +133,19 @@ def test_division_list_is_national_to_county_level():
 
 def test_enterprise_profile_checked_and_completed():
     e = Enterprise(name="甲", sub_sector="paper", province="江西", city="九江", county="濂溪区")
-    assert (e.province, e.city, e.county, e.region_code, e.region) == ("江西省", "九江市", "濂溪区", "360402",
-                                                                       "江西省九江市濂溪区")
+    assert (e.province, e.city, e.county, e.region_code, e.region) == (
+        "江西省",
+        "九江市",
+        "濂溪区",
+        "360402",
+        "江西省九江市濂溪区",
+    )
     assert Enterprise(name="甲", sub_sector="paper", region_code="350203").county == "思明区"
-    for bad, why in ((dict(region_code="123456"), "不在内置行政区划表"), (dict(province="火星"), "未知省份"),
-                     (dict(region_code="360703", county="思明区", province="福建"), "不一致")):
+    for bad, why in (
+        (dict(region_code="123456"), "不在内置行政区划表"),
+        (dict(province="火星"), "未知省份"),
+        (dict(region_code="360703", county="思明区", province="福建"), "不一致"),
+    ):
         with pytest.raises(ValueError, match=why):
             Enterprise(name="甲", sub_sector="paper", **bad)
     for example in ("examples/furniture-example.yaml", "examples/paper-example.yaml"):  # old files still load
@@ -121,30 +162,63 @@ def check_profile_survives(rows: list[synth.SynthRow], outdir: Path) -> None:
     for row in rows:
         p = row.profile
         s = got[row.name]
-        assert (s["省"], s["市"], s["区县"], s["行政区划代码"]) == (p["province"], p["city"], p["county"],
-                                                                  p["region_code"])
+        assert (s["省"], s["市"], s["区县"], s["行政区划代码"]) == (
+            p["province"],
+            p["city"],
+            p["county"],
+            p["region_code"],
+        )
         assert s["所在区县"] == p["province"] + p["city"] + p["county"]
         assert (s["园区"], s["规上/规下"], s["专精特新梯度"], s["从业人员"], s["营业收入区间"]) == (
-            p["park"], SCALES[p["scale"]], TIERS[p["sme_tier"]], p["employees"], BANDS[p["revenue_band"]])
+            p["park"],
+            SCALES[p["scale"]],
+            TIERS[p["sme_tier"]],
+            p["employees"],
+            BANDS[p["revenue_band"]],
+        )
         assert (s["评估人"], s["评估方式"], s["服务商"], s["评估日期"]) == (
-            p["assessor"], "现场评定" if p["mode"] == "onsite" else "自评", p["service_provider"], p["assessed_on"])
+            p["assessor"],
+            "现场评定" if p["mode"] == "onsite" else "自评",
+            p["service_provider"],
+            p["assessed_on"],
+        )
         assert csv_rows[row.name]["行政区划代码"] == p["region_code"]
         assert csv_rows[row.name]["评估日期"] == p["assessed_on"]
         data = yaml.safe_load((outdir / s["答卷文件"]).read_text(encoding="utf-8"))
         ent = data["enterprise"]
         for k, v in p.items():
             assert ent[k] == v, (row.name, k)
-        loaded = api.load_answers(outdir / s["答卷文件"]).answers.enterprise  # and the answers file loads back
-        assert loaded.region_code == p["region_code"] and loaded.assessed_on == date.fromisoformat(p["assessed_on"])
-        assert loaded.mode == p["mode"] and loaded.sme_tier == p["sme_tier"] and loaded.employees == p["employees"]
+        loaded = api.load_answers(
+            outdir / s["答卷文件"]
+        ).answers.enterprise  # and the answers file loads back
+        assert loaded.region_code == p["region_code"] and loaded.assessed_on == date.fromisoformat(
+            p["assessed_on"]
+        )
+        assert (
+            loaded.mode == p["mode"]
+            and loaded.sme_tier == p["sme_tier"]
+            and loaded.employees == p["employees"]
+        )
 
 
 def test_profile_survives_template_fill_batch_summary_answers(tmp_path, q):
     template = sheet.xlsx_template(q)
     wb = load_workbook(__import__("io").BytesIO(template))
     head = [c.value for c in wb["答卷"][1]]
-    for h in ("省", "市", "区县", "行政区划代码", "园区", "规上/规下", "专精特新梯度", "从业人员", "营业收入区间",
-              "评估方式", "服务商", "评估日期"):
+    for h in (
+        "省",
+        "市",
+        "区县",
+        "行政区划代码",
+        "园区",
+        "规上/规下",
+        "专精特新梯度",
+        "从业人员",
+        "营业收入区间",
+        "评估方式",
+        "服务商",
+        "评估日期",
+    ):
         assert h in head
     assert any("规上,规下" in str(dv.formula1) for dv in wb["答卷"].data_validations.dataValidation)
     rows = programme_rows(q, 12)
@@ -165,9 +239,21 @@ def test_profile_survives_libreoffice(tmp_path, q):
     filled = tmp_path / "filled.xlsx"
     synth.fill_xlsx(sheet.xlsx_template(q), rows, str(filled))
     lo = tmp_path / "lo"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(lo), str(filled)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(lo),
+            str(filled),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     res = run_batch(lo / "filled.xlsx", tmp_path / "out", jobs=1)
     assert res.scored == 8 and res.rejected_rows == 0, res.rejects
     check_profile_survives(rows, tmp_path / "out")
@@ -204,7 +290,11 @@ def test_summary_grade_reason_costs_and_charts(tmp_path, q):
         assert s["等级原因"]
         if ev.assessment.band_level.id != ev.assessment.level.id:  # a gate holds it below its score band
             assert f"已达 {ev.assessment.band_level.label} 分数线" in s["等级原因"]
-        assert s["建议1费用与周期"].startswith("参考 ") and "万元" in s["建议1费用与周期"] and "周" in s["建议1费用与周期"]
+        assert (
+            s["建议1费用与周期"].startswith("参考 ")
+            and "万元" in s["建议1费用与周期"]
+            and "周" in s["建议1费用与周期"]
+        )
     wb = load_workbook(tmp_path / "out" / "summary.xlsx")
     ws = wb["汇总"]
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -219,7 +309,9 @@ def test_summary_grade_reason_costs_and_charts(tmp_path, q):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_SOFFICE or shutil.which("pdfinfo") is None, reason="LibreOffice / poppler missing")
+@pytest.mark.skipif(
+    not HAS_SOFFICE or shutil.which("pdfinfo") is None, reason="LibreOffice / poppler missing"
+)
 def test_printed_summary_at_most_two_pages_wide(tmp_path, q):
     rows = programme_rows(q, 20, seed=4)
     (tmp_path / "in.csv").write_bytes(synth.write_csv(q, rows))
@@ -229,16 +321,35 @@ def test_printed_summary_at_most_two_pages_wide(tmp_path, q):
         if name != "汇总":
             del wb[name]
     wb.save(tmp_path / "only.xlsx")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "only.xlsx")],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "only.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / "only.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert w > h  # landscape
-    texts = [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-layout", str(pdf), "-"], check=True,
-                            capture_output=True, text=True).stdout for p in range(1, pages + 1)]
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(p), "-l", str(p), "-layout", str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for p in range(1, pages + 1)
+    ]
     # the name columns repeat on every page across: the first firm's pages are the pages across
     across = [t for t in texts if rows[0].name[:8] in t]
     assert 1 <= len(across) <= 2, pages
@@ -249,8 +360,11 @@ def test_printed_summary_at_most_two_pages_wide(tmp_path, q):
 # ---- roll-ups ---------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_rollup_of_2000_firms_equals_an_independent_count(tmp_path, q):
-    places = PLACES + [("福建省", "泉州市", "晋江市", "350582"), ("广东省", "东莞市", "", "441900"),
-                       ("江西省", "南昌市", "红谷滩区", "360113")]
+    places = PLACES + [
+        ("福建省", "泉州市", "晋江市", "350582"),
+        ("广东省", "东莞市", "", "441900"),
+        ("江西省", "南昌市", "红谷滩区", "360113"),
+    ]
     rows = programme_rows(q, 2000, seed=16, places=places)
     rng = random.Random(1)
     for r in rows[::7]:  # a few tiny groups that must stay hidden
@@ -267,13 +381,17 @@ def test_rollup_of_2000_firms_equals_an_independent_count(tmp_path, q):
         want[(f["所在区县"] or "未填区县", f["子行业"], f["规上/规下"], f["专精特新梯度"])].append(f)
     levels = [lv.label for lv in api.scheme(QID).levels]
     grades = [lv.label for lv in api.scheme("miit-2024").levels]
-    sheet_rows = [list(r) for r in load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)["区县汇总"]
-                  .iter_rows(values_only=True)]
+    sheet_rows = [
+        list(r)
+        for r in load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)["区县汇总"].iter_rows(
+            values_only=True
+        )
+    ]
     title = "按区县 × 细分行业 × 规上/规下 × 专精特新梯度"
     start = next(i for i, r in enumerate(sheet_rows) if r[0] == title)
     header = sheet_rows[start + 1]
     shown = {}
-    for r in sheet_rows[start + 2:]:
+    for r in sheet_rows[start + 2 :]:
         if r[0] is None or str(r[0]).startswith("另有") or r[0].startswith("按"):
             break
         shown[tuple(r[:4])] = dict(zip(header, r, strict=False))
@@ -293,8 +411,12 @@ def test_rollup_of_2000_firms_equals_an_independent_count(tmp_path, q):
     note = next(r[0] for r in sheet_rows[start:] if r[0] and str(r[0]).startswith("另有"))
     assert note.startswith(f"另有 {len(hidden)} 个分组（共 {sum(map(len, hidden))} 家）")
     # by assessor: every assessor has 500 firms
-    ar = [list(r) for r in load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)["评估人与服务商"]
-          .iter_rows(values_only=True)]
+    ar = [
+        list(r)
+        for r in load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)["评估人与服务商"].iter_rows(
+            values_only=True
+        )
+    ]
     by_assessor = {r[0]: r[1] for r in ar if r[0] and str(r[0]).startswith("评估员")}
     assert by_assessor == dict(Counter(f["评估人"] for f in firms))
 
@@ -319,20 +441,36 @@ def test_progress_and_cohort_report(tmp_path, q, cli):
         way = "上升" if b > a else "下降" if b < a else "持平"
         assert f["较上轮"].startswith(way) and f"{before[f['统一社会信用代码']]}→{f['等级']}" in f["较上轮"]
         want[way] += 1
-    progress = [list(r) for r in load_workbook(tmp_path / "round2" / "summary.xlsx", read_only=True)["进展"]
-                .iter_rows(values_only=True)]
+    progress = [
+        list(r)
+        for r in load_workbook(tmp_path / "round2" / "summary.xlsx", read_only=True)["进展"].iter_rows(
+            values_only=True
+        )
+    ]
     total = next(r for r in progress if r[0] == "全部企业")
     assert total[1:4] == [want["上升"], want["持平"], want["下降"]]
 
     res = cli("cohort", tmp_path / "round2", "--previous", tmp_path / "round1", "--scope", "九江市")
     assert res.exit_code == 0, res.output
     pdf = tmp_path / "round2" / "cohort.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     flat = re.sub(r"\s+", "", text)
-    for words in ("数字化转型诊断项目概览", "九江市", "国家等级二级及以上", "最薄弱的环节", "最常见的升级建议",
-                  "离下一国家等级最近的企业", "与上一轮相比", "江西省九江市濂溪区"):
+    for words in (
+        "数字化转型诊断项目概览",
+        "九江市",
+        "国家等级二级及以上",
+        "最薄弱的环节",
+        "最常见的升级建议",
+        "离下一国家等级最近的企业",
+        "与上一轮相比",
+        "江西省九江市濂溪区",
+    ):
         assert words in flat, words
-    assert f"{want['上升']}{want['持平']}{want['下降']}0" in flat.split("与上一轮相比")[1].split("全部企业")[1][:20]
+    assert (
+        f"{want['上升']}{want['持平']}{want['下降']}0"
+        in flat.split("与上一轮相比")[1].split("全部企业")[1][:20]
+    )
     again = cli("cohort", tmp_path / "round2")
     assert again.exit_code != 0 and "--force" in again.output  # never overwritten without --force

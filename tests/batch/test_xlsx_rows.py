@@ -18,7 +18,9 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def write_raw_xlsx(path: Path, sheet_data: str, shared: list[str], *, prefix: str = "", date1904: bool = False) -> None:
+def write_raw_xlsx(
+    path: Path, sheet_data: str, shared: list[str], *, prefix: str = "", date1904: bool = False
+) -> None:
     """A minimal workbook around hand-written <sheetData>, as other producers (Excel, WPS, Go/Java libs) write it."""
     p = f"{prefix}:" if prefix else ""
     xmlns = f'xmlns:{prefix}="{MAIN}"' if prefix else f'xmlns="{MAIN}"'
@@ -32,21 +34,25 @@ def write_raw_xlsx(path: Path, sheet_data: str, shared: list[str], *, prefix: st
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            "</Types>"),
+            "</Types>"
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"),
+            "</Relationships>"
+        ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><{p}workbook {xmlns} xmlns:r="{REL}">'
             + (f'<{p}workbookPr date1904="1"/>' if date1904 else "")
-            + f'<{p}sheets><{p}sheet name="答卷" sheetId="1" r:id="rId1"/></{p}sheets></{p}workbook>'),
+            + f'<{p}sheets><{p}sheet name="答卷" sheetId="1" r:id="rId1"/></{p}sheets></{p}workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>"),
+            "</Relationships>"
+        ),
         # cell styles: 0 general, 1 date (14), 2 percent (9), 3 time (21), 4 elapsed time (46), 5 custom "0.0%"
         "xl/styles.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}">'
@@ -62,11 +68,14 @@ def write_raw_xlsx(path: Path, sheet_data: str, shared: list[str], *, prefix: st
             '<xf numFmtId="46" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
             '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>"),
+            "</styleSheet>"
+        ),
         "xl/sharedStrings.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><{p}sst {xmlns} count="{len(shared)}" uniqueCount="{len(shared)}">{sst}</{p}sst>'),
+            f'<?xml version="1.0" encoding="UTF-8"?><{p}sst {xmlns} count="{len(shared)}" uniqueCount="{len(shared)}">{sst}</{p}sst>'
+        ),
         "xl/worksheets/sheet1.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {xmlns}><{p}sheetData>{sheet_data}</{p}sheetData></{p}worksheet>'),
+            f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {xmlns}><{p}sheetData>{sheet_data}</{p}sheetData></{p}worksheet>'
+        ),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in files.items():
@@ -97,7 +106,7 @@ def openpyxl_rows(path: Path) -> dict[int, list]:
 SHARED = [
     "<t>企业名称</t>",
     '<r><rPr><b/></rPr><t>加粗</t></r><r><t xml:space="preserve"> 与常规 </t></r>',  # rich text: runs joined
-    "<t>漢字</t><rPh sb=\"0\" eb=\"2\"><t>かんじ</t></rPh>",  # phonetic run left out
+    '<t>漢字</t><rPh sb="0" eb="2"><t>かんじ</t></rPh>',  # phonetic run left out
     "<t>=SUM(A1)</t>",
     "<t/>",
 ]
@@ -138,13 +147,35 @@ def test_stream_matches_openpyxl_cell_by_cell(tmp_path):
 
 def test_stream_with_prefixed_namespace_and_1904_dates(tmp_path):
     path = tmp_path / "prefixed.xlsx"
-    sheet = SHEET.replace("<row", "<x:row").replace("</row>", "</x:row>").replace("<c ", "<x:c ").replace(
-        "<c>", "<x:c>").replace("</c>", "</x:c>").replace("<v>", "<x:v>").replace("</v>", "</x:v>").replace(
-        "<is>", "<x:is>").replace("</is>", "</x:is>").replace("<t>", "<x:t>").replace("</t>", "</x:t>").replace(
-        "<r>", "<x:r>").replace("</r>", "</x:r>").replace("<f>", "<x:f>").replace("</f>", "</x:f>")
-    shared = [s.replace("<t", "<x:t").replace("</t>", "</x:t>").replace("<r>", "<x:r>").replace("</r>", "</x:r>")
-              .replace("<rPh", "<x:rPh").replace("</rPh>", "</x:rPh>").replace("<rPr>", "<x:rPr>").replace(
-              "</rPr>", "</x:rPr>").replace("<b/>", "<x:b/>") for s in SHARED]
+    sheet = (
+        SHEET.replace("<row", "<x:row")
+        .replace("</row>", "</x:row>")
+        .replace("<c ", "<x:c ")
+        .replace("<c>", "<x:c>")
+        .replace("</c>", "</x:c>")
+        .replace("<v>", "<x:v>")
+        .replace("</v>", "</x:v>")
+        .replace("<is>", "<x:is>")
+        .replace("</is>", "</x:is>")
+        .replace("<t>", "<x:t>")
+        .replace("</t>", "</x:t>")
+        .replace("<r>", "<x:r>")
+        .replace("</r>", "</x:r>")
+        .replace("<f>", "<x:f>")
+        .replace("</f>", "</x:f>")
+    )
+    shared = [
+        s.replace("<t", "<x:t")
+        .replace("</t>", "</x:t>")
+        .replace("<r>", "<x:r>")
+        .replace("</r>", "</x:r>")
+        .replace("<rPh", "<x:rPh")
+        .replace("</rPh>", "</x:rPh>")
+        .replace("<rPr>", "<x:rPr>")
+        .replace("</rPr>", "</x:rPr>")
+        .replace("<b/>", "<x:b/>")
+        for s in SHARED
+    ]
     write_raw_xlsx(path, sheet, shared, prefix="x", date1904=True)
     ours, theirs = stream(path), openpyxl_rows(path)
     assert ours == theirs
@@ -155,9 +186,14 @@ def test_stream_with_prefixed_namespace_and_1904_dates(tmp_path):
 def test_what_openpyxl_leaves_unsaid_becomes_a_bad_cell(tmp_path):
     """Error values and formulas saved without a result are not silently empty: the row reports them."""
     path = tmp_path / "bad.xlsx"
-    write_raw_xlsx(path, (
-        '<row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1"><f>A1*2</f></c><c r="C1" t="str"><v>#DIV/0!</v></c>'
-        '<c r="D1" s="1"><v>99999999</v></c><c r="E1" t="s"><v>17</v></c></row>'), ["<t>x</t>"])
+    write_raw_xlsx(
+        path,
+        (
+            '<row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1"><f>A1*2</f></c><c r="C1" t="str"><v>#DIV/0!</v></c>'
+            '<c r="D1" s="1"><v>99999999</v></c><c r="E1" t="s"><v>17</v></c></row>'
+        ),
+        ["<t>x</t>"],
+    )
     [values] = stream(path).values()
     assert values[0] == BadCell("单元格为错误值 #N/A")
     assert values[1] == BadCell(xlsx_rows.NO_FORMULA_RESULT)
@@ -168,8 +204,12 @@ def test_what_openpyxl_leaves_unsaid_becomes_a_bad_cell(tmp_path):
 
 def test_percent_only_in_percent_columns(tmp_path):
     path = tmp_path / "pct.xlsx"
-    write_raw_xlsx(path, '<row r="1"><c r="A1" s="2"><v>0.35</v></c><c r="B1" s="5"><v>0.125</v></c>'
-                         '<c r="C1" s="2"><v>0.5</v></c><c r="D1"><v>60</v></c></row>', [])
+    write_raw_xlsx(
+        path,
+        '<row r="1"><c r="A1" s="2"><v>0.35</v></c><c r="B1" s="5"><v>0.125</v></c>'
+        '<c r="C1" s="2"><v>0.5</v></c><c r="D1"><v>60</v></c></row>',
+        [],
+    )
     [values] = stream(path, frozenset({0, 1, 3})).values()
     assert values == [35.0, 12.5, 0.5, 60]
 
@@ -177,17 +217,25 @@ def test_percent_only_in_percent_columns(tmp_path):
 def test_comments_and_cdata(tmp_path):
     """Markup that plain sheet XML lacks (CDATA, comments) is read as any XML parser reads it."""
     path = tmp_path / "markup.xlsx"
-    write_raw_xlsx(path, (
-        '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a</row>b]]></t></is></c></row>'
-        '<!-- </row> --><row r="2"><c r="A2"><v>2</v></c></row>'), [])
+    write_raw_xlsx(
+        path,
+        (
+            '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a</row>b]]></t></is></c></row>'
+            '<!-- </row> --><row r="2"><c r="A2"><v>2</v></c></row>'
+        ),
+        [],
+    )
     assert stream(path) == {1: ["a</row>b"], 2: [2]} == openpyxl_rows(path)
 
 
 def test_rows_are_found_across_read_boundaries(tmp_path):
     """Thousands of rows (several MB of XML) arrive whole and in order, with self-closing rows between."""
-    body = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{"企业" * 50}{i}</t></is></c>'
-                   f'<c r="B{i}"><v>{i}</v></c></row>' + (f'<row r="{10000 + i}" ht="20" customHeight="1"/>' if i % 97 == 0 else "")
-                   for i in range(1, 6001))
+    body = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{"企业" * 50}{i}</t></is></c>'
+        f'<c r="B{i}"><v>{i}</v></c></row>'
+        + (f'<row r="{10000 + i}" ht="20" customHeight="1"/>' if i % 97 == 0 else "")
+        for i in range(1, 6001)
+    )
     path = tmp_path / "big.xlsx"
     write_raw_xlsx(path, body, [])
     got = stream(path)
@@ -203,14 +251,17 @@ cell_values = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),
     st.booleans(),
     st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 1, 1)).map(
-        lambda d: d.replace(microsecond=0)),
+        lambda d: d.replace(microsecond=0)
+    ),
     st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 1, 1)),
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(cell_values, min_size=1, max_size=8), min_size=1, max_size=6),
-       write_only=st.booleans())
+@given(
+    rows=st.lists(st.lists(cell_values, min_size=1, max_size=8), min_size=1, max_size=6),
+    write_only=st.booleans(),
+)
 def test_any_workbook_openpyxl_writes_reads_the_same(tmp_path, rows, write_only):
     path = tmp_path / "prop.xlsx"
     wb = Workbook(write_only=write_only)
@@ -219,6 +270,7 @@ def test_any_workbook_openpyxl_writes_reads_the_same(tmp_path, rows, write_only)
         ws.append(r)
     wb.save(path)
     ours, theirs = stream(path), openpyxl_rows(path)
+
     # where the stream says more: text that is exactly an error value, and text openpyxl wrote as a
     # formula (it starts with "=") without a result
     def plain(v):
@@ -235,9 +287,11 @@ def test_damaged_sheet_is_one_clear_error(tmp_path, damage):
     from maturity.errors import InputError
 
     path = tmp_path / "damaged.xlsx"
-    body = {"truncated": SHEET[: len(SHEET) // 2], "not xml": "<row r='1'><c><v>1</v></row>",
-            "column beyond XFD": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="ZZZZZZZZ2"><v>1</v></c></row>',
-            }[damage]
+    body = {
+        "truncated": SHEET[: len(SHEET) // 2],
+        "not xml": "<row r='1'><c><v>1</v></row>",
+        "column beyond XFD": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="ZZZZZZZZ2"><v>1</v></c></row>',
+    }[damage]
     write_raw_xlsx(path, body, SHARED)
     with pytest.raises(InputError) as e:
         table = open_table(path)

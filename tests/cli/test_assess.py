@@ -76,8 +76,11 @@ def test_invalid_input_is_explained_and_asked_again(cli, q, tmp_path):
     n_opts = len(q.options_of(first))
     number_at = next(i for i, qid in enumerate(asked) if q.question_map[qid].kind == "number")
     number_q = q.question_map[asked[number_at]]
-    script = ["", str(n_opts + 1), "不存在的选项", lines[0]] + lines[1:number_at] + [
-        "很多", f"{number_q.max + 1:g}", "５０％", "q"]
+    script = (
+        ["", str(n_opts + 1), "不存在的选项", lines[0]]
+        + lines[1:number_at]
+        + ["很多", f"{number_q.max + 1:g}", "５０％", "q"]
+    )
     res = run(cli, "-o", out, lines=profile_lines(q) + script)
     assert res.exit_code == 0, res.output
     assert "请输入答案；不确定可输入 s 跳过" in res.output
@@ -204,8 +207,17 @@ def test_resume_and_answers_together_is_an_error(cli, example):
 
 def test_english_messages(cli, q, tmp_path):
     out = tmp_path / "a.yaml"
-    res = cli("assess", "--interactive", "--lang", "en", "-q", "light-industry", "-o", out,
-              input="\n".join([*profile_lines(q), "?", "q"]) + "\n")
+    res = cli(
+        "assess",
+        "--interactive",
+        "--lang",
+        "en",
+        "-q",
+        "light-industry",
+        "-o",
+        out,
+        input="\n".join([*profile_lines(q), "?", "q"]) + "\n",
+    )
     assert res.exit_code == 0, res.output
     assert "Enterprise name:" in res.output and "Question 1/" in res.output
     assert "b=back" in res.output and "Continue with: maturity assess --resume" in res.output
@@ -248,7 +260,9 @@ def test_quit_prints_a_resume_command_with_every_option_given(cli, q, tmp_path):
     out = tmp_path / "my answers.yaml"
     pdf = tmp_path / "报告 1.pdf"
     lines, _, _ = walk(q)
-    res = run(cli, "-o", out, "--pdf", pdf, "--lang", "en", "--force", lines=profile_lines(q) + [lines[0], "q"])
+    res = run(
+        cli, "-o", out, "--pdf", pdf, "--lang", "en", "--force", lines=profile_lines(q) + [lines[0], "q"]
+    )
     assert res.exit_code == 0, res.output
     command = re.search(r"Continue with: (maturity assess .+)", res.output)[1]
     words = shlex.split(command)
@@ -292,16 +306,27 @@ def test_answered_column_does_not_count_follow_ups_never_asked(cli, example_copy
     hidden = [x for x in result.questions if x.status == "hidden"]
     assert hidden, "the example leaves at least one follow-up hidden"
     for d in result.dimensions:
-        on_path = [x for x in result.questions if x.dimension == d.id and x.status not in ("hidden", "not_applicable")
-                   and loaded.scheme.questionnaire.question_map[x.id].scored]
+        on_path = [
+            x
+            for x in result.questions
+            if x.dimension == d.id
+            and x.status not in ("hidden", "not_applicable")
+            and loaded.scheme.questionnaire.question_map[x.id].scored
+        ]
         assert d.total == len(on_path)
     assert sum(d.total for d in result.dimensions) == result.applicable
 
 
-@pytest.mark.parametrize(("typed", "band", "shown"), [
-    ("30人", "small", "从业人员 30 人"), ("30", "small", "从业人员 30 人"), ("营收1500万", "small", "营业收入 1500 万元"),
-    ("15人", "micro", "从业人员 15 人"), ("500人 营收3亿", "medium", "营业收入 30000 万元"),
-])
+@pytest.mark.parametrize(
+    ("typed", "band", "shown"),
+    [
+        ("30人", "small", "从业人员 30 人"),
+        ("30", "small", "从业人员 30 人"),
+        ("营收1500万", "small", "营业收入 1500 万元"),
+        ("15人", "micro", "从业人员 15 人"),
+        ("500人 营收3亿", "medium", "营业收入 30000 万元"),
+    ],
+)
 def test_size_from_staff_or_revenue_with_a_confirmation(cli, q, tmp_path, typed, band, shown):
     """Issue 19 item 8: "30人" or revenue is understood, mapped to a band of the national standard, confirmed."""
     out = tmp_path / "a.yaml"
@@ -310,7 +335,11 @@ def test_size_from_staff_or_revenue_with_a_confirmation(cli, q, tmp_path, typed,
     assert res.exit_code == 0, res.output
     assert "请输入 1–" not in res.output
     names = {b.id: b.name for b in q.size_bands}
-    assert shown in res.output and f"属于{names[band]}企业" in res.output and "中小企业划型标准规定" in res.output
+    assert (
+        shown in res.output
+        and f"属于{names[band]}企业" in res.output
+        and "中小企业划型标准规定" in res.output
+    )
     ent = store.read(out).enterprise
     assert ent.size == band
     assert ent.contact == "王经理 13800000000" and ent.assessor == "李专员"
@@ -354,8 +383,22 @@ def test_lang_en_says_what_it_covers_and_uses_ascii_brackets(cli, q, tmp_path):
 def test_programme_profile_asked_and_saved(cli, q, tmp_path):
     out = tmp_path / "a.yaml"
     lines, _, _ = walk(q)
-    programme = ["y", "火星", "江西", "4", "1", "家具产业园", "1", "3", "很多", "120人", "2", "2", "某服务商",
-                 "2025-3-18"]
+    programme = [
+        "y",
+        "火星",
+        "江西",
+        "4",
+        "1",
+        "家具产业园",
+        "1",
+        "3",
+        "很多",
+        "120人",
+        "2",
+        "2",
+        "某服务商",
+        "2025-3-18",
+    ]
     res = run(cli, "-o", out, lines=profile_lines(q, programme=programme) + lines + [""])
     assert res.exit_code == 0, res.output
     assert "未知省份“火星”" in res.output and "请填写整数人数" in res.output  # asked again, in Chinese

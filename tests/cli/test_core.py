@@ -50,9 +50,18 @@ def test_validate_lists_every_mistake_with_lines(cli, write):
 
 def test_validate_rules_cross_references(cli, write, data):
     rules = yaml.safe_load((data / "scoring_rules" / "light-industry.rules.yaml").read_text(encoding="utf-8"))
-    rules["gates"][0]["when"] = {"all": [{"question": "NOPE-01", "at_least": "a"},
-                                         {"count": {"dimensions": {"kind": "scenario"},
-                                                    "where": {"level_at_least": "L3"}, "at_least": 99}}]}
+    rules["gates"][0]["when"] = {
+        "all": [
+            {"question": "NOPE-01", "at_least": "a"},
+            {
+                "count": {
+                    "dimensions": {"kind": "scenario"},
+                    "where": {"level_at_least": "L3"},
+                    "at_least": 99,
+                }
+            },
+        ]
+    }
     rules["weights"]["dimensions"]["ghost"] = 3
     p = write("rules.yaml", yaml.safe_dump(rules, allow_unicode=True, sort_keys=False))
     r = cli("validate", p)
@@ -85,8 +94,13 @@ def test_score_json_is_stable_and_records_the_questionnaire(cli, example):
     assert doc["level"]["id"] in {"L1", "L2", "L3", "L4", "L5", "L6", "L7P"}
     assert 0 <= doc["score"] <= 100
     scenarios = [d for d in doc["dimensions"] if d["kind"] == "scenario"]
-    assert {d["name"] for d in scenarios} == {"数字化研发设计", "柔性化生产制造", "数字化质量检测",
-                                              "供应链协同管理", "数字化营销服务"}
+    assert {d["name"] for d in scenarios} == {
+        "数字化研发设计",
+        "柔性化生产制造",
+        "数字化质量检测",
+        "供应链协同管理",
+        "数字化营销服务",
+    }
     assert all(d["score"] is not None for d in scenarios)
 
 
@@ -108,8 +122,11 @@ def test_explain_names_the_blocking_gates(cli, example):
 
 
 def test_user_mistakes_get_a_message_not_a_traceback(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "maturity", "score", str(tmp_path / "missing.yaml")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "maturity", "score", str(tmp_path / "missing.yaml")],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1
     assert "找不到文件" in r.stderr
     assert "Traceback" not in r.stderr
@@ -139,9 +156,11 @@ def test_schema_is_json_schema(cli, kind):
 
 
 def test_help_does_not_import_heavy_modules():
-    code = ("import sys; from maturity.cli import app; "
-            "heavy = [m for m in ('weasyprint', 'openpyxl', 'xlsxwriter', 'pydantic', 'yaml', 'dask', 'distributed')"
-            " if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys; from maturity.cli import app; "
+        "heavy = [m for m in ('weasyprint', 'openpyxl', 'xlsxwriter', 'pydantic', 'yaml', 'dask', 'distributed')"
+        " if m in sys.modules]; print(heavy)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
 
@@ -168,8 +187,11 @@ def test_answer_to_a_question_outside_the_profile_is_a_warning(cli, example, wri
     from maturity import api
 
     q = api.scheme().questionnaire
-    process_only = next(x for x in q.questions
-                        if x.applies_to and x.applies_to.industry_types == ["process"] and x.kind == "single")
+    process_only = next(
+        x
+        for x in q.questions
+        if x.applies_to and x.applies_to.industry_types == ["process"] and x.kind == "single"
+    )
     doc = _yaml.safe_load(example.read_text(encoding="utf-8"))
     doc["answers"][process_only.id] = q.options_of(process_only)[-1].value
     p = write("extra.yaml", _yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))

@@ -70,12 +70,15 @@ def test_option_without_its_value(cli):
     assert r.exit_code == 2 and "错误：选项 '--format' 后面需要一个值" in r.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["score"], "缺少参数"),
-    (["score", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
-    (["score", "a.yaml", "--format", "xml"], "的值无效"),
-    (["plan", "a.yaml", "--budget", "很多"], "的值无效"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["score"], "缺少参数"),
+        (["score", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
+        (["score", "a.yaml", "--format", "xml"], "的值无效"),
+        (["plan", "a.yaml", "--budget", "很多"], "的值无效"),
+    ],
+)
 def test_other_usage_errors_are_chinese(cli, args, expected):
     r = cli(*args)
     assert r.exit_code == 2
@@ -112,8 +115,12 @@ def test_completion_script_for_each_shell(shell):
 
 
 def test_completion_completes_commands():
-    env = {"_MATURITY_COMPLETE": "complete_bash", "COMP_WORDS": "maturity sc", "COMP_CWORD": "1",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "_MATURITY_COMPLETE": "complete_bash",
+        "COMP_WORDS": "maturity sc",
+        "COMP_CWORD": "1",
+        "PATH": "/usr/bin:/bin",
+    }
     r = subprocess.run([MATURITY], capture_output=True, text=True, env=env)
     assert "score" in r.stdout and "schema" in r.stdout and "assess" not in r.stdout
 
@@ -135,8 +142,10 @@ def test_version_names_package_questionnaires_rules_and_catalog(cli, data):
 
 
 def test_version_does_not_load_yaml_or_pydantic():
-    code = ("import sys; from maturity.cli.versions import version_lines; version_lines(); "
-            "print([m for m in ('pydantic', 'yaml') if m in sys.modules])")
+    code = (
+        "import sys; from maturity.cli.versions import version_lines; version_lines(); "
+        "print([m for m in ('pydantic', 'yaml') if m in sys.modules])"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
 
@@ -175,19 +184,26 @@ def test_prose_breaks_between_chinese_characters_not_before_latin_words():
 
     from maturity.cli.cjkwrap import wrap
 
-    text = ("本问卷的 L1–L7+ 等级是本工具自定义的数字化成熟度阶梯，各等级参照 GB/T 39116-2020《智能制造能力成熟度"
-            "模型》一至五级对齐。")
+    text = (
+        "本问卷的 L1–L7+ 等级是本工具自定义的数字化成熟度阶梯，各等级参照 GB/T 39116-2020《智能制造能力成熟度"
+        "模型》一至五级对齐。"
+    )
     for width in range(16, 70):
         lines = wrap(text, width)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert all(line.rstrip() == line and len(line) > 0 for line in lines)
         for a, b in itertools.pairwise(lines):
             # no line ends early: the first unit of the next line would not have fitted after it
-            unit = re.match(r"[A-Za-z0-9][A-Za-z0-9_./+\-–%]*(?: [A-Za-z0-9][A-Za-z0-9_./+\-–%]*)?|.", b).group()
-            if unit in "（《“" or b[len(unit):len(unit) + 1] in tuple("，。、）》"):
-                unit = b[:len(unit) + 1]  # punctuation stays with its neighbour
+            unit = re.match(
+                r"[A-Za-z0-9][A-Za-z0-9_./+\-–%]*(?: [A-Za-z0-9][A-Za-z0-9_./+\-–%]*)?|.", b
+            ).group()
+            if unit in "（《“" or b[len(unit) : len(unit) + 1] in tuple("，。、）》"):
+                unit = b[: len(unit) + 1]  # punctuation stays with its neighbour
             split_pair = re.search(r"[A-Za-z0-9]$", a) and unit[0].isascii()
-            assert split_pair or cell_len(a) + 1 + cell_len(unit) > width, (width, lines)  # 1: a space between
+            assert split_pair or cell_len(a) + 1 + cell_len(unit) > width, (
+                width,
+                lines,
+            )  # 1: a space between
         assert not any(line.startswith(("，", "。", "、", "）")) for line in lines)
         assert not any(line.endswith("GB/T") for line in lines) or width < 20
 
@@ -198,7 +214,7 @@ def test_score_screen_has_no_short_line_before_a_latin_word(example):
     from maturity.cli import app
 
     res = CliRunner().invoke(app, ["score", str(example)], env={"COLUMNS": "80"})
-    note = res.stdout[res.stdout.index("说明："):]
+    note = res.stdout[res.stdout.index("说明：") :]
     first = note.splitlines()[0]
     assert not first.rstrip().endswith("L1–L7+"), note
 

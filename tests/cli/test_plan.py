@@ -10,7 +10,15 @@ import pytest
 def test_plan_table_names_horizons_reasons_and_note(cli, example):
     res = cli("plan", example)
     assert res.exit_code == 0, res.stderr
-    for text in ("升级路线图", "0–3 个月速赢", "3–12 个月", "1–2 年", "因为：", "不是报价", "可申请的政策支持"):
+    for text in (
+        "升级路线图",
+        "0–3 个月速赢",
+        "3–12 个月",
+        "1–2 年",
+        "因为：",
+        "不是报价",
+        "可申请的政策支持",
+    ):
         assert text in res.stdout
 
 
@@ -54,7 +62,10 @@ def test_plan_without_catalog_is_a_clear_error(cli, write):
 
     if catalog_path("miit-2024").is_file():
         pytest.skip("miit-2024 now ships a catalog")
-    path = write("miit.yaml", "questionnaire: miit-2024\nquestionnaire_version: 1.0.0\n"
-                              "enterprise: {name: 测试企业, sub_sector: furniture}\nanswers: {}\n")
+    path = write(
+        "miit.yaml",
+        "questionnaire: miit-2024\nquestionnaire_version: 1.0.0\n"
+        "enterprise: {name: 测试企业, sub_sector: furniture}\nanswers: {}\n",
+    )
     res = cli("plan", path)
     assert res.exit_code == 1 and "没有配套的方案目录" in res.stderr

@@ -19,12 +19,16 @@ def pair(example, tmp_path):
     loaded = api.load_answers(example)
     q = loaded.scheme.questionnaire
     result = api.assess(loaded)
-    better = next(x for x in result.questions
-                  if x.kind == "single" and x.status == "answered" and x.score is not None and x.score < 100)
+    better = next(
+        x
+        for x in result.questions
+        if x.kind == "single" and x.status == "answered" and x.score is not None and x.score < 100
+    )
     best = q.options_of(q.question_map[better.id])[-1].value
     data["answers"][better.id] = best
-    dropped = next(x.id for x in result.questions
-                   if x.status == "answered" and x.id != better.id and (x.score or 0) > 0)
+    dropped = next(
+        x.id for x in result.questions if x.status == "answered" and x.id != better.id and (x.score or 0) > 0
+    )
     del data["answers"][dropped]
     new = tmp_path / "later.yaml"
     new.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -45,7 +49,9 @@ def test_compare_reports_level_score_dimension_and_answer_changes(pair):
     assert down.new_answer == "未答" and down.delta < 0
     assert (c.improved, c.declined) == (1, 1)
     changed_dims = {d.id for d in c.dimensions if d.delta}
-    assert changed_dims <= {old.questions[[x.id for x in old.questions].index(i)].dimension for i in (better, dropped)}
+    assert changed_dims <= {
+        old.questions[[x.id for x in old.questions].index(i)].dimension for i in (better, dropped)
+    }
     for d in c.dimensions:
         assert d.delta == pytest.approx((d.new_score or 0) - (d.old_score or 0), abs=0.01)
 
@@ -53,7 +59,11 @@ def test_compare_reports_level_score_dimension_and_answer_changes(pair):
 def test_compare_same_file_has_no_changes(example):
     a = api.assess_file(example)
     c = compare(a, a)
-    assert c.answers == [] and c.score_change == 0 and all(d.delta == 0 for d in c.dimensions if d.delta is not None)
+    assert (
+        c.answers == []
+        and c.score_change == 0
+        and all(d.delta == 0 for d in c.dimensions if d.delta is not None)
+    )
 
 
 def test_compare_refuses_different_questionnaires(example):
@@ -72,4 +82,5 @@ def test_compare_cli_table_and_json(cli, pair):
     data = json.loads(res.output)
     assert {a["id"] for a in data["answers"]} == {better, dropped}
     assert data["score_change"] == pytest.approx(
-        api.assess_file(new_path).score - api.assess_file(old_path).score, abs=0.01)
+        api.assess_file(new_path).score - api.assess_file(old_path).score, abs=0.01
+    )

@@ -82,9 +82,14 @@ def test_every_level_is_reachable_and_best_answers_reach_the_top(qid):
     from maturity.models.answers import AnswersFile
 
     def make(values):
-        return AnswersFile.model_validate({
-            "questionnaire": q.id, "questionnaire_version": q.version,
-            "enterprise": {"name": "测试", "sub_sector": q.sub_sectors[0].id}, "answers": values})
+        return AnswersFile.model_validate(
+            {
+                "questionnaire": q.id,
+                "questionnaire_version": q.version,
+                "enterprise": {"name": "测试", "sub_sector": q.sub_sectors[0].id},
+                "answers": values,
+            }
+        )
 
     top = sch.assess(make(best))
     assert top.level.id == sch.levels[-1].id

@@ -21,11 +21,14 @@ def mini() -> Scheme:
 
 
 def answers(sub_sector: str = "furniture", **values) -> AnswersFile:
-    return AnswersFile.model_validate({
-        "questionnaire": "mini", "questionnaire_version": "1.0.0",
-        "enterprise": {"name": "测试企业", "sub_sector": sub_sector},
-        "answers": {k.replace("_", "-"): v for k, v in values.items()},
-    })
+    return AnswersFile.model_validate(
+        {
+            "questionnaire": "mini",
+            "questionnaire_version": "1.0.0",
+            "enterprise": {"name": "测试企业", "sub_sector": sub_sector},
+            "answers": {k.replace("_", "-"): v for k, v in values.items()},
+        }
+    )
 
 
 def test_dimension_is_weighted_mean_and_overall_is_weighted_by_dimension(mini):
@@ -56,8 +59,9 @@ def test_hidden_follow_up_scores_zero_but_counts(mini):
 
 
 def test_na_leaves_the_denominator_and_needs_justification(mini):
-    r = mini.assess(answers(A_01="z", A_02="no", B_01=["p"], B_02={"na": True, "justification": "无外协"},
-                            F_01="x"))
+    r = mini.assess(
+        answers(A_01="z", A_02="no", B_01=["p"], B_02={"na": True, "justification": "无外协"}, F_01="x")
+    )
     assert r.dimension("b").score == 60
     with pytest.raises(DataValidationError) as e:
         mini.assess(answers(A_01="z", B_02={"na": True}))
@@ -110,12 +114,15 @@ def test_numbers_accept_what_people_type(mini, raw, expected):
     assert next(x for x in r.questions if x.id == "A-03").answer == expected
 
 
-@pytest.mark.parametrize(("field", "raw", "fragment"), [
-    ("A-03", 120, "不大于 100"),
-    ("A-01", "w", "不是本题的选项"),
-    ("B-01", ["none", "p"], "不能与其他选项同时选择"),
-    ("A-02", "maybe", "是/否"),
-])
+@pytest.mark.parametrize(
+    ("field", "raw", "fragment"),
+    [
+        ("A-03", 120, "不大于 100"),
+        ("A-01", "w", "不是本题的选项"),
+        ("B-01", ["none", "p"], "不能与其他选项同时选择"),
+        ("A-02", "maybe", "是/否"),
+    ],
+)
 def test_bad_answers_are_explained(mini, field, raw, fragment):
     with pytest.raises(DataValidationError) as e:
         mini.assess(answers(**{field.replace("-", "_"): raw}))

@@ -8,14 +8,21 @@ from maturity.interview.session import Session
 from maturity.load import loader
 from maturity.models.answers import Enterprise
 
-PROFILE = {"name": "测试家具有限公司", "sub_sector": "furniture", "size": "small", "region": "江西省赣州市南康区"}
+PROFILE = {
+    "name": "测试家具有限公司",
+    "sub_sector": "furniture",
+    "size": "small",
+    "region": "江西省赣州市南康区",
+}
 
 
 def questionnaire(qid: str = "light-industry"):
     return loader.load_questionnaire(api.questionnaire_path(qid))
 
 
-def profile_lines(q, name: str = PROFILE["name"], credit: str = "", programme: list[str] | None = None) -> list[str]:
+def profile_lines(
+    q, name: str = PROFILE["name"], credit: str = "", programme: list[str] | None = None
+) -> list[str]:
     """The profile step's lines; ``programme``: the optional programme questions (default: Enter skips them)."""
     sub = [s.id for s in q.sub_sectors].index(PROFILE["sub_sector"]) + 1
     size = [s.id for s in q.size_bands].index(PROFILE["size"]) + 1

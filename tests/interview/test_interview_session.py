@@ -43,9 +43,11 @@ def test_order_follows_applies_to_by_industry_type_and_sub_sector(q):
         if app is None or x.show_if is not None:
             continue
         in_furniture = (app.industry_types is None or "discrete" in app.industry_types) and (
-            app.sub_sectors is None or "furniture" in app.sub_sectors)
+            app.sub_sectors is None or "furniture" in app.sub_sectors
+        )
         in_paper = (app.industry_types is None or "process" in app.industry_types) and (
-            app.sub_sectors is None or "paper" in app.sub_sectors)
+            app.sub_sectors is None or "paper" in app.sub_sectors
+        )
         assert (x.id in discrete) == in_furniture, x.id
         assert (x.id in process) == in_paper, x.id
     assert discrete != process
@@ -55,7 +57,9 @@ def test_order_matches_the_scoring_engine_statuses(q, tmp_path):
     """Asked questions are exactly those the scorer treats as asked, for a partly answered file."""
     s = session(q)
     for qid in s.order()[:15]:
-        s.answer(qid, q.options_of(q.question_map[qid])[-1].value if q.question_map[qid].kind != "number" else 50)
+        s.answer(
+            qid, q.options_of(q.question_map[qid])[-1].value if q.question_map[qid].kind != "number" else 50
+        )
     path = tmp_path / "a.yaml"
     store.save_answers(s, path)
     rules = loader.load_rules(api.rules_path("light-industry"), q)
@@ -107,7 +111,9 @@ def test_na_needs_permission_and_justification(q):
 def test_parse_numbers_commands_and_errors(q):
     qm = q.question_map
     single = next(x for x in q.questions if x.kind == "single")
-    multi = next(x for x in q.questions if x.kind == "multi" and not any(o.exclusive for o in q.options_of(x)[1:]))
+    multi = next(
+        x for x in q.questions if x.kind == "multi" and not any(o.exclusive for o in q.options_of(x)[1:])
+    )
     number = next(x for x in q.questions if x.kind == "number" and x.max is not None)
     opts = q.options_of(single)
     assert parse(q, single, "2", has_answer=False).value == opts[1].value
@@ -128,7 +134,9 @@ def test_parse_numbers_commands_and_errors(q):
     assert parse(q, single, "", has_answer=False).kind == "empty"
     yesno = next(x for x in q.questions if x.kind == "yesno" and not x.allow_na)
     assert parse(q, yesno, "n", has_answer=False).value == "no"  # not "N/A" where N/A is not allowed
-    assert parse(q, yesno, "1", has_answer=False).value == q.options_of(yesno)[0].value  # as numbered on screen
+    assert (
+        parse(q, yesno, "1", has_answer=False).value == q.options_of(yesno)[0].value
+    )  # as numbered on screen
     assert parse(q, yesno, "是", has_answer=False).value == "yes"
     assert qm  # questionnaire loaded
 

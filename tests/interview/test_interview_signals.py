@@ -33,10 +33,23 @@ class Pty:
         import pty
 
         self.master, slave = pty.openpty()
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "160", "LINES": "50",
-               "NO_COLOR": "1", "TERM": "xterm"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "maturity", "assess", *args], stdin=slave,
-                                     stdout=slave, stderr=slave, cwd=cwd, env=env, start_new_session=True)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "COLUMNS": "160",
+            "LINES": "50",
+            "NO_COLOR": "1",
+            "TERM": "xterm",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "maturity", "assess", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
         os.close(slave)
         self.buf = ""
 
@@ -46,7 +59,7 @@ class Pty:
         while True:
             m = re.search(pattern, self.buf)
             if m:
-                text, self.buf = self.buf[: m.end()], self.buf[m.end():]
+                text, self.buf = self.buf[: m.end()], self.buf[m.end() :]
                 return text
             left = end - time.monotonic()
             if left <= 0:

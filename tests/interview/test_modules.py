@@ -37,8 +37,11 @@ def test_interview_asks_the_firms_own_module(family):
     ai = [qid for qid in core if q.question(qid).dimension == "ai"]
     assert len(ai) == 7  # the AI-and-data block is on every firm's path
     # every module question the firm was asked is scored in a dimension of the questionnaire
-    assert all(q.question(qid).scored and q.question(qid).dimension in q.dimension_map for qid in asked
-               if _module(q.question(qid)))
+    assert all(
+        q.question(qid).scored and q.question(qid).dimension in q.dimension_map
+        for qid in asked
+        if _module(q.question(qid))
+    )
 
 
 def test_firms_outside_the_families_see_no_module():

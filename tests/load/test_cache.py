@@ -17,8 +17,12 @@ from maturity.load.catalog import load_catalog
 from maturity.resources import data_root
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = sorted((data_root() / "questionnaires").glob("*.yaml")) + sorted((data_root() / "scoring_rules").glob("*.yaml"))
-ALL_YAML = BUNDLED + sorted((data_root() / "examples").glob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml"))
+BUNDLED = sorted((data_root() / "questionnaires").glob("*.yaml")) + sorted(
+    (data_root() / "scoring_rules").glob("*.yaml")
+)
+ALL_YAML = (
+    BUNDLED + sorted((data_root() / "examples").glob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml"))
+)
 
 
 @pytest.fixture
@@ -52,26 +56,32 @@ def test_fast_path_gives_the_same_data_and_marks(path):
         with pytest.raises(type(e)) as info:
             yamlio.load(path, fast=True)
         if isinstance(e, DataValidationError):
-            assert [(i.message, i.line, i.col) for i in info.value.issues] == [(i.message, i.line, i.col) for i in e.issues]
+            assert [(i.message, i.line, i.col) for i in info.value.issues] == [
+                (i.message, i.line, i.col) for i in e.issues
+            ]
         return
     fast = yamlio.load(path, fast=True)
     assert fast.data == slow.data
     assert fast.marks == slow.marks
 
 
-@pytest.mark.parametrize("text, line, col", [
-    ("a: 1\nb: [1, 2\nc: 3\n", 3, 2),        # syntax error
-    ("a: 1\na: 2\n", 2, 1),                  # duplicate key
-    ("a: !!python/name:os.system x\n", 1, 4),  # unsafe tag
-])
+@pytest.mark.parametrize(
+    "text, line, col",
+    [
+        ("a: 1\nb: [1, 2\nc: 3\n", 3, 2),  # syntax error
+        ("a: 1\na: 2\n", 2, 1),  # duplicate key
+        ("a: !!python/name:os.system x\n", 1, 4),  # unsafe tag
+    ],
+)
 def test_fast_path_errors_are_the_pure_loaders(write, text, line, col):
     p = write("bad.yaml", text)
     with pytest.raises(DataValidationError) as slow:
         yamlio.load(p)
     with pytest.raises(DataValidationError) as fast:
         yamlio.load(p, fast=True)
-    assert [(i.file, i.message, i.line, i.col) for i in fast.value.issues] == \
-        [(i.file, i.message, i.line, i.col) for i in slow.value.issues]
+    assert [(i.file, i.message, i.line, i.col) for i in fast.value.issues] == [
+        (i.file, i.message, i.line, i.col) for i in slow.value.issues
+    ]
     assert (fast.value.issues[0].line, fast.value.issues[0].col) == (line, col)
 
 
@@ -119,10 +129,14 @@ def test_bundled_scheme_follows_an_edited_data_folder(cache_dir, data_copy, monk
     """Through the public facade: point the bundled data at an edited copy, get the edited data."""
     from maturity import api, resources
 
-    original = loader.load_questionnaire(data_copy / "questionnaires" / "light-industry.yaml")  # fills the cache
+    original = loader.load_questionnaire(
+        data_copy / "questionnaires" / "light-industry.yaml"
+    )  # fills the cache
     path = data_copy / "questionnaires" / "light-industry.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {original.title}", "title: 新标题", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f"title: {original.title}", "title: 新标题", 1),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(resources, "data_root", lambda: data_copy)
     for f in (api.bundled_questionnaire, api.scheme):
         f.cache_clear()
@@ -146,7 +160,9 @@ def test_an_edit_that_breaks_the_file_is_reported_with_line_and_col(cache_dir, d
     issue = info.value.issues[0]
     assert (issue.file, issue.line, issue.col) == (str(path), n + 1, 1)
     _, uncached = loader.check_questionnaire(yamlio.load(path))
-    assert [(i.message, i.line, i.col) for i in info.value.issues] == [(i.message, i.line, i.col) for i in uncached]
+    assert [(i.message, i.line, i.col) for i in info.value.issues] == [
+        (i.message, i.line, i.col) for i in uncached
+    ]
 
 
 def test_cross_file_errors_after_a_cache_hit_still_carry_line_and_col(cache_dir, data_copy):
@@ -161,13 +177,25 @@ def test_cross_file_errors_after_a_cache_hit_still_carry_line_and_col(cache_dir,
     with pytest.raises(DataValidationError) as info:
         loader.load_rules(r_path, other)
     issue = next(i for i in info.value.issues if i.field == "questionnaire_version")
-    expected = next(n for n, line in enumerate(r_path.read_text(encoding="utf-8").splitlines(), 1)
-                    if line.startswith("questionnaire_version:"))
+    expected = next(
+        n
+        for n, line in enumerate(r_path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith("questionnaire_version:")
+    )
     assert (issue.file, issue.line, issue.col) == (str(r_path), expected, 1)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b"\xff\xfe\x00", b"[1, 2]", b'{"key": "0", "data": {}}',
-                                     b'{"data": {"title": "planted"}}'])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'{"key": "0", "data": {}}',
+        b'{"data": {"title": "planted"}}',
+    ],
+)
 def test_a_corrupt_or_stale_entry_is_ignored_and_rewritten(cache_dir, garbage):
     path = data_root() / "questionnaires" / "miit-2024.yaml"
     entry = cache.entry_path(path)
@@ -235,8 +263,11 @@ def test_answers_errors_keep_file_line_col(write):
     """Users' own files never go through the cache; their errors are located as before."""
     from maturity import api
 
-    p = write("answers.yaml", "questionnaire: light-industry\nquestionnaire_version: 1.0.0\nenterprise:\n"
-                              "  name: 测试\n  sub_sector: furniture\n  bogus: 1\nanswers: {}\n")
+    p = write(
+        "answers.yaml",
+        "questionnaire: light-industry\nquestionnaire_version: 1.0.0\nenterprise:\n"
+        "  name: 测试\n  sub_sector: furniture\n  bogus: 1\nanswers: {}\n",
+    )
     with pytest.raises(DataValidationError) as info:
         api.load_answers(p)
     issue = next(i for i in info.value.issues if i.field == "enterprise.bogus")
@@ -244,11 +275,14 @@ def test_answers_errors_keep_file_line_col(write):
 
 
 def test_score_does_not_import_the_report_or_spreadsheet_engines(example, tmp_path):
-    code = ("import sys\nfrom maturity.cli import app\n"
-            "try:\n    app(['score', sys.argv[1]], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            "heavy = sorted(m for m in ('weasyprint', 'jinja2', 'openpyxl', 'xlsxwriter', 'fontTools') if m in sys.modules)\n"
-            "print('HEAVY', heavy)\n")
+    code = (
+        "import sys\nfrom maturity.cli import app\n"
+        "try:\n    app(['score', sys.argv[1]], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('weasyprint', 'jinja2', 'openpyxl', 'xlsxwriter', 'fontTools') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
     env = {"MATURITY_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    res = subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True, env=env,
-                         check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(example)], capture_output=True, text=True, env=env, check=True
+    )
     assert "HEAVY []" in res.stdout, res.stdout[-500:]

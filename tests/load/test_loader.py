@@ -30,11 +30,14 @@ def _mini_v11(tmp_path: Path) -> Path:
 
 
 def _answers(version: str) -> AnswersFile:
-    return AnswersFile.model_validate({
-        "questionnaire": "mini", "questionnaire_version": version,
-        "enterprise": {"name": "测试企业", "sub_sector": "furniture"},
-        "answers": {"A-01": "z", "B-02": "y", "F-01": "x"},
-    })
+    return AnswersFile.model_validate(
+        {
+            "questionnaire": "mini",
+            "questionnaire_version": version,
+            "enterprise": {"name": "测试企业", "sub_sector": "furniture"},
+            "answers": {"A-01": "z", "B-02": "y", "F-01": "x"},
+        }
+    )
 
 
 def test_declared_migration_carries_old_answers_forward(tmp_path):

@@ -18,8 +18,11 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="po
 
 
 def _text(pdf: Path) -> str:
-    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                             check=True).stdout)
+    return re.sub(
+        r"\s+",
+        "",
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout,
+    )
 
 
 def _sections(flat: str) -> dict[str, bool]:
@@ -43,7 +46,9 @@ def test_report_assess_and_batch_hand_out_the_same_report(cli, tmp_path):
 
     resumed = tmp_path / "resumed.yaml"
     shutil.copy(example_path(), resumed)
-    res = cli("assess", "--interactive", "--resume", resumed, "--pdf", tmp_path / "assess.pdf", input="\n\n\n")
+    res = cli(
+        "assess", "--interactive", "--resume", resumed, "--pdf", tmp_path / "assess.pdf", input="\n\n\n"
+    )
     assert res.exit_code == 0, res.output
 
     folder = tmp_path / "in"
@@ -55,8 +60,9 @@ def test_report_assess_and_batch_hand_out_the_same_report(cli, tmp_path):
     assert result.pdfs == 1 and not result.failed
     batch_pdf = next((tmp_path / "out" / "reports").glob("赣州市南康区示例家具有限公司*.pdf"))
 
-    single, interview, batch = (_sections(_text(p)) for p in
-                                (tmp_path / "report.pdf", tmp_path / "assess.pdf", batch_pdf))
+    single, interview, batch = (
+        _sections(_text(p)) for p in (tmp_path / "report.pdf", tmp_path / "assess.pdf", batch_pdf)
+    )
     expected = {k: True for k in single} | {"peer": False}
     assert single == expected, single
     assert interview == expected, interview
@@ -78,8 +84,12 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("package", ["cli", "batch"])
 def test_commands_render_only_through_the_pipeline(package):
     for path in sorted((SRC / package).rglob("*.py")):
-        used = {n for n in _imports(path) if n.startswith("maturity.report") and n.rsplit(".", 1)[-1] in RENDERING}
-        assert not used, f"{path.relative_to(SRC)} renders directly ({', '.join(sorted(used))}); call maturity.pipeline"
+        used = {
+            n for n in _imports(path) if n.startswith("maturity.report") and n.rsplit(".", 1)[-1] in RENDERING
+        }
+        assert not used, (
+            f"{path.relative_to(SRC)} renders directly ({', '.join(sorted(used))}); call maturity.pipeline"
+        )
 
 
 def test_report_layer_imports_nothing_above_it():
@@ -100,10 +110,15 @@ def test_cli_modules_import_no_circle():
     graph: dict[str, set[str]] = {}
     for path in (SRC / "cli").glob("*.py"):
         mod = f"maturity.cli.{path.stem}" if path.stem != "__init__" else "maturity.cli"
-        graph[mod] = {n for n in _imports(path) if n in {f"maturity.cli.{p.stem}" for p in (SRC / "cli").glob("*.py")}}
-        graph[mod] |= {n.rsplit(".", 1)[0] for n in _imports(path)
-                       if n.rsplit(".", 1)[0].startswith("maturity.cli.") and n.rsplit(".", 1)[0] in
-                       {f"maturity.cli.{p.stem}" for p in (SRC / "cli").glob("*.py")}}
+        graph[mod] = {
+            n for n in _imports(path) if n in {f"maturity.cli.{p.stem}" for p in (SRC / "cli").glob("*.py")}
+        }
+        graph[mod] |= {
+            n.rsplit(".", 1)[0]
+            for n in _imports(path)
+            if n.rsplit(".", 1)[0].startswith("maturity.cli.")
+            and n.rsplit(".", 1)[0] in {f"maturity.cli.{p.stem}" for p in (SRC / "cli").glob("*.py")}
+        }
     graph.pop("maturity.cli", None)  # the package registers its command modules; they import only its `app`
     for deps in graph.values():
         deps.discard("maturity.cli")

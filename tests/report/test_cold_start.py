@@ -20,9 +20,11 @@ def test_repertoire_is_every_gb2312_character():
 
     slow = {c for c in range(0x80, 0x10000) if encodable(c)}
     assert slow <= fonts.repertoire()
-    assert {c for c in fonts.repertoire() if c >= 0x80} - slow <= set(range(0x80, 0x180)) | set(range(0x2000, 0x2070)) \
-        | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0)) | set(range(0x2100, 0x2300)) \
-        | set(range(0x2460, 0x2500)) | set(range(0x25A0, 0x2600))
+    assert {c for c in fonts.repertoire() if c >= 0x80} - slow <= set(range(0x80, 0x180)) | set(
+        range(0x2000, 0x2070)
+    ) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0)) | set(range(0x2100, 0x2300)) | set(
+        range(0x2460, 0x2500)
+    ) | set(range(0x25A0, 0x2600))
 
 
 @pytest.fixture
@@ -44,8 +46,7 @@ def test_cmap_cache_gives_the_fonts_own_cmap(font_cache):
     assert 0x20BB7 in direct and 0x4E2D in direct
 
 
-@pytest.mark.parametrize("garbage", ['{"key": "x", "ranges": []}', "{broken", '{"ranges": [[1, 2]]}',
-                                     None])
+@pytest.mark.parametrize("garbage", ['{"key": "x", "ranges": []}', "{broken", '{"ranges": [[1, 2]]}', None])
 def test_a_bad_cmap_entry_is_ignored_and_rewritten(font_cache, garbage):
     path = fonts.bundled_font().regular
     entry, key = fonts._cmap_entry(path)

@@ -96,7 +96,7 @@ def test_every_abbreviation_in_the_owner_report_is_explained(rendered):
         assert body, f"{stem}: no glossary"
         flat_glossary = re.sub(r"\s+", "", glossary)
         for abbr in abbreviations_in(text):
-            first = re.sub(r"\s+", "", text[text.index(abbr):text.index(abbr) + len(abbr) + 2])
+            first = re.sub(r"\s+", "", text[text.index(abbr) : text.index(abbr) + len(abbr) + 2])
             explained_in_place = first.startswith(abbr + "（")
             assert explained_in_place or abbr in flat_glossary, f"{stem}: {abbr} is not explained"
 
@@ -117,8 +117,14 @@ def test_dossier_keeps_answers_notes_method_gates_and_crosswalk(rendered):
             assert re.sub(r"\s+", "", x.justification)[:15] in flat, x.id
     for g in a.gates:
         assert re.sub(r"\s+", "", g.title)[:15] in flat, g.id
-    for heading in ("附录一全部题目与作答", "附录二路线图的依据", "附录三各等级门槛", "附录四全国评测对照表",
-                    "附录五方法与来源", "资料来源"):
+    for heading in (
+        "附录一全部题目与作答",
+        "附录二路线图的依据",
+        "附录三各等级门槛",
+        "附录四全国评测对照表",
+        "附录五方法与来源",
+        "资料来源",
+    ):
         assert heading in flat and heading not in owner_flat, heading
     for x in ev.plan.left_out:
         assert re.sub(r"\s+", "", x.title)[:8] in flat
@@ -150,7 +156,9 @@ def test_regions_are_matched_by_province_and_city():
     assert same_region("广东省中山市（示例）", "江西省赣州市南康区") is False
     assert same_region("广东省中山市（示例）", "广东省中山市小榄镇") is True
     assert same_region("江西省", "江西省赣州市南康区") is True
-    assert "南康区" in where_to_ask("江西省赣州市南康区") and "中小企业服务中心" in where_to_ask("江西省赣州市南康区")
+    assert "南康区" in where_to_ask("江西省赣州市南康区") and "中小企业服务中心" in where_to_ask(
+        "江西省赣州市南康区"
+    )
 
 
 def test_another_regions_example_says_so_and_where_to_ask():

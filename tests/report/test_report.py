@@ -58,8 +58,11 @@ def rendered(tmp_path_factory):
     from maturity.cli import app
 
     d = tmp_path_factory.mktemp("report")
-    res = CliRunner().invoke(app, ["report", str(example_path()), "-o", str(d / "r.pdf"), "--html", str(d / "r.html")],
-                             catch_exceptions=False)
+    res = CliRunner().invoke(
+        app,
+        ["report", str(example_path()), "-o", str(d / "r.pdf"), "--html", str(d / "r.html")],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     return d / "r.pdf", d / "r.html", res.output
 
@@ -74,8 +77,10 @@ def _answers_with(tmp_path: Path, **enterprise) -> Path:
 
 # ---- start-up -------------------------------------------------------------------------------
 def test_cli_import_does_not_load_weasyprint():
-    code = "import sys, maturity.cli; assert 'weasyprint' not in sys.modules, 'weasyprint imported'; " \
-           "assert 'maturity.report.pdf' not in sys.modules"
+    code = (
+        "import sys, maturity.cli; assert 'weasyprint' not in sys.modules, 'weasyprint imported'; "
+        "assert 'maturity.report.pdf' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -127,7 +132,7 @@ def test_pdf_metadata_and_outline(rendered, example_assessment):
     streams = []
     for m in re.finditer(rb"/Length (\d+)>>\s*stream\r?\n", raw):
         try:
-            streams.append(zlib.decompress(raw[m.end():m.end() + int(m.group(1))]))
+            streams.append(zlib.decompress(raw[m.end() : m.end() + int(m.group(1))]))
         except zlib.error:
             continue
     everything = raw + b"".join(streams)
@@ -145,7 +150,9 @@ def test_html_has_lang_and_svg_font(example_evaluation):
 
 # ---- goldens --------------------------------------------------------------------------------
 def _normalise(html: str) -> str:
-    html = re.sub(r'<meta name="generator" content="[^"]*">', '<meta name="generator" content="maturity">', html)
+    html = re.sub(
+        r'<meta name="generator" content="[^"]*">', '<meta name="generator" content="maturity">', html
+    )
     html = re.sub(r"本报告由maturity [^<]*离线生成", "本报告由maturity离线生成", html)
     html = re.sub(r">\s+<", ">\n<", html)
     return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
@@ -163,7 +170,9 @@ def test_html_golden(example_evaluation):
         if not os.environ.get("MATURITY_UPDATE_GOLDEN"):
             pytest.fail(f"golden {golden} missing; run with MATURITY_UPDATE_GOLDEN=1 to create it")
         golden.write_text(html, encoding="utf-8")
-    assert html == golden.read_text(encoding="utf-8"), "rendered HTML differs; MATURITY_UPDATE_GOLDEN=1 to accept"
+    assert html == golden.read_text(encoding="utf-8"), (
+        "rendered HTML differs; MATURITY_UPDATE_GOLDEN=1 to accept"
+    )
 
 
 # ---- fonts ----------------------------------------------------------------------------------
@@ -204,10 +213,10 @@ def test_notdef_warnings_become_an_error():
     from maturity.report.pdf import html_to_pdf
 
     choice = FontChoice(DEJAVU, None, "test")
-    html = '<html lang="zh-CN"><body><p>\U00020BB7</p></body></html>'  # Ext-B, in no installed fallback font
+    html = '<html lang="zh-CN"><body><p>\U00020bb7</p></body></html>'  # Ext-B, in no installed fallback font
     with pytest.raises(RenderError) as e:
         html_to_pdf(html, choice, search_path(None), check_fonts=False)
-    assert "\U00020BB7" in e.value.message
+    assert "\U00020bb7" in e.value.message
 
 
 def test_rare_character_in_name_is_covered_by_bundled_font(tmp_path):
@@ -227,8 +236,10 @@ def test_markup_in_name_and_note_is_text_and_nothing_fetched(tmp_path):
     data = yaml.safe_load(p.read_text(encoding="utf-8"))
     first = next(iter(data["answers"]))
     val = data["answers"][first]
-    data["answers"][first] = {**(val if isinstance(val, dict) else {"value": val}),
-                              "note": '<img src="file:///etc/passwd"><img src="http://example.com/x.png">'}
+    data["answers"][first] = {
+        **(val if isinstance(val, dict) else {"value": val}),
+        "note": '<img src="file:///etc/passwd"><img src="http://example.com/x.png">',
+    }
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     a = pipeline.evaluate_file(p)
     html = build_html(a, appendix=True)  # the dossier shows every note
@@ -246,7 +257,9 @@ def test_user_template_cannot_fetch_local_files_or_network(tmp_path, example_eva
     tpl.mkdir()
     (tpl / "_prepare.html").write_text(
         '<section><h1>自定义</h1><img src="file:///etc/passwd"><img src="http://example.com/logo.png">'
-        '<img src="../secret.png"><p>用户模板</p></section>', encoding="utf-8")
+        '<img src="../secret.png"><p>用户模板</p></section>',
+        encoding="utf-8",
+    )
     (tmp_path / "secret.png").write_bytes(b"not really")
     res = render_report(example_evaluation, tmp_path / "r.pdf", templates=tpl)
     assert "file:///etc/passwd" in res.refused
@@ -266,7 +279,12 @@ def test_fetcher_allows_only_template_folder_and_fonts(tmp_path):
     f = make_fetcher((root,), (font,))
     assert f.fetch((root / "logo.svg").as_uri()).read().startswith(b"<svg")
     assert f.fetch(font.as_uri()).read() == b"OTTO"
-    for url in ("file:///etc/passwd", (root / ".." / "f2.txt").as_uri(), "http://example.com/", "https://x.y/z"):
+    for url in (
+        "file:///etc/passwd",
+        (root / ".." / "f2.txt").as_uri(),
+        "http://example.com/",
+        "https://x.y/z",
+    ):
         with pytest.raises(ValueError):
             f.fetch(url)
     assert len(f.refused) == 4
@@ -275,8 +293,9 @@ def test_fetcher_allows_only_template_folder_and_fonts(tmp_path):
 def test_user_templates_override_file_by_file(tmp_path, example_evaluation):
     tpl = tmp_path / "tpl"
     tpl.mkdir()
-    (tpl / "_cover.html").write_text("<section class=\"cover\"><p>咨询公司专用封面{{ enterprise.name }}</p></section>",
-                                     encoding="utf-8")
+    (tpl / "_cover.html").write_text(
+        '<section class="cover"><p>咨询公司专用封面{{ enterprise.name }}</p></section>', encoding="utf-8"
+    )
     html = build_html(example_evaluation, templates=tpl)
     assert "咨询公司专用封面" + example_evaluation.assessment.enterprise.name in html
     assert "一页摘要" in html  # the other partials still come from the bundled folder
@@ -327,8 +346,13 @@ def test_optional_sections_render_when_given(tmp_path, example_assessment, examp
     previous = api.assess_file(prev_file)
     la = api.load_answers(example_path())
     grade = api.grade_estimate(la, example_assessment)
-    peer = PeerContext(cohort="赣州家具企业", size=12, median_score=40.0, percentile=75,
-                       dimension_medians={d.id: 40.0 for d in example_assessment.dimensions})
+    peer = PeerContext(
+        cohort="赣州家具企业",
+        size=12,
+        median_score=40.0,
+        percentile=75,
+        dimension_medians={d.id: 40.0 for d in example_assessment.dimensions},
+    )
     html = build_html(bare(example_evaluation, previous=Previous(previous, None), peer=peer, grade=grade))
     first_text = next(x.text for x in example_assessment.questions if x.id == first)
     assert "与上次评估相比" in html and first_text.replace(" ", "")[:12] in html.replace(" ", "")

@@ -31,12 +31,15 @@ def _pack(tmp_path: Path, **files: str) -> Path:
     return tpl
 
 
-@pytest.mark.parametrize("expr", [
-    "cycler.__init__.__globals__.os.popen('id').read()",
-    "lipsum.__globals__['os'].system('id')",
-    "''.__class__.__mro__[1].__subclasses__()",
-    "enterprise.__class__.__init__.__globals__",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "cycler.__init__.__globals__.os.popen('id').read()",
+        "lipsum.__globals__['os'].system('id')",
+        "''.__class__.__mro__[1].__subclasses__()",
+        "enterprise.__class__.__init__.__globals__",
+    ],
+)
 def test_code_execution_in_a_template_is_refused(tmp_path, example_assessment, expr):
     tpl = _pack(tmp_path, **{"_cover.html": "<p>{{ " + expr + " }}</p>"})
     with pytest.raises(RenderError, match="不安全") as e:
@@ -115,9 +118,12 @@ def test_newline_in_enterprise_name_does_not_reach_the_pdf_title(tmp_path):
 
 
 # ---- report output on a failing disk -------------------------------------------------------------
-@pytest.mark.parametrize("code,word", [(errno.ENOSPC, "磁盘已满"), (errno.EROFS, "只读"), (errno.EACCES, "没有写入权限")])
-def test_report_write_failure_is_a_clean_error_and_leaves_nothing(tmp_path, monkeypatch, example_assessment,
-                                                                  code, word):
+@pytest.mark.parametrize(
+    "code,word", [(errno.ENOSPC, "磁盘已满"), (errno.EROFS, "只读"), (errno.EACCES, "没有写入权限")]
+)
+def test_report_write_failure_is_a_clean_error_and_leaves_nothing(
+    tmp_path, monkeypatch, example_assessment, code, word
+):
     out = tmp_path / "r.pdf"
     out.write_bytes(b"old report")
 

@@ -14,18 +14,29 @@ _TYPES = {"discrete": "离散型", "process": "流程型"}
 
 
 def claims_markdown(q: Questionnaire, catalog: Catalog) -> str:
-    lines = [f"# 方案目录声明的改进答案（{catalog.title} {catalog.version}）", "",
-             "每个方案的 improves：方案落地并用起来后，企业可以如实改选的答案。路线图按这些答案重新评分，预测每阶段后的等级"
-             "和全国评测估算。请逐条核对：方案的“实际变化”是否做到了选项全文所说的内容。", "",
-             "生成：`python -m maturity.advice.claims > docs/catalog-claims.md`。", ""]
+    lines = [
+        f"# 方案目录声明的改进答案（{catalog.title} {catalog.version}）",
+        "",
+        "每个方案的 improves：方案落地并用起来后，企业可以如实改选的答案。路线图按这些答案重新评分，预测每阶段后的等级"
+        "和全国评测估算。请逐条核对：方案的“实际变化”是否做到了选项全文所说的内容。",
+        "",
+        "生成：`python -m maturity.advice.claims > docs/catalog-claims.md`。",
+        "",
+    ]
     qmap = q.question_map
     for s in catalog.solutions:
         tags = [t for t, on in (("制度建设，不是数字化改造", s.paperwork),) if on]
-        lines += [f"## {s.title}（{s.id}）" + (f" · {'；'.join(tags)}" if tags else ""), "",
-                  f"实际变化：{' '.join(s.changes.split())}", "",
-                  f"参考费用 {s.cost.min:g}–{s.cost.max:g} 万元；适用：{'、'.join(_TYPES.get(t, t) for t in s.industry_types)}"
-                  + (f"；前置：{'、'.join(s.prerequisites)}" if s.prerequisites else ""), "",
-                  "| 题号 | 题目 | 声明的答案（选项全文） |", "|---|---|---|"]
+        lines += [
+            f"## {s.title}（{s.id}）" + (f" · {'；'.join(tags)}" if tags else ""),
+            "",
+            f"实际变化：{' '.join(s.changes.split())}",
+            "",
+            f"参考费用 {s.cost.min:g}–{s.cost.max:g} 万元；适用：{'、'.join(_TYPES.get(t, t) for t in s.industry_types)}"
+            + (f"；前置：{'、'.join(s.prerequisites)}" if s.prerequisites else ""),
+            "",
+            "| 题号 | 题目 | 声明的答案（选项全文） |",
+            "|---|---|---|",
+        ]
         for qid, raw in s.improves.items():
             x = qmap[qid]
             text = answer_text(q, x, normalize(q, x, raw)).replace("|", "｜")

@@ -24,13 +24,19 @@ def next_steps(result: Assessment, plan: Plan | None, count: int = COUNT) -> lis
             steps.append(NextStep(title=b.text, why=f"分数未达到{target}的分数档"))
         for leaf in b.missing if b.kind == "gate" else []:
             steps.append(NextStep(title=f"为达到{target}：{leaf}", why=f"{target}的门槛：{b.text}"))
-    room = sorted((x for x in result.questions if x.max_contribution - x.contribution > 0.05),
-                  key=lambda x: (x.contribution - x.max_contribution, x.id))
+    room = sorted(
+        (x for x in result.questions if x.max_contribution - x.contribution > 0.05),
+        key=lambda x: (x.contribution - x.max_contribution, x.id),
+    )
     for x in room:
         now = x.answer_text or "未答"
-        steps.append(NextStep(title=f"改进「{x.text}」（目前：{now}）",
-                              why=f"这是提分空间最大的题目之一：答到最好一档，{result.score_label}最多可提高"
-                                  f"{x.max_contribution - x.contribution:.1f}分"))
+        steps.append(
+            NextStep(
+                title=f"改进「{x.text}」（目前：{now}）",
+                why=f"这是提分空间最大的题目之一：答到最好一档，{result.score_label}最多可提高"
+                f"{x.max_contribution - x.contribution:.1f}分",
+            )
+        )
     seen: set[str] = set()
     unique = []
     for s in steps:

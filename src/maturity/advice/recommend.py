@@ -91,19 +91,40 @@ class Standing(NamedTuple):
 
 def _enterprise_of(a: Assessment) -> Enterprise:
     e = a.enterprise
-    return Enterprise.model_construct(name=e.name, credit_code=e.credit_code, sub_sector=e.sub_sector, size=e.size,
-                                      region=e.region, contact="", assessor=e.assessor)
+    return Enterprise.model_construct(
+        name=e.name,
+        credit_code=e.credit_code,
+        sub_sector=e.sub_sector,
+        size=e.size,
+        region=e.region,
+        contact="",
+        assessor=e.assessor,
+    )
 
 
 def standing(scheme: Scheme, a: Assessment) -> Standing:
-    return Standing(_enterprise_of(a), a.enterprise.industry_type or None, scheme.state_of(a), a.score, a.level.rank,
-                    a.next_level.id if a.next_level else None, a.blockers)
+    return Standing(
+        _enterprise_of(a),
+        a.enterprise.industry_type or None,
+        scheme.state_of(a),
+        a.score,
+        a.level.rank,
+        a.next_level.id if a.next_level else None,
+        a.blockers,
+    )
 
 
 def standing_of_summary(scheme: Scheme, enterprise: Enterprise, summary: Summary) -> Standing:
     sub = scheme.sub_sectors.get(enterprise.sub_sector)
-    return Standing(enterprise, sub.industry_type if sub else None, summary.state, summary.score, summary.level.rank,
-                    summary.next_level.id if summary.next_level else None, summary.blockers)
+    return Standing(
+        enterprise,
+        sub.industry_type if sub else None,
+        summary.state,
+        summary.score,
+        summary.level.rank,
+        summary.next_level.id if summary.next_level else None,
+        summary.blockers,
+    )
 
 
 def canonical_answers(state: State) -> dict[str, Normalized]:
@@ -124,13 +145,19 @@ def answers_from_assessment(a: Assessment) -> AnswersFile:
     answers: dict[str, Answer] = {}
     for x in a.questions:
         if x.status == "na":
-            answers[x.id] = Answer.model_construct(value=None, na=True, justification=x.justification or "不适用",
-                                                   note=x.note)
+            answers[x.id] = Answer.model_construct(
+                value=None, na=True, justification=x.justification or "不适用", note=x.note
+            )
         elif x.answer is not None:
             answers[x.id] = Answer.model_construct(value=x.answer, na=False, justification="", note=x.note)
-    return AnswersFile.model_construct(questionnaire=a.questionnaire_id, questionnaire_version=a.questionnaire_version,
-                                       enterprise=_enterprise_of(a), created_at=None, updated_at=None,
-                                       answers=answers)
+    return AnswersFile.model_construct(
+        questionnaire=a.questionnaire_id,
+        questionnaire_version=a.questionnaire_version,
+        enterprise=_enterprise_of(a),
+        created_at=None,
+        updated_at=None,
+        answers=answers,
+    )
 
 
 def _rank(q: Questionnaire, x: Question, value: Any) -> tuple[float, int]:
@@ -177,7 +204,9 @@ def _targets(q: Questionnaire, s: Solution) -> dict[str, Any]:
     return hit[1]
 
 
-def improve_answers(q: Questionnaire, answers: dict[str, Normalized], solutions: list[Solution]) -> dict[str, Normalized]:
+def improve_answers(
+    q: Questionnaire, answers: dict[str, Normalized], solutions: list[Solution]
+) -> dict[str, Normalized]:
     """``answers`` with every solution's ``improves`` applied where better (N/A answers stay N/A)."""
     new = dict(answers)
     qmap = q.question_map
@@ -194,7 +223,10 @@ def improve_answers(q: Questionnaire, answers: dict[str, Normalized], solutions:
 
 def apply_improvements(q: Questionnaire, answers: AnswersFile, solutions: list[Solution]) -> AnswersFile:
     """:func:`improve_answers` on an answers file."""
-    before = {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in answers.answers.items()}
+    before = {
+        qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence)
+        for qid, a in answers.answers.items()
+    }
     new = dict(answers.answers)
     for qid, n in improve_answers(q, before, solutions).items():
         if n is not before.get(qid):
@@ -353,19 +385,28 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
     after = scheme.probe_of(base.enterprise, improve_answers(scheme.questionnaire, answers, [s]), nxt)
     gain = round(after.score - base.score, 3)
     if nxt is None:
-        return Impact(addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain)
+        return Impact(
+            addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain
+        )
     failing = base.failing_gates()
     opened = [gid for gid in failing if after.failing[gid] == 0]
     closed = sum(max(0, n - after.failing[gid]) for gid, n in failing.items())
     score_blocked = base.score_blocked()
     raises = after.level_rank > base.level_rank
     addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
-    return Impact(addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed,
-                  score_gain=gain)
+    return Impact(
+        addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed, score_gain=gain
+    )
 
 
-def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
-           reasons: bool = True, any_level: bool = False) -> tuple[list[Candidate], set[str]]:
+def select(
+    scheme: Scheme,
+    a: Assessment | Standing,
+    catalog: Catalog,
+    *,
+    reasons: bool = True,
+    any_level: bool = False,
+) -> tuple[list[Candidate], set[str]]:
     """Recommended candidates (catalog order, not yet ranked) and the ids of solutions already in place.
 
     ``reasons=False`` leaves out the readable reasons (a batch summary lists titles only). ``any_level`` also
@@ -381,21 +422,35 @@ def select(scheme: Scheme, a: Assessment | Standing, catalog: Catalog, *,
             in_place.add(s.id)
             continue
         hit = [p for p in pains if p in s.addresses]
-        cands.append(Candidate(s, i, reasons_for(s.trigger, st.state) if reasons else [],
-                               Impact(addresses_next_level=False), pains=hit,
-                               pain_weight=sum(pain_weight(pains.index(p)) for p in hit)))
+        cands.append(
+            Candidate(
+                s,
+                i,
+                reasons_for(s.trigger, st.state) if reasons else [],
+                Impact(addresses_next_level=False),
+                pains=hit,
+                pain_weight=sum(pain_weight(pains.index(p)) for p in hit),
+            )
+        )
     ids = {c.solution.id for c in cands}
     for c in cands:
         c.prereqs = [p for p in c.solution.prerequisites if p in ids]
     return cands, in_place
 
 
-def rank(scheme: Scheme, cands: list[Candidate], at: Assessment | Standing,
-         answers: AnswersFile | dict[str, Normalized]) -> list[Candidate]:
+def rank(
+    scheme: Scheme,
+    cands: list[Candidate],
+    at: Assessment | Standing,
+    answers: AnswersFile | dict[str, Normalized],
+) -> list[Candidate]:
     """Score each candidate alone against the state ``at`` and return them in topological priority order."""
     st = standing(scheme, at) if isinstance(at, Assessment) else at
     if isinstance(answers, AnswersFile):
-        answers = {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in answers.answers.items()}
+        answers = {
+            qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence)
+            for qid, a in answers.answers.items()
+        }
     dim_score = dimension_scores(st)
     for c in cands:
         c.impact = impact(scheme, st, answers, c.solution)
@@ -418,8 +473,18 @@ def key_of(c: Candidate, dim_score: dict[str, float]) -> tuple:
     gates opened, gaps closed, next level addressed, weakest dimension first, score gain, cheaper first,
     catalog order."""
     i = c.impact
-    return (c.pain_weight, -c.solution.cost.max if c.pain_weight else 0.0, i.raises_level, len(i.gates), i.gaps_closed, i.addresses_next_level,
-            -dim_score.get(c.solution.dimension, 0.0), i.score_gain, -c.solution.cost.max, -c.index)
+    return (
+        c.pain_weight,
+        -c.solution.cost.max if c.pain_weight else 0.0,
+        i.raises_level,
+        len(i.gates),
+        i.gaps_closed,
+        i.addresses_next_level,
+        -dim_score.get(c.solution.dimension, 0.0),
+        i.score_gain,
+        -c.solution.cost.max,
+        -c.index,
+    )
 
 
 def prioritise(cands: list[Candidate], limit: int | None = None) -> list[Candidate]:
@@ -465,8 +530,10 @@ def _over_budget(cost: float, budget: float, spent: float) -> str:
     remaining = max(budget - spent, 0.0)
     if remaining <= _EPS:
         return f"预算 {budget:g} 万元已全部安排给前面的方案，本方案参考费用上限还需 {cost:g} 万元"
-    return (f"预算 {budget:g} 万元中已安排 {spent:g} 万元、还剩 {remaining:g} 万元，"
-            f"本方案参考费用上限 {cost:g} 万元，剩余预算不够")
+    return (
+        f"预算 {budget:g} 万元中已安排 {spent:g} 万元、还剩 {remaining:g} 万元，"
+        f"本方案参考费用上限 {cost:g} 万元，剩余预算不够"
+    )
 
 
 class National(NamedTuple):
@@ -476,8 +543,14 @@ class National(NamedTuple):
     target: Scheme
 
 
-def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | None = None, *,
-               national: National | None = None) -> Plan:
+def build_plan(
+    scheme: Scheme,
+    a: Assessment,
+    catalog: Catalog,
+    budget: float | None = None,
+    *,
+    national: National | None = None,
+) -> Plan:
     """The upgrade roadmap for one Assessment (optionally within a budget in 万元).
 
     The owner's priorities come from the answers: the pains chosen (PR-01) lead the ranking, the budget band
@@ -498,8 +571,11 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
     if budget is None and isinstance(band, str) and BUDGET_CAPS.get(band) is not None:
         budget, budget_source = BUDGET_CAPS[band], "answers"
     horizon = state0.values.get(HORIZON)
-    stages = catalog.horizons[:HORIZON_STAGES.get(horizon, len(catalog.horizons))] if isinstance(horizon, str) \
+    stages = (
+        catalog.horizons[: HORIZON_STAGES.get(horizon, len(catalog.horizons))]
+        if isinstance(horizon, str)
         else catalog.horizons
+    )
     base_answers = answers_from_assessment(a)
     pending, _ = select(scheme, a, catalog)
     all_cands = list(pending)
@@ -539,7 +615,9 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
             s = c.solution
             missing = [p for p in c.prereqs if p in left_ids]
             if missing:
-                left.append(_left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施"))
+                left.append(
+                    _left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施")
+                )
                 left_ids.add(s.id)
                 continue
             if not _adds_something_to(q, prev_answers, s):
@@ -567,23 +645,39 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
             items.append(c)
             covered.update(c.pains)
             spent += s.cost.max
-        items = [c for c in items if c.solution.id not in forced] + [c for c in items if c.solution.id in forced]
+        items = [c for c in items if c.solution.id not in forced] + [
+            c for c in items if c.solution.id in forced
+        ]
         pending = [c for c in pending if c.solution.id not in assigned and c.solution.id not in left_ids]
         chosen_sols += [c.solution for c in items]
         proj_answers = apply_improvements(q, base_answers, chosen_sols) if items else prev_answers
         proj = scheme.assess(proj_answers) if items else prev
         prev_dims = {d.id: d for d in prev.dimensions}
-        raised = [f"{dims[d.id].name} {prev_dims[d.id].level.label}→{d.level.label}"  # type: ignore[union-attr]
-                  for d in proj.dimensions
-                  if d.level and prev_dims[d.id].level and d.level.rank > prev_dims[d.id].level.rank]  # type: ignore[union-attr]
-        plans.append(HorizonPlan(
-            id=hz.id, name=hz.name, start_weeks=hz.start_weeks, end_weeks=hz.end_weeks,
-            items=[_item(scheme, c, start[c.solution.id], finish[c.solution.id], pain_label,
-                         _enabled(c, items)) for c in items],
-            cost_min=round(sum(c.solution.cost.min for c in items), 2),
-            cost_max=round(sum(c.solution.cost.max for c in items), 2),
-            projected_level=proj.level, projected_score=proj.score, raised_dimensions=raised,
-            projected_grade=projected_grade(scheme, proj, proj_answers, national) if national else None))
+        raised = [
+            f"{dims[d.id].name} {before.label}→{d.level.label}"
+            for d in proj.dimensions
+            if d.level and (before := prev_dims[d.id].level) is not None and d.level.rank > before.rank
+        ]
+        plans.append(
+            HorizonPlan(
+                id=hz.id,
+                name=hz.name,
+                start_weeks=hz.start_weeks,
+                end_weeks=hz.end_weeks,
+                items=[
+                    _item(
+                        scheme, c, start[c.solution.id], finish[c.solution.id], pain_label, _enabled(c, items)
+                    )
+                    for c in items
+                ],
+                cost_min=round(sum(c.solution.cost.min for c in items), 2),
+                cost_max=round(sum(c.solution.cost.max for c in items), 2),
+                projected_level=proj.level,
+                projected_score=proj.score,
+                raised_dimensions=raised,
+                projected_grade=projected_grade(scheme, proj, proj_answers, national) if national else None,
+            )
+        )
         prev, prev_answers = proj, proj_answers
 
     beyond = len(stages) < len(catalog.horizons)
@@ -591,41 +685,92 @@ def build_plan(scheme: Scheme, a: Assessment, catalog: Catalog, budget: float | 
         s = c.solution
         missing = [p for p in c.prereqs if p in left_ids]
         if missing:
-            left.append(_left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施"))
+            left.append(
+                _left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施")
+            )
         elif s.id in last_requires:
-            left.append(_left(s, "requires", "在路线图各阶段开始时仍不具备所需条件：" + "；".join(last_requires[s.id])))
+            left.append(
+                _left(
+                    s, "requires", "在路线图各阶段开始时仍不具备所需条件：" + "；".join(last_requires[s.id])
+                )
+            )
         elif beyond:
-            left.append(_left(s, "horizon", f"超出您希望的见效时间（只安排到“{stages[-1].name}”阶段），"
-                                            "建议完成前几步后重新评估再安排"))
+            left.append(
+                _left(
+                    s,
+                    "horizon",
+                    f"超出您希望的见效时间（只安排到“{stages[-1].name}”阶段），"
+                    "建议完成前几步后重新评估再安排",
+                )
+            )
         else:
             caps = "/".join(str(hz.max_items) for hz in catalog.horizons)
-            left.append(_left(s, "capacity", f"两年路线图已排满（各阶段最多 {caps} 项）或部署周期放不下，"
-                                             "建议完成前几阶段后重新评估再安排"))
+            left.append(
+                _left(
+                    s,
+                    "capacity",
+                    f"两年路线图已排满（各阶段最多 {caps} 项）或部署周期放不下，"
+                    "建议完成前几阶段后重新评估再安排",
+                )
+            )
         left_ids.add(s.id)
 
     if step is not None and step.fits_budget and not all(i in assigned for i in step.solutions):
         rank_of = {lv.label: lv.rank for lv in national.target.questionnaire.levels} if national else {}
-        reached = next((h.name for h in plans if h.projected_grade is not None
-                        and rank_of.get(h.projected_grade.label, -1) >= rank_of.get(step.target, 99)), None)
-        tail = (f"；预算已先用于您所选问题的方案，这一步未单独排入，但“{reached}”阶段的方案落地后按估算也能达到{step.target}。"
-                if reached else "；预算已先用于您所选问题的方案，这一步未排入路线图。")
+        reached = next(
+            (
+                h.name
+                for h in plans
+                if h.projected_grade is not None
+                and rank_of.get(h.projected_grade.label, -1) >= rank_of.get(step.target, 99)
+            ),
+            None,
+        )
+        tail = (
+            f"；预算已先用于您所选问题的方案，这一步未单独排入，但“{reached}”阶段的方案落地后按估算也能达到{step.target}。"
+            if reached
+            else "；预算已先用于您所选问题的方案，这一步未排入路线图。"
+        )
         step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。") + tail})
     used = {p for s in chosen_sols for p in s.policies}
     region = a.enterprise.region or ""
-    policies = [PolicyRef(id=p.id, name=p.name, issuer=p.issuer, ref=p.ref, year=p.year, kind=p.kind,
-                          summary=p.summary, amount=p.amount, eligibility=p.eligibility, region=p.region,
-                          source=p.source)
-                for p in catalog.policies if p.id in used and policy_applies(p, region)]
+    policies = [
+        PolicyRef(
+            id=p.id,
+            name=p.name,
+            issuer=p.issuer,
+            ref=p.ref,
+            year=p.year,
+            kind=p.kind,
+            summary=p.summary,
+            amount=p.amount,
+            eligibility=p.eligibility,
+            region=p.region,
+            source=p.source,
+        )
+        for p in catalog.policies
+        if p.id in used and policy_applies(p, region)
+    ]
     return Plan(
-        catalog_id=catalog.id, catalog_version=catalog.version, note=catalog.note, method=METHOD,
-        current_level=a.level, current_score=a.score, target_level=prev.level, budget=budget,
+        catalog_id=catalog.id,
+        catalog_version=catalog.version,
+        note=catalog.note,
+        method=METHOD,
+        current_level=a.level,
+        current_score=a.score,
+        target_level=prev.level,
+        budget=budget,
         budget_source=budget_source,
         priorities=priorities_text(pain_ids, pain_label, budget, budget_source, stages, catalog),
-        pains=[pain_label.get(p, p) for p in pain_ids], grade_step=step,
+        pains=[pain_label.get(p, p) for p in pain_ids],
+        grade_step=step,
         nothing_fits=_nothing_fits(all_cands, chosen_sols, budget) if budget is not None else "",
         total_cost_min=round(sum(s.cost.min for s in chosen_sols), 2),
         total_cost_max=round(sum(s.cost.max for s in chosen_sols), 2),
-        horizons=plans, left_out=left, policies=policies)
+        horizons=plans,
+        left_out=left,
+        policies=policies,
+    )
 
 
 def _effective_pains(cands: list[Candidate]) -> dict[str, set[str]]:
@@ -644,8 +789,9 @@ def _effective_pains(cands: list[Candidate]) -> dict[str, set[str]]:
     return eff
 
 
-def _next_pick(queue: list[Candidate], eff: dict[str, set[str]], covered: set[str], pains: list[str],
-               forced: set[str]) -> Candidate:
+def _next_pick(
+    queue: list[Candidate], eff: dict[str, set[str]], covered: set[str], pains: list[str], forced: set[str]
+) -> Candidate:
     """Budget first for the owner's priorities: the candidate that addresses the most weight of pains not yet
     addressed by a scheduled solution; then the national-grade step; then the ranking order."""
     waiting = {c.solution.id for c in queue}
@@ -672,13 +818,23 @@ def _pain_labels(q: Questionnaire) -> dict[str, str]:
     return {o.value: o.label for o in q.options_of(x)} if x is not None else {}
 
 
-def priorities_text(pains: list[str], labels: dict[str, str], budget: float | None, budget_source: str,
-                    stages: list[Any], catalog: Catalog) -> str:
+def priorities_text(
+    pains: list[str],
+    labels: dict[str, str],
+    budget: float | None,
+    budget_source: str,
+    stages: list[Any],
+    catalog: Catalog,
+) -> str:
     """The plan's one line on how the owner's pains, budget and time horizon were used."""
     parts = []
     if pains:
-        parts.append("能解决您所选问题（按您排的先后：" + "；".join(labels.get(p, p) for p in pains) + "）的方案排在最前，"
-                     "第一项问题权重 3、第二项 2、其余 1，权重相同的先排费用低的；其余方案按对升级到下一等级的作用排序")
+        parts.append(
+            "能解决您所选问题（按您排的先后："
+            + "；".join(labels.get(p, p) for p in pains)
+            + "）的方案排在最前，"
+            "第一项问题权重 3、第二项 2、其余 1，权重相同的先排费用低的；其余方案按对升级到下一等级的作用排序"
+        )
     else:
         parts.append("答卷没有选择最想解决的问题，方案按对升级到下一等级的作用排序")
     if budget_source == "answers":
@@ -700,16 +856,23 @@ def _nothing_fits(cands: list[Candidate], chosen_sols: list[Solution], budget: f
     first = min(worthwhile, key=lambda c: (c.solution.cost.max, -len(c.pains), c.index))
     cheapest = min(c.solution.cost.max for c in cands)
     s = first.solution
-    return (f"预算 {budget:g} 万元内放不下任何推荐方案（参考费用上限最低的方案也要 {cheapest:g} 万元）。"
-            f"最省又有用的第一步：{s.title}，参考费用 {s.cost.min:g}–{s.cost.max:g} 万元"
-            + ("，能解决您所选的问题" if first.pains else "") + "；可先申请当地免费的数字化转型诊断，或调整预算后重新生成路线图。")
+    return (
+        f"预算 {budget:g} 万元内放不下任何推荐方案（参考费用上限最低的方案也要 {cheapest:g} 万元）。"
+        f"最省又有用的第一步：{s.title}，参考费用 {s.cost.min:g}–{s.cost.max:g} 万元"
+        + ("，能解决您所选的问题" if first.pains else "")
+        + "；可先申请当地免费的数字化转型诊断，或调整预算后重新生成路线图。"
+    )
 
 
-def projected_grade(scheme: Scheme, result: Assessment, answers: AnswersFile, national: National) -> ProjectedGrade:
+def projected_grade(
+    scheme: Scheme, result: Assessment, answers: AnswersFile, national: National
+) -> ProjectedGrade:
     from maturity.engine.grade import borderline, estimate_result
 
     g, _ = estimate_result(national.crosswalk, scheme, result, answers, national.target)
-    return ProjectedGrade(label=g.level.label, score=round(g.score, 1), borderline=borderline(national.target, g)[0])
+    return ProjectedGrade(
+        label=g.level.label, score=round(g.score, 1), borderline=borderline(national.target, g)[0]
+    )
 
 
 def _scenes(g: Assessment) -> list[Any]:
@@ -740,8 +903,14 @@ STEP_REACH = 10.0  # points: a national grade further away than this is not "wit
 _PAIR_POOL = 6  # the cheapest single candidates that move the estimate; their pairs are tried next
 
 
-def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[Candidate], national: National,
-               budget: float | None) -> GradeStep | None:
+def grade_step(
+    scheme: Scheme,
+    a: Assessment,
+    answers: AnswersFile,
+    cands: list[Candidate],
+    national: National,
+    budget: float | None,
+) -> GradeStep | None:
     """The cheapest single solution (with its candidate prerequisites), else the cheapest pair, whose declared
     answers lift the estimated national grade by one; None when none does or the grade is out of reach
     (more than ``STEP_REACH`` points away). Only solutions improving an answer the crosswalk reads are tried;
@@ -790,7 +959,10 @@ def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[
             moved.append(ids)
     if found is None:
         pool = moved[:_PAIR_POOL]
-        pairs = sorted({a_ | b_ for i, a_ in enumerate(pool) for b_ in pool[i + 1:]}, key=lambda ids: (cost(ids), sorted(ids)))
+        pairs = sorted(
+            {a_ | b_ for i, a_ in enumerate(pool) for b_ in pool[i + 1 :]},
+            key=lambda ids: (cost(ids), sorted(ids)),
+        )
         for ids in pairs:
             g = estimate(ids)
             if g.level.rank > cur.level.rank:
@@ -809,14 +981,25 @@ def grade_step(scheme: Scheme, a: Assessment, answers: AnswersFile, cands: list[
     if gap > 0 and gap < 0.05:
         head = f"差 {gap:.2f} 分："
     text = f"{head}{what}即可达到{nxt.label}（估算，按对照表推算，得分约 {points(g.score)} 分）"
-    text += "。这是管理制度工作，不是数字化改造；评测时须能出示成文制度和执行记录" if paperwork else \
-        f"，参考费用 {lo:g}–{hi:g} 万元"
+    text += (
+        "。这是管理制度工作，不是数字化改造；评测时须能出示成文制度和执行记录"
+        if paperwork
+        else f"，参考费用 {lo:g}–{hi:g} 万元"
+    )
     fits = budget is None or hi <= budget + _EPS
     if not fits:
         text += f"；超出预算 {budget:g} 万元，未排入路线图"
-    return GradeStep(target=nxt.label, gap=round(gap, 2), solutions=order, titles=titles,
-                     cost=Range(min=round(lo, 2), max=round(hi, 2)), paperwork_only=paperwork,
-                     score_after=round(g.score, 2), fits_budget=fits, text=text + "。")
+    return GradeStep(
+        target=nxt.label,
+        gap=round(gap, 2),
+        solutions=order,
+        titles=titles,
+        cost=Range(min=round(lo, 2), max=round(hi, 2)),
+        paperwork_only=paperwork,
+        score_after=round(g.score, 2),
+        fits_budget=fits,
+        text=text + "。",
+    )
 
 
 def _left(s: Solution, kind: str, reason: str) -> LeftOut:
@@ -825,12 +1008,21 @@ def _left(s: Solution, kind: str, reason: str) -> LeftOut:
 
 def _enabled(c: Candidate, items: list[Candidate]) -> list[tuple[str, list[str]]]:
     """The scheduled solutions of the same stage that wait for ``c`` and address the owner's pains."""
-    return [(d.solution.title, [p for p in d.pains if p not in c.pains]) for d in items
-            if c.solution.id in d.prereqs and any(p not in c.pains for p in d.pains)]
+    return [
+        (d.solution.title, [p for p in d.pains if p not in c.pains])
+        for d in items
+        if c.solution.id in d.prereqs and any(p not in c.pains for p in d.pains)
+    ]
 
 
-def _item(scheme: Scheme, c: Candidate, start: int, finish: int, pain_label: dict[str, str],
-          enabled: list[tuple[str, list[str]]] = ()) -> PlanItem:  # type: ignore[assignment]
+def _item(
+    scheme: Scheme,
+    c: Candidate,
+    start: int,
+    finish: int,
+    pain_label: dict[str, str],
+    enabled: tuple[tuple[str, list[str]], ...] | list[tuple[str, list[str]]] = (),
+) -> PlanItem:
     s = c.solution
     because = "因为：" + "；".join(r.text for r in c.reasons)
     pains = list(c.pains)
@@ -842,9 +1034,24 @@ def _item(scheme: Scheme, c: Candidate, start: int, finish: int, pain_label: dic
     if s.paperwork:
         because = "（管理制度工作，不是数字化改造）" + because
     return PlanItem(
-        id=s.id, title=s.title, dimension=s.dimension, dimension_name=scheme.dmap[s.dimension].name,
-        changes=s.changes, lifts_to=scheme.level_ref[s.lifts_to], cost=Range(min=s.cost.min, max=s.cost.max),
-        cost_note=s.cost_note, weeks=Range(min=s.weeks.min, max=s.weeks.max), start_week=start, finish_week=finish,
-        prerequisites=list(s.prerequisites), kpis=list(s.kpis), policies=list(s.policies), source=s.source,
-        paperwork=s.paperwork, addresses=[pain_label.get(p, p) for p in pains],
-        because=because, reasons=c.reasons, impact=c.impact)
+        id=s.id,
+        title=s.title,
+        dimension=s.dimension,
+        dimension_name=scheme.dmap[s.dimension].name,
+        changes=s.changes,
+        lifts_to=scheme.level_ref[s.lifts_to],
+        cost=Range(min=s.cost.min, max=s.cost.max),
+        cost_note=s.cost_note,
+        weeks=Range(min=s.weeks.min, max=s.weeks.max),
+        start_week=start,
+        finish_week=finish,
+        prerequisites=list(s.prerequisites),
+        kpis=list(s.kpis),
+        policies=list(s.policies),
+        source=s.source,
+        paperwork=s.paperwork,
+        addresses=[pain_label.get(p, p) for p in pains],
+        because=because,
+        reasons=c.reasons,
+        impact=c.impact,
+    )

@@ -52,10 +52,23 @@ from maturity.models.conditions import (
 from maturity.models.questionnaire import Questionnaire
 
 _INF = float("inf")
-_BELOW_ALL = (-1, -_INF, False, -1, -1, False, -_INF, -_INF, -_INF, -_INF)  # below every real key (counts are >= 0)
+_BELOW_ALL = (
+    -1,
+    -_INF,
+    False,
+    -1,
+    -1,
+    False,
+    -_INF,
+    -_INF,
+    -_INF,
+    -_INF,
+)  # below every real key (counts are >= 0)
 
 
-def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary: Summary, n: int = 3) -> list[str]:
+def top_titles(
+    scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary: Summary, n: int = 3
+) -> list[str]:
     """Titles of the first ``n`` recommendations for one batch row (same as ranking every candidate)."""
     st = standing_of_summary(scheme, enterprise, summary)
     cands, _ = select(scheme, st, catalog, reasons=False)
@@ -67,8 +80,10 @@ def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary
     failing = st.failing_gates()
     score_blocked = st.score_blocked()
     memo: dict[tuple[str, int], Any] = {}  # what each condition node gives on this row's state
-    bounds = {id(c): _bound(scheme.questionnaire, st, c, dim_score, gates, failing, score_blocked, memo)
-              for c in cands}
+    bounds = {
+        id(c): _bound(scheme.questionnaire, st, c, dim_score, gates, failing, score_blocked, memo)
+        for c in cands
+    }
     exact: list[tuple] = []
     for c in sorted(cands, key=lambda c: bounds[id(c)], reverse=True):
         if len(exact) >= n and sorted(exact, reverse=True)[n - 1] > bounds[id(c)]:
@@ -80,8 +95,16 @@ def top_titles(scheme: Scheme, catalog: Catalog, enterprise: Enterprise, summary
     return [c.solution.title for c in prioritise(cands, n)]
 
 
-def _bound(q: Questionnaire, st: Standing, c: Candidate, dim_score: dict[str, float], gates: dict[str, Any],
-           failing: dict[str, int], score_blocked: bool, memo: dict) -> tuple:
+def _bound(
+    q: Questionnaire,
+    st: Standing,
+    c: Candidate,
+    dim_score: dict[str, float],
+    gates: dict[str, Any],
+    failing: dict[str, int],
+    score_blocked: bool,
+    memo: dict,
+) -> tuple:
     """An upper bound of ``c``'s ranking key (component by component, so also in tuple order)."""
     dim = -dim_score.get(c.solution.dimension, 0.0)
     pains = (c.pain_weight, -c.solution.cost.max if c.pain_weight else 0.0)  # known exactly from the answers
@@ -94,8 +117,17 @@ def _bound(q: Questionnaire, st: Standing, c: Candidate, dim_score: dict[str, fl
     can_open = sum(1 for m in least.values() if m == 0)
     closable = sum(max(0, failing[gid] - m) for gid, m in least.items())
     raises = can_open == len(failing)
-    return (*pains, raises, can_open, closable, raises or can_open > 0 or closable > 0 or score_blocked, dim,
-            _INF, _INF, _INF)
+    return (
+        *pains,
+        raises,
+        can_open,
+        closable,
+        raises or can_open > 0 or closable > 0 or score_blocked,
+        dim,
+        _INF,
+        _INF,
+        _INF,
+    )
 
 
 def _min_failing(cond: Any, state: State, tq: set[str], td: set[str], memo: dict) -> int:

@@ -69,8 +69,12 @@ def stats(values: array | list[float]) -> Stats | None:
 class Cohort:
     """Collects (sub-sector, level, score, dimension scores) and answers percentile / summary questions."""
 
-    def __init__(self, level_order: list[tuple[str, str]], dimensions: list[tuple[str, str]],
-                 sub_sector_names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        level_order: list[tuple[str, str]],
+        dimensions: list[tuple[str, str]],
+        sub_sector_names: dict[str, str],
+    ) -> None:
         self.level_order = level_order  # [(label, name)] low -> high
         self.dimensions = dimensions  # [(id, name)]
         self.sub_sector_names = sub_sector_names
@@ -138,17 +142,29 @@ class Cohort:
         rows = []
         for did, name, st in self.dimension_stats(use):
             own = score if did == SCORE else dims.get(did)
-            rows.append({"id": did, "name": name, "own": own,
-                         "q1": st.q1 if st else None, "median": st.median if st else None,
-                         "q3": st.q3 if st else None, "n": st.n if st else 0})
+            rows.append(
+                {
+                    "id": did,
+                    "name": name,
+                    "own": own,
+                    "q1": st.q1 if st else None,
+                    "median": st.median if st else None,
+                    "q3": st.q3 if st else None,
+                    "n": st.n if st else 0,
+                }
+            )
         return {
-            "group": use.name, "group_n": use.n, "overall_n": self.overall.n,
+            "group": use.name,
+            "group_n": use.n,
+            "overall_n": self.overall.n,
             "sub_sector_reported": use is not self.overall,
             "min_group": MIN_GROUP,
             "percentile": self.percentile(score),
             "sub_sector_percentile": self.sub_sector_percentile(sub_sector, score),
             "at_or_below": self.at_or_below(use.sorted_scores, score),
-            "levels": [{"label": lab, "name": nm, "count": use.levels.get(lab, 0)} for lab, nm in self.level_order],
+            "levels": [
+                {"label": lab, "name": nm, "count": use.levels.get(lab, 0)} for lab, nm in self.level_order
+            ],
             "dimensions": rows,
         }
 
@@ -156,10 +172,19 @@ class Cohort:
         """One enterprise's standing in this cohort, as its report shows it (同行对比)."""
         ctx = self.peer_context(sub_sector, score, dims)
         score_row = ctx["dimensions"][0]
-        note = (f"对比范围：本批次{ctx['group']}（{ctx['group_n']} 家）。" if ctx["sub_sector_reported"] else
-                f"本批次同一子行业不足 {ctx['min_group']} 家，不单独对比；对比范围为本批次全部企业（{ctx['overall_n']} 家）。")
+        note = (
+            f"对比范围：本批次{ctx['group']}（{ctx['group_n']} 家）。"
+            if ctx["sub_sector_reported"]
+            else f"本批次同一子行业不足 {ctx['min_group']} 家，不单独对比；对比范围为本批次全部企业（{ctx['overall_n']} 家）。"
+        )
         return PeerStanding(
-            cohort=ctx["group"], size=ctx["group_n"], median_score=score_row["median"] or 0.0,
+            cohort=ctx["group"],
+            size=ctx["group_n"],
+            median_score=score_row["median"] or 0.0,
             percentile=ctx["at_or_below"],
-            dimension_medians={d["id"]: d["median"] for d in ctx["dimensions"][1:] if d["median"] is not None},
-            level_counts={lv["label"]: lv["count"] for lv in ctx["levels"]}, note=note)
+            dimension_medians={
+                d["id"]: d["median"] for d in ctx["dimensions"][1:] if d["median"] is not None
+            },
+            level_counts={lv["label"]: lv["count"] for lv in ctx["levels"]},
+            note=note,
+        )

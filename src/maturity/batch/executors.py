@@ -36,7 +36,9 @@ from maturity.errors import ClusterError, InputError
 
 LOCAL_SCORE_CHUNK = 32  # rows per task in a local pool: pickling is cheap, small chunks balance well
 LOCAL_PDF_CHUNK = 4
-CLUSTER_SCORE_CHUNK = 200  # rows per task on a cluster: a few hundred keeps scheduler and network overhead small
+CLUSTER_SCORE_CHUNK = (
+    200  # rows per task on a cluster: a few hundred keeps scheduler and network overhead small
+)
 CLUSTER_PDF_CHUNK = 2  # reports per task (about a core-second each): short tasks, little lost with a worker
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler
 WORKERS_TIMEOUT = 60.0  # seconds to wait for a first worker, or for one to come back when all are gone
@@ -56,8 +58,10 @@ class Identity:
     code: str = ""  # of the program's own source files: catches a changed program under an unchanged version
 
     def describe(self) -> str:
-        return (f"maturity {self.maturity}（程序 {self.code}），问卷 {self.questionnaire} {self.questionnaire_version}，"
-                f"评分规则 {self.rules_version}（数据 {self.digest}）")
+        return (
+            f"maturity {self.maturity}（程序 {self.code}），问卷 {self.questionnaire} {self.questionnaire_version}，"
+            f"评分规则 {self.rules_version}（数据 {self.digest}）"
+        )
 
 
 def identity(qid: str) -> Identity:
@@ -68,8 +72,14 @@ def identity(qid: str) -> Identity:
     h = hashlib.blake2b(digest_size=4)
     for path in (bundled.questionnaire_path(qid), bundled.rules_path(qid)):
         h.update(Path(path).read_bytes())
-    return Identity(maturity.__version__, qid, scheme.questionnaire.version, scheme.rules.version, h.hexdigest(),
-                    _code_digest())
+    return Identity(
+        maturity.__version__,
+        qid,
+        scheme.questionnaire.version,
+        scheme.rules.version,
+        h.hexdigest(),
+        _code_digest(),
+    )
 
 
 @functools.cache
@@ -126,8 +136,11 @@ class LocalPool:
     def executor(self, initializer: Callable | None = None, initargs: tuple = ()) -> Any:
         if self.slots == 1:
             return Inline(initializer, *initargs)
-        return ProcessPoolExecutor(max_workers=self.slots, initializer=_pool_worker,
-                                   initargs=(_this_process(), initializer, initargs))
+        return ProcessPoolExecutor(
+            max_workers=self.slots,
+            initializer=_pool_worker,
+            initargs=(_this_process(), initializer, initargs),
+        )
 
     def check(self, shared_dir: Path, qid: str) -> None:
         pass
@@ -161,7 +174,9 @@ class ClusterSpec:
         scheme, _, rest = t.partition("://")
         host, _, port = rest.rpartition(":")
         if scheme not in ("tcp", "tls") or not host or not port.isdigit():
-            raise InputError(f"--cluster {text}：应为 Dask 调度器地址（如 tcp://192.168.1.10:8786）或 local[:N]")
+            raise InputError(
+                f"--cluster {text}：应为 Dask 调度器地址（如 tcp://192.168.1.10:8786）或 local[:N]"
+            )
         return cls(t)
 
     def describe(self) -> str:
@@ -175,7 +190,8 @@ def _require_distributed() -> Any:
         raise ClusterError(
             f"使用 --cluster 需要安装可选组件 dask.distributed（{e.name or 'distributed'} 未安装）",
             hint='请在本机和每台工作机上安装：pip install "maturity[cluster]"（与本机相同的 maturity 版本）；'
-                 "或去掉 --cluster，改用 --jobs 在本机并行。") from None
+            "或去掉 --cluster，改用 --jobs 在本机并行。",
+        ) from None
     return distributed
 
 
@@ -205,8 +221,10 @@ def _task(setup: Setup, fn: Callable, *args: Any) -> Any:
             if setup.expected is not None:
                 mine = identity(setup.expected.questionnaire)
                 if mine != setup.expected:
-                    raise ClusterError(f"{where}的版本与本机不一致："
-                                       f"工作进程为 {mine.describe()}，本机为 {setup.expected.describe()}")
+                    raise ClusterError(
+                        f"{where}的版本与本机不一致："
+                        f"工作进程为 {mine.describe()}，本机为 {setup.expected.describe()}"
+                    )
             if setup.shared_dir and not os.path.isdir(setup.shared_dir):
                 raise ClusterError(f"{where}看不到输出文件夹 {os.path.dirname(setup.shared_dir)}")
             if setup.initializer is not None:
@@ -292,9 +310,10 @@ class DaskCluster:
             try:
                 self.client = distributed.Client(spec.address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as e:
-                raise ClusterError(f"无法连接 Dask 调度器 {spec.address}：{CONNECT_TIMEOUT:.0f} 秒内未连上（{_reason(e)}）",
-                                   hint="请确认 dask scheduler 已启动、地址和端口正确、防火墙放行该端口"
-                                        "（默认 8786）。") from None
+                raise ClusterError(
+                    f"无法连接 Dask 调度器 {spec.address}：{CONNECT_TIMEOUT:.0f} 秒内未连上（{_reason(e)}）",
+                    hint="请确认 dask scheduler 已启动、地址和端口正确、防火墙放行该端口（默认 8786）。",
+                ) from None
         self.slots = self._wait_for_workers()
 
     @staticmethod
@@ -305,21 +324,30 @@ class DaskCluster:
         # a worker is ready in a fraction of a second instead of importing everything again (spawn).
         # Set for good, not just here: a worker lost mid-run is restarted (forked) later. The workers' sampling
         # profiler (every 10 ms, for the dashboard) is off: there is no dashboard, and it costs CPU.
-        dask.config.set({"distributed.worker.multiprocessing-method": "fork",
-                         "distributed.worker.profile.enabled": False})
-        return distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address=None, worker_dashboard_address=None,
-                                        silence_logs=logging.ERROR,
-                                        # no dashboard; its bare HTTP endpoint on a free loopback port
-                                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+        dask.config.set(
+            {"distributed.worker.multiprocessing-method": "fork", "distributed.worker.profile.enabled": False}
+        )
+        return distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            worker_dashboard_address=None,
+            silence_logs=logging.ERROR,
+            # no dashboard; its bare HTTP endpoint on a free loopback port
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        )
 
     def _wait_for_workers(self) -> int:
         try:
             self.client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
         except TimeoutError:
             self.close()
-            raise ClusterError(f"Dask 调度器 {self.spec.describe()} 上没有工作进程（等待了 {WORKERS_TIMEOUT:.0f} 秒）",
-                               hint="请在各台工作机上启动：dask worker <调度器地址> --nworkers N --nthreads 1") from None
+            raise ClusterError(
+                f"Dask 调度器 {self.spec.describe()} 上没有工作进程（等待了 {WORKERS_TIMEOUT:.0f} 秒）",
+                hint="请在各台工作机上启动：dask worker <调度器地址> --nworkers N --nthreads 1",
+            ) from None
         return max(1, sum(self.client.nthreads().values()))
 
     def check(self, shared_dir: Path, qid: str) -> None:
@@ -341,26 +369,34 @@ class DaskCluster:
             raise ClusterError(
                 f"Dask 调度器 {self.spec.describe()} 的环境与本机不一致：调度器为 "
                 f"{theirs.describe() if theirs else '无法运行本版本的 maturity（未安装或版本不同）'}，本机为 {mine.describe()}",
-                hint=f"调度器所在机器也要安装同一版本：pip install \"maturity[cluster]=={mine.maturity}\"，然后重启 dask scheduler。")
+                hint=f'调度器所在机器也要安装同一版本：pip install "maturity[cluster]=={mine.maturity}"，然后重启 dask scheduler。',
+            )
         for worker, answer in sorted(answers.items()):
             if isinstance(answer, BaseException):
-                raise ClusterError(f"工作进程 {worker} 无法运行 maturity：{_reason(answer)}",
-                                   hint=f"请在每台工作机上安装与本机相同的版本：pip install \"maturity[cluster]=={mine.maturity}\"")
+                raise ClusterError(
+                    f"工作进程 {worker} 无法运行 maturity：{_reason(answer)}",
+                    hint=f'请在每台工作机上安装与本机相同的版本：pip install "maturity[cluster]=={mine.maturity}"',
+                )
             host, seen, problem, theirs = answer
             where = f"工作进程 {worker}（主机 {host}）"
             if theirs != mine:
                 raise ClusterError(
                     f"{where}的版本与本机不一致：工作进程为 {theirs.describe() if theirs else '无此问卷'}，"
                     f"本机为 {mine.describe()}",
-                    hint=f"请在所有机器上安装同一版本：pip install \"maturity[cluster]=={mine.maturity}\"，"
-                         "然后重启 dask worker。")
+                    hint=f'请在所有机器上安装同一版本：pip install "maturity[cluster]=={mine.maturity}"，'
+                    "然后重启 dask worker。",
+                )
             if not seen:
-                raise ClusterError(f"{where}看不到输出文件夹 {shared_dir.parent}",
-                                   hint="输出文件夹必须在所有机器都能访问的共享目录（NFS 等）上，并且各机器上的路径相同；"
-                                        "请用 -o 指定该共享目录下的文件夹（如 /mnt/maturity/结果）。")
+                raise ClusterError(
+                    f"{where}看不到输出文件夹 {shared_dir.parent}",
+                    hint="输出文件夹必须在所有机器都能访问的共享目录（NFS 等）上，并且各机器上的路径相同；"
+                    "请用 -o 指定该共享目录下的文件夹（如 /mnt/maturity/结果）。",
+                )
             if problem:
-                raise ClusterError(f"{where}能看到输出文件夹 {shared_dir.parent}，但{problem}",
-                                   hint="请检查共享目录的写权限（NFS 的 root_squash、各机器上运行 dask worker 的用户）。")
+                raise ClusterError(
+                    f"{where}能看到输出文件夹 {shared_dir.parent}，但{problem}",
+                    hint="请检查共享目录的写权限（NFS 的 root_squash、各机器上运行 dask worker 的用户）。",
+                )
 
     def executor(self, initializer: Callable | None = None, initargs: tuple = ()) -> _DaskExecutor:
         return _DaskExecutor(self, Setup(initializer, initargs, self._expected, self._shared))
@@ -380,23 +416,31 @@ class DaskCluster:
                 elif idle_since is None:
                     idle_since = time.monotonic()
                 elif time.monotonic() - idle_since > WORKERS_TIMEOUT:
-                    raise ClusterError(f"Dask 集群 {self.spec.describe()} 上已没有工作进程（{WORKERS_TIMEOUT:.0f} 秒内未恢复）",
-                                       hint="已完成的企业已记入续跑记录；启动 dask worker 后加 --resume 重跑即可继续。") from None
+                    raise ClusterError(
+                        f"Dask 集群 {self.spec.describe()} 上已没有工作进程（{WORKERS_TIMEOUT:.0f} 秒内未恢复）",
+                        hint="已完成的企业已记入续跑记录；启动 dask worker 后加 --resume 重跑即可继续。",
+                    ) from None
             except distributed.client.FutureCancelledError:
                 raise self._lost() from None
             except RuntimeError as e:
                 if "deserializ" not in str(e):
                     raise
-                raise ClusterError(f"集群无法读取任务（调度器或工作进程的软件环境与本机不同）：{_reason(e)}",
-                                   hint=f"请在所有机器上安装同一版本：pip install \"maturity[cluster]=={self._expected.maturity if self._expected else ''}\"，"
-                                        "然后重启 dask scheduler 和 dask worker。") from None
+                raise ClusterError(
+                    f"集群无法读取任务（调度器或工作进程的软件环境与本机不同）：{_reason(e)}",
+                    hint=f'请在所有机器上安装同一版本：pip install "maturity[cluster]=={self._expected.maturity if self._expected else ""}"，'
+                    "然后重启 dask scheduler 和 dask worker。",
+                ) from None
             except distributed.KilledWorker as e:
-                raise ClusterError(f"同一批任务多次使工作进程退出（内存不足或被终止）：{_reason(e)}",
-                                   hint="已完成的企业已记入续跑记录；检查工作机内存后加 --resume 重跑即可继续。") from None
+                raise ClusterError(
+                    f"同一批任务多次使工作进程退出（内存不足或被终止）：{_reason(e)}",
+                    hint="已完成的企业已记入续跑记录；检查工作机内存后加 --resume 重跑即可继续。",
+                ) from None
 
     def _lost(self) -> ClusterError:
-        return ClusterError(f"与 Dask 调度器 {self.spec.describe()} 的连接中断",
-                            hint="已完成的企业已记入续跑记录；调度器恢复后加 --resume 重跑即可继续。")
+        return ClusterError(
+            f"与 Dask 调度器 {self.spec.describe()} 的连接中断",
+            hint="已完成的企业已记入续跑记录；调度器恢复后加 --resume 重跑即可继续。",
+        )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

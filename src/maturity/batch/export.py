@@ -30,8 +30,16 @@ SCRATCH = "scratch"  # under LEDGER_DIR
 
 # ---- safe file names ----------------------------------------------------------------------------
 MAX_STEM_BYTES = 120  # UTF-8 bytes; leaves room for "-12345.yaml" within every filesystem's 255-byte limit
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-             *(f"COM{i}" for i in "123456789¹²³"), *(f"LPT{i}" for i in "123456789¹²³")}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"COM{i}" for i in "123456789¹²³"),
+    *(f"LPT{i}" for i in "123456789¹²³"),
+}
 _KEEP_PUNCT = set("()（）[]【】-_.·&+＋，、《》 ")
 
 
@@ -103,8 +111,11 @@ def answers_to_data(af: AnswersFile | ParsedRow) -> dict[str, Any]:
         else:
             v = a.value
             answers[qid] = int(v) if isinstance(v, float) and v.is_integer() else v
-    data: dict[str, Any] = {"questionnaire": af.questionnaire, "questionnaire_version": af.questionnaire_version,
-                            "enterprise": ent}
+    data: dict[str, Any] = {
+        "questionnaire": af.questionnaire,
+        "questionnaire_version": af.questionnaire_version,
+        "enterprise": ent,
+    }
     if af.created_at:
         data["created_at"] = af.created_at.isoformat()
     if af.updated_at:
@@ -137,7 +148,11 @@ def _emit(data: dict, indent: str, out: list[str]) -> None:
                 out.append(f"{indent}{key}: {{}}")
                 continue
             if indent and all(not isinstance(x, (dict, list)) for x in v.values()):
-                out.append(f"{indent}{key}: {{" + ", ".join(f"{_scalar(a)}: {_scalar(b)}" for a, b in v.items()) + "}")
+                out.append(
+                    f"{indent}{key}: {{"
+                    + ", ".join(f"{_scalar(a)}: {_scalar(b)}" for a, b in v.items())
+                    + "}"
+                )
                 continue
             out.append(f"{indent}{key}:")
             _emit(v, indent + "  ", out)
@@ -160,21 +175,70 @@ def answers_yaml(af: AnswersFile | ParsedRow, header: str = "") -> str:
 # who assessed); the remaining columns (the full profile, dimension scores, provenance) follow, unprinted.
 def printed_columns(rec_title: str, with_progress: bool) -> list[str]:
     recs = [x for i in (1, 2, 3) for x in (f"{rec_title}{i}", f"{rec_title}{i}费用与周期")]
-    return (["序号", "企业名称", "所在区县", "子行业", "规上/规下", "专精特新梯度", "等级", "综合得分", "等级原因",
-             "国家等级（估计）", "国家等级得分", "临界", "距下一国家等级（分）"] + recs
-            + ["评估人", "评估方式", "服务商", "评估日期"] + (["较上轮"] if with_progress else []))
+    return (
+        [
+            "序号",
+            "企业名称",
+            "所在区县",
+            "子行业",
+            "规上/规下",
+            "专精特新梯度",
+            "等级",
+            "综合得分",
+            "等级原因",
+            "国家等级（估计）",
+            "国家等级得分",
+            "临界",
+            "距下一国家等级（分）",
+        ]
+        + recs
+        + ["评估人", "评估方式", "服务商", "评估日期"]
+        + (["较上轮"] if with_progress else [])
+    )
 
 
-def summary_columns(dimensions: list[tuple[str, str]], rec_title: str, with_progress: bool = False) -> list[str]:
-    return (printed_columns(rec_title, with_progress)
-            + ["统一社会信用代码", "企业规模", "所在地区", "省", "市", "区县", "行政区划代码", "园区", "从业人员",
-               "营业收入区间", "等级名称"] + [f"{name}得分" for _, name in dimensions]
-            + ["总体百分位", "子行业内百分位", "国家等级评定依据", "问卷", "问卷版本", "已答题数", "适用题数",
-               "来源文件", "行号", "答卷文件", "PDF 报告"])
+def summary_columns(
+    dimensions: list[tuple[str, str]], rec_title: str, with_progress: bool = False
+) -> list[str]:
+    return (
+        printed_columns(rec_title, with_progress)
+        + [
+            "统一社会信用代码",
+            "企业规模",
+            "所在地区",
+            "省",
+            "市",
+            "区县",
+            "行政区划代码",
+            "园区",
+            "从业人员",
+            "营业收入区间",
+            "等级名称",
+        ]
+        + [f"{name}得分" for _, name in dimensions]
+        + [
+            "总体百分位",
+            "子行业内百分位",
+            "国家等级评定依据",
+            "问卷",
+            "问卷版本",
+            "已答题数",
+            "适用题数",
+            "来源文件",
+            "行号",
+            "答卷文件",
+            "PDF 报告",
+        ]
+    )
 
 
-def summary_row(n: int, rec: EnterpriseRecord, cohort: Cohort, dimensions: list[tuple[str, str]],
-                movement: str | None = None) -> list[Any]:
+def summary_row(
+    n: int,
+    rec: EnterpriseRecord,
+    cohort: Cohort,
+    dimensions: list[tuple[str, str]],
+    movement: str | None = None,
+) -> list[Any]:
     from maturity.batch.rollup import NO_DISTRICT, district_of
 
     recs: list[Any] = []
@@ -183,17 +247,56 @@ def summary_row(n: int, rec: EnterpriseRecord, cohort: Cohort, dimensions: list[
         recs.append(rec.rec_costs[i] if i < len(rec.rec_costs) else "")
     sub_pct = cohort.sub_sector_percentile(rec.sub_sector, rec.score)
     district = district_of(rec)
-    return ([n, rec.name, "" if district == NO_DISTRICT else district, rec.sub_sector_name, rec.scale,
-             rec.sme_tier, rec.level, rec.score, rec.level_reason, rec.grade,
-             rec.grade_score if rec.grade else None, ("临界" if rec.grade_borderline else "") if rec.grade else "",
-             rec.grade_gap, *recs, rec.assessor, rec.mode or "自评", rec.service_provider, rec.assessed_on]
-            + ([movement] if movement is not None else [])
-            + [rec.credit_code or "", rec.size_name, rec.region, rec.province, rec.city, rec.county,
-               rec.region_code, rec.park, rec.employees, rec.revenue_band, rec.level_name]
-            + [rec.dims.get(did) for did, _ in dimensions]
-            + [cohort.percentile(rec.score), sub_pct if sub_pct is not None else "样本不足", rec.grade_edition,
-               rec.questionnaire, rec.version, rec.answered, rec.applicable,
-               rec.source, rec.row if rec.row is not None else "", rec.file, rec.pdf])
+    return (
+        [
+            n,
+            rec.name,
+            "" if district == NO_DISTRICT else district,
+            rec.sub_sector_name,
+            rec.scale,
+            rec.sme_tier,
+            rec.level,
+            rec.score,
+            rec.level_reason,
+            rec.grade,
+            rec.grade_score if rec.grade else None,
+            ("临界" if rec.grade_borderline else "") if rec.grade else "",
+            rec.grade_gap,
+            *recs,
+            rec.assessor,
+            rec.mode or "自评",
+            rec.service_provider,
+            rec.assessed_on,
+        ]
+        + ([movement] if movement is not None else [])
+        + [
+            rec.credit_code or "",
+            rec.size_name,
+            rec.region,
+            rec.province,
+            rec.city,
+            rec.county,
+            rec.region_code,
+            rec.park,
+            rec.employees,
+            rec.revenue_band,
+            rec.level_name,
+        ]
+        + [rec.dims.get(did) for did, _ in dimensions]
+        + [
+            cohort.percentile(rec.score),
+            sub_pct if sub_pct is not None else "样本不足",
+            rec.grade_edition,
+            rec.questionnaire,
+            rec.version,
+            rec.answered,
+            rec.applicable,
+            rec.source,
+            rec.row if rec.row is not None else "",
+            rec.file,
+            rec.pdf,
+        ]
+    )
 
 
 REJECT_COLUMNS = ["来源文件", "行号", "列", "表头", "企业名称", "原因"]
@@ -244,9 +347,17 @@ def _csv_value(v: Any) -> Any:
     return neutralise(v)
 
 
-def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: list[RejectedRow], cohort: Cohort,
-                  dimensions: list[tuple[str, str]], rec_title: str, meta: list[tuple[str, str]],
-                  rollup: Rollup | None = None, progress: Progress | None = None) -> tuple[Path, Path]:
+def write_summary(
+    outdir: Path,
+    records: Iterable[EnterpriseRecord],
+    rejects: list[RejectedRow],
+    cohort: Cohort,
+    dimensions: list[tuple[str, str]],
+    rec_title: str,
+    meta: list[tuple[str, str]],
+    rollup: Rollup | None = None,
+    progress: Progress | None = None,
+) -> tuple[Path, Path]:
     """summary.xlsx (汇总 / 图表 / 区县汇总 / 评估人与服务商 / 进展 / 未通过 / 同行对比 / 说明) and summary.csv;
     records are streamed once. ``rollup`` must already hold every record (it is counted before this pass).
 
@@ -261,8 +372,21 @@ def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: li
     scratch = outdir / LEDGER_DIR / SCRATCH  # XlsxWriter's row files: inside OUTDIR, removed on every exit
     scratch.mkdir(parents=True, exist_ok=True)
     try:
-        return _write_summary(outdir, scratch, xlsx_tmp, csv_tmp, cols, records, rejects, cohort, dimensions, meta,
-                              rollup, progress, rec_title)
+        return _write_summary(
+            outdir,
+            scratch,
+            xlsx_tmp,
+            csv_tmp,
+            cols,
+            records,
+            rejects,
+            cohort,
+            dimensions,
+            meta,
+            rollup,
+            progress,
+            rec_title,
+        )
     except BaseException:
         for tmp in (xlsx_tmp, csv_tmp):  # never a half-written summary left beside the results
             remove_quietly(tmp)
@@ -271,9 +395,26 @@ def write_summary(outdir: Path, records: Iterable[EnterpriseRecord], rejects: li
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-_WIDTHS = {"序号": 5, "企业名称": 22, "所在区县": 16, "子行业": 10, "规上/规下": 6, "专精特新梯度": 10, "等级": 6,
-           "综合得分": 7, "等级原因": 34, "国家等级（估计）": 8, "国家等级得分": 7, "临界": 5, "距下一国家等级（分）": 8,
-           "评估人": 8, "评估方式": 8, "服务商": 14, "评估日期": 10, "较上轮": 14}
+_WIDTHS = {
+    "序号": 5,
+    "企业名称": 22,
+    "所在区县": 16,
+    "子行业": 10,
+    "规上/规下": 6,
+    "专精特新梯度": 10,
+    "等级": 6,
+    "综合得分": 7,
+    "等级原因": 34,
+    "国家等级（估计）": 8,
+    "国家等级得分": 7,
+    "临界": 5,
+    "距下一国家等级（分）": 8,
+    "评估人": 8,
+    "评估方式": 8,
+    "服务商": 14,
+    "评估日期": 10,
+    "较上轮": 14,
+}
 _WRAPPED = {"企业名称", "所在区县", "等级原因", "服务商", "较上轮"}
 
 
@@ -292,7 +433,9 @@ def _row_height(row: list[Any], widths: list[float], wrapped: list[int]) -> floa
     return min(409.0, 15.0 * lines)
 
 
-def _print_setup(ws: Any, *, header_rows: tuple[int, int] | None = (0, 0), wide: int = 1, columns: int = 0) -> None:
+def _print_setup(
+    ws: Any, *, header_rows: tuple[int, int] | None = (0, 0), wide: int = 1, columns: int = 0
+) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -305,21 +448,44 @@ def _print_setup(ws: Any, *, header_rows: tuple[int, int] | None = (0, 0), wide:
     ws.set_footer("&C第 &P 页 / 共 &N 页")
 
 
-def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, cols: list[str],
-                   records: Iterable[EnterpriseRecord], rejects: list[RejectedRow], cohort: Cohort,
-                   dimensions: list[tuple[str, str]], meta: list[tuple[str, str]], rollup: Rollup | None,
-                   progress: Progress | None, rec_title: str) -> tuple[Path, Path]:
+def _write_summary(
+    outdir: Path,
+    scratch: Path,
+    xlsx_tmp: Path,
+    csv_tmp: Path,
+    cols: list[str],
+    records: Iterable[EnterpriseRecord],
+    rejects: list[RejectedRow],
+    cohort: Cohort,
+    dimensions: list[tuple[str, str]],
+    meta: list[tuple[str, str]],
+    rollup: Rollup | None,
+    progress: Progress | None,
+    rec_title: str,
+) -> tuple[Path, Path]:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(xlsx_tmp), {
-        "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False, "strings_to_numbers": False,
-        "strings_to_urls": False, "nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(
+        str(xlsx_tmp),
+        {
+            "constant_memory": True,
+            "tmpdir": str(scratch),
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        },
+    )
     bold = wb.add_format({"bold": True})
-    head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+    head = wb.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+    )
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     top = wb.add_format({"valign": "top"})
 
-    def put(sheet: Any, r: int, values: Iterable[Any], fmt: Any = None, fmts: list[Any] | None = None) -> None:
+    def put(
+        sheet: Any, r: int, values: Iterable[Any], fmt: Any = None, fmts: list[Any] | None = None
+    ) -> None:
         for c, v in enumerate(values):
             if v is None or v == "":
                 continue
@@ -387,7 +553,13 @@ def _write_summary(outdir: Path, scratch: Path, xlsx_tmp: Path, csv_tmp: Path, c
         put(sh, 1, ["范围", "上升", "持平", "下降", "上轮无记录"], head)
         for r, m in enumerate([total, *by_district], 2):
             put(sh, r, [m.scope, m.up, m.same, m.down, m.new])
-        put(sh, len(by_district) + 3, [f"企业少于 {MIN_GROUP} 家的区县不单独列出。匹配：统一社会信用代码，无代码时按企业名称 + 所在地区。"])
+        put(
+            sh,
+            len(by_district) + 3,
+            [
+                f"企业少于 {MIN_GROUP} 家的区县不单独列出。匹配：统一社会信用代码，无代码时按企业名称 + 所在地区。"
+            ],
+        )
 
     rj = wb.add_worksheet("未通过")
     rj.freeze_panes(1, 0)
@@ -437,14 +609,23 @@ def _charts(wb: Any, rollup: Rollup, bold: Any, head: Any) -> None:
         c = t.grades.get(lab, 0)
         sh.write_row(g0 + 2 + i, 0, [lab, c, round(100 * c / t.graded, 1) if t.graded else 0])
     for title, first, count, anchor in (
-            ("等级分布（L1–L7+，本工具自定义等级）", 2, len(rollup.level_order), "E2"),
-            ("国家等级分布（按对照表推算，仅供参考）", g0 + 2, len(rollup.grade_order), "E20")):
+        ("等级分布（L1–L7+，本工具自定义等级）", 2, len(rollup.level_order), "E2"),
+        ("国家等级分布（按对照表推算，仅供参考）", g0 + 2, len(rollup.grade_order), "E20"),
+    ):
         chart = wb.add_chart({"type": "column"})
-        chart.add_series({"name": "企业数", "categories": ["图表", first, 0, first + count - 1, 0],
-                          "values": ["图表", first, 1, first + count - 1, 1], "data_labels": {"value": True},
-                          "fill": {"color": "#2F6F9F"}})
+        chart.add_series(
+            {
+                "name": "企业数",
+                "categories": ["图表", first, 0, first + count - 1, 0],
+                "values": ["图表", first, 1, first + count - 1, 1],
+                "data_labels": {"value": True},
+                "fill": {"color": "#2F6F9F"},
+            }
+        )
         chart.set_title({"name": title, "name_font": {"size": 11}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"name": "企业数", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
+        chart.set_y_axis(
+            {"name": "企业数", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}}
+        )
         chart.set_size({"width": 620, "height": 300})
         sh.insert_chart(anchor, chart)

@@ -38,8 +38,11 @@ class Grader:
         self.source = scheme
         qid = scheme.questionnaire.id
         target_id = bundled.NATIONAL_SCHEME
-        self.crosswalk = bundled.crosswalk(qid, target_id) if (
-            qid != target_id and bundled.has_crosswalk(qid, target_id)) else None
+        self.crosswalk = (
+            bundled.crosswalk(qid, target_id)
+            if (qid != target_id and bundled.has_crosswalk(qid, target_id))
+            else None
+        )
         self.target = bundled.scheme(target_id) if self.crosswalk is not None else None
         if self.target is not None:
             self.bounds = sorted({b.min_score for b in self.target.rules.level_bands if b.min_score > 0})
@@ -63,9 +66,15 @@ class Grader:
             need = next((b.min_score for b in t.rules.level_bands if b.level == s.next_id), None)
             gap = math.ceil(max(0.0, need - s.score) * 10 - 1e-9) / 10 if need is not None else None
         near = any(abs(s.score - b) < BORDERLINE_POINTS for b in self.bounds)
-        return RowGrade(label=t.level_ref[s.level_id].label, level_id=s.level_id, rank=t.level_rank[s.level_id],
-                        score=math.floor(s.score * 10 + 1e-9) / 10, borderline=near,
-                        next_label=t.level_ref[s.next_id].label if s.next_id else "", gap=gap)
+        return RowGrade(
+            label=t.level_ref[s.level_id].label,
+            level_id=s.level_id,
+            rank=t.level_rank[s.level_id],
+            score=math.floor(s.score * 10 + 1e-9) / 10,
+            borderline=near,
+            next_label=t.level_ref[s.next_id].label if s.next_id else "",
+            gap=gap,
+        )
 
 
 def level_reason(scheme: Scheme, summary: Summary) -> str:
@@ -117,17 +126,25 @@ def profile_state(scheme: Scheme) -> dict[str, Any]:
         catalog = bundled_catalog(scheme.questionnaire)
     except MaturityError:
         catalog = None
-    return {"grader": Grader(scheme), "costs": solution_costs(catalog) if catalog else {},
-            "cost_ranges": cost_ranges(catalog) if catalog else {}}
+    return {
+        "grader": Grader(scheme),
+        "costs": solution_costs(catalog) if catalog else {},
+        "cost_ranges": cost_ranges(catalog) if catalog else {},
+    }
 
 
-def add_profile(record: Any, ent: Any, summary: Summary, state: dict[str, Any], scheme: Scheme,
-                with_costs: bool) -> None:
+def add_profile(
+    record: Any, ent: Any, summary: Summary, state: dict[str, Any], scheme: Scheme, with_costs: bool
+) -> None:
     """Fill the structured profile, the level reason, the recommendation costs and the grade of a record."""
     from maturity.models.answers import MODE_NAMES, REVENUE_BAND_NAMES, SCALE_NAMES, SME_TIER_NAMES
 
     record.province, record.city, record.county = ent.province, ent.city, ent.county
-    record.region_code, record.park, record.service_provider = ent.region_code or "", ent.park, ent.service_provider
+    record.region_code, record.park, record.service_provider = (
+        ent.region_code or "",
+        ent.park,
+        ent.service_provider,
+    )
     record.scale = SCALE_NAMES.get(ent.scale or "", "")
     record.sme_tier = SME_TIER_NAMES.get(ent.sme_tier or "", "")
     record.revenue_band = REVENUE_BAND_NAMES.get(ent.revenue_band or "", "")
@@ -137,7 +154,9 @@ def add_profile(record: Any, ent: Any, summary: Summary, state: dict[str, Any], 
     record.level_reason = level_reason(scheme, summary)
     if with_costs:
         record.rec_costs = [state["costs"].get(t, "") for t in record.recommendations]
-        record.rec_cost_ranges = [list(state["cost_ranges"].get(t, (0.0, 0.0))) for t in record.recommendations]
+        record.rec_cost_ranges = [
+            list(state["cost_ranges"].get(t, (0.0, 0.0))) for t in record.recommendations
+        ]
     g = state["grader"].grade(ent, summary)  # last: it marks the row's state as a crosswalk reads it
     if g is not None:
         record.grade, record.grade_rank, record.grade_score = g.label, g.rank, g.score

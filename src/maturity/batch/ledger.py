@@ -53,8 +53,12 @@ class Ledger:
                 if isinstance(e, dict) and isinstance(e.get("key"), str):
                     record = e.get("record") or {}
                     order = tuple(e.get("order") or (0, 0))
-                    self.index[e["key"]] = Entry((int(order[0]), int(order[1])), offset,
-                                                 str(e.get("file") or ""), str(record.get("pdf") or ""))
+                    self.index[e["key"]] = Entry(
+                        (int(order[0]), int(order[1])),
+                        offset,
+                        str(e.get("file") or ""),
+                        str(record.get("pdf") or ""),
+                    )
                 offset += len(line)
         if offset != self.path.stat().st_size:
             with open(self.path, "r+b") as fh:
@@ -64,8 +68,9 @@ class Ledger:
         if self._out is None:
             self._out = open(self.path, "ab")  # noqa: SIM115 - closed in close()
         offset = self._out.tell()
-        line = json.dumps({"key": key, "order": list(order), "file": file, "record": record.to_json()},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {"key": key, "order": list(order), "file": file, "record": record.to_json()}, ensure_ascii=False
+        )
         self._out.write(line.encode("utf-8") + b"\n")
         self.index[key] = Entry(order, offset, file, record.pdf)
 
@@ -97,8 +102,15 @@ class Ledger:
                     if update is not None:
                         update(key, record)
                     offset = out.tell()
-                    line = json.dumps({"key": key, "order": list(entry.order), "file": entry.file,
-                                       "record": record.to_json()}, ensure_ascii=False)
+                    line = json.dumps(
+                        {
+                            "key": key,
+                            "order": list(entry.order),
+                            "file": entry.file,
+                            "record": record.to_json(),
+                        },
+                        ensure_ascii=False,
+                    )
                     out.write(line.encode("utf-8") + b"\n")
                     index[key] = Entry(entry.order, offset, entry.file, record.pdf)
             self.close()

@@ -35,8 +35,13 @@ class BatchLock:
         self.release()
 
     def _claim(self) -> bool:
-        me = {"pid": os.getpid(), "start": liveness.start_time(os.getpid()), "host": socket.gethostname(),
-              "since": time.strftime("%Y-%m-%d %H:%M:%S"), "input": self.input}
+        me = {
+            "pid": os.getpid(),
+            "start": liveness.start_time(os.getpid()),
+            "host": socket.gethostname(),
+            "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "input": self.input,
+        }
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
@@ -58,7 +63,8 @@ class BatchLock:
                     f"（{owner.get('host') or '本机'}，{owner.get('since') or '开始时间未知'}开始，"
                     f"输入 {owner.get('input') or '未知'}）",
                     hint="请等它结束后再运行，或换一个输出文件夹；若确认该进程已不在运行，可删除 "
-                         f"{self.path} 后重试。")
+                    f"{self.path} 后重试。",
+                )
             # stale: move it aside atomically (only one of several racing runs succeeds), then claim again
             aside = self.path.with_name(f"{LOCK}.stale-{os.getpid()}")
             try:
@@ -67,11 +73,15 @@ class BatchLock:
                 continue
             os.unlink(aside)
             if owner:
-                self.note = (f"上次写入此文件夹的批量评分（进程 {owner.get('pid')}，{owner.get('since') or ''}开始）"
-                             "已不在运行，已接管其留下的锁。")
+                self.note = (
+                    f"上次写入此文件夹的批量评分（进程 {owner.get('pid')}，{owner.get('since') or ''}开始）"
+                    "已不在运行，已接管其留下的锁。"
+                )
             elif owner is None:
                 self.note = "输出文件夹中有一个无法识别的锁文件，已接管。"
-        raise InputError(f"无法取得输出文件夹的锁：{self.path}", hint="请确认没有其他批量评分在写入此文件夹后重试。")
+        raise InputError(
+            f"无法取得输出文件夹的锁：{self.path}", hint="请确认没有其他批量评分在写入此文件夹后重试。"
+        )
 
     def _owner(self) -> dict | None:
         try:

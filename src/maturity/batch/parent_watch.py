@@ -29,7 +29,9 @@ def exit_with_parent(main_pid: int, main_start: int | None) -> None:
         _pdeathsig()
     if not _parent_alive(parent, main_pid, main_start):  # died before the watch was set up
         os._exit(1)
-    threading.Thread(target=_poll, args=(parent, main_pid, main_start), daemon=True, name="parent-watch").start()
+    threading.Thread(
+        target=_poll, args=(parent, main_pid, main_start), daemon=True, name="parent-watch"
+    ).start()
 
 
 def _parent_alive(parent: int, main_pid: int, main_start: int | None) -> bool:

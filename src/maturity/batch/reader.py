@@ -21,7 +21,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -63,15 +63,47 @@ _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _FIELD_HEADER = {
     **PROFILE_HEADERS,
     **{f: f for f, *_ in PROFILE},
-    "enterprise": "name", "企业": "name", "名称": "name", "统一信用代码": "credit_code", "信用代码": "credit_code",
-    "行业": "sub_sector", "细分行业": "sub_sector", "规模": "size", "地区": "region", "questionnaire_version": "version",
-    "省份": "province", "地级市": "city", "县区": "county", "区/县": "county", "区划代码": "region_code",
-    "所在园区": "park", "开发区": "park", "规模以上": "scale", "是否规上": "scale", "专精特新": "sme_tier",
-    "员工人数": "employees", "从业人数": "employees", "营业收入": "revenue_band", "评定方式": "mode",
-    "服务机构": "service_provider", "诊断服务商": "service_provider", "评估时间": "assessed_on",
+    "enterprise": "name",
+    "企业": "name",
+    "名称": "name",
+    "统一信用代码": "credit_code",
+    "信用代码": "credit_code",
+    "行业": "sub_sector",
+    "细分行业": "sub_sector",
+    "规模": "size",
+    "地区": "region",
+    "questionnaire_version": "version",
+    "省份": "province",
+    "地级市": "city",
+    "县区": "county",
+    "区/县": "county",
+    "区划代码": "region_code",
+    "所在园区": "park",
+    "开发区": "park",
+    "规模以上": "scale",
+    "是否规上": "scale",
+    "专精特新": "sme_tier",
+    "员工人数": "employees",
+    "从业人数": "employees",
+    "营业收入": "revenue_band",
+    "评定方式": "mode",
+    "服务机构": "service_provider",
+    "诊断服务商": "service_provider",
+    "评估时间": "assessed_on",
 }
-_TEXT_PROFILE = ("name", "credit_code", "region", "contact", "assessor", "province", "city", "county", "region_code",
-                 "park", "service_provider")
+_TEXT_PROFILE = (
+    "name",
+    "credit_code",
+    "region",
+    "contact",
+    "assessor",
+    "province",
+    "city",
+    "county",
+    "region_code",
+    "park",
+    "service_provider",
+)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _EMPLOYEES = re.compile(r"^(\d+)\s*人?$")
 
@@ -132,12 +164,17 @@ class ParsedRow:
     updated_at: None = None
 
     def to_answers_file(self) -> AnswersFile:
-        return AnswersFile.model_validate({
-            "questionnaire": self.questionnaire, "questionnaire_version": self.questionnaire_version,
-            "enterprise": self.enterprise.model_dump(),
-            "answers": {qid: {"value": a.value, "na": a.na, "justification": a.justification, "note": a.note}
-                        for qid, a in self.answers.items()},
-        })
+        return AnswersFile.model_validate(
+            {
+                "questionnaire": self.questionnaire,
+                "questionnaire_version": self.questionnaire_version,
+                "enterprise": self.enterprise.model_dump(),
+                "answers": {
+                    qid: {"value": a.value, "na": a.na, "justification": a.justification, "note": a.note}
+                    for qid, a in self.answers.items()
+                },
+            }
+        )
 
 
 @dataclass
@@ -155,8 +192,9 @@ class Plan:
     name_index: int | None = None
 
     @classmethod
-    def build(cls, questionnaire: Questionnaire, headers: list[Any], source: str,
-              default_version: str | None = None) -> Plan:
+    def build(
+        cls, questionnaire: Questionnaire, headers: list[Any], source: str, default_version: str | None = None
+    ) -> Plan:
         q = questionnaire
         qmap = q.question_map
         old_ids: set[str] = set()
@@ -192,23 +230,39 @@ class Plan:
         if "sub_sector" not in plan.profile:
             problems.append("缺少“子行业”列")
         if not plan.questions:
-            problems.append(f"表头中没有问卷 {q.id} 的题目列（表头应为“题目编号 题目”，如“{q.questions[0].id} …”）")
+            problems.append(
+                f"表头中没有问卷 {q.id} 的题目列（表头应为“题目编号 题目”，如“{q.questions[0].id} …”）"
+            )
         if not problems and plan.questions:
             added = {qid for m in q.migrations for qid in m.added}
-            absent = [x.id for x in q.questions if x.id in added and x.required and x.scored and x.applies_to is None
-                      and x.show_if is None and x.id not in plan.questions]
+            absent = [
+                x.id
+                for x in q.questions
+                if x.id in added
+                and x.required
+                and x.scored
+                and x.applies_to is None
+                and x.show_if is None
+                and x.id not in plan.questions
+            ]
             if absent:
                 olds = "、".join(sorted({m.from_version for m in q.migrations if set(m.added) & set(absent)}))
                 raise InputError(
                     f"{source}：表头缺少问卷 {q.id} {q.version} 新增的 {len(absent)} 道必答题的列（{'、'.join(absent)}），"
                     f"这份表应是按旧版（{olds}）模板填写的，旧版模板不能直接批量评分。",
-                    hint=f"请用 maturity template 生成 {q.version} 版模板，把已填内容按题目编号复制过去，再补答新增题目。")
+                    hint=f"请用 maturity template 生成 {q.version} 版模板，把已填内容按题目编号复制过去，再补答新增题目。",
+                )
         if problems:
-            raise InputError(f"{source}：表头不符合问卷 {q.id} {q.version} 的答卷模板：" + "；".join(problems),
-                             hint="请用 maturity template 生成模板，不要修改第 1 行表头。")
+            raise InputError(
+                f"{source}：表头不符合问卷 {q.id} {q.version} 的答卷模板：" + "；".join(problems),
+                hint="请用 maturity template 生成模板，不要修改第 1 行表头。",
+            )
         plan.name_index = plan.profile["name"]
-        plan.percent = frozenset(i for qid, i in plan.questions.items()
-                                 if qid in qmap and qmap[qid].kind == "number" and qmap[qid].unit == "%")
+        plan.percent = frozenset(
+            i
+            for qid, i in plan.questions.items()
+            if qid in qmap and qmap[qid].kind == "number" and qmap[qid].unit == "%"
+        )
         return plan
 
     # ------------------------------------------------------------------------------------------
@@ -224,8 +278,9 @@ class Plan:
     def error(self, row: int | None, index: int | None, reason: str) -> CellError:
         if index is None:
             return CellError(row, "", "", reason)
-        return CellError(row, column_letter(index + 1), self.headers[index] if index < len(self.headers) else "",
-                         reason)
+        return CellError(
+            row, column_letter(index + 1), self.headers[index] if index < len(self.headers) else "", reason
+        )
 
     def column_of(self, qid: str) -> int | None:
         """Column of a (current) question id, also when the sheet still uses an older code for it."""
@@ -241,8 +296,9 @@ class Plan:
         """(question code, its column, its justification column) for every question column."""
         cols = self.__dict__.get("_answer_columns")
         if cols is None:
-            cols = self.__dict__["_answer_columns"] = [(qid, i, self.justifications.get(qid))
-                                                       for qid, i in self.questions.items()]
+            cols = self.__dict__["_answer_columns"] = [
+                (qid, i, self.justifications.get(qid)) for qid, i in self.questions.items()
+            ]
         return cols
 
     def __getstate__(self) -> dict:
@@ -279,9 +335,14 @@ class Plan:
         if version != q.version:
             mig = next((m for m in q.migrations if m.from_version == version), None)
             if mig is None:
-                errors.append(self.error(r, self.profile.get("version"),
-                                         f"答卷按问卷 {q.id} {version} 填写，当前问卷版本为 {q.version}，且问卷未声明如何迁移；"
-                                         "请用新版模板重新填写"))
+                errors.append(
+                    self.error(
+                        r,
+                        self.profile.get("version"),
+                        f"答卷按问卷 {q.id} {version} 填写，当前问卷版本为 {q.version}，且问卷未声明如何迁移；"
+                        "请用新版模板重新填写",
+                    )
+                )
                 return errors
             rename, drop = dict(mig.rename), set(mig.drop)
 
@@ -296,10 +357,20 @@ class Plan:
             if v is None:
                 continue
             key = unicodedata.normalize("NFKC", v).replace(" ", "")
-            match = next((c for c, label in choices.items()
-                          if key in (c, unicodedata.normalize("NFKC", label).replace(" ", ""))), None)
+            match = next(
+                (
+                    c
+                    for c, label in choices.items()
+                    if key in (c, unicodedata.normalize("NFKC", label).replace(" ", ""))
+                ),
+                None,
+            )
             if match is None:
-                errors.append(self.error(r, self.profile.get(fld), f"“{v}”不是可选项；可选：{'、'.join(choices.values())}"))
+                errors.append(
+                    self.error(
+                        r, self.profile.get(fld), f"“{v}”不是可选项；可选：{'、'.join(choices.values())}"
+                    )
+                )
             else:
                 ent[fld] = match
         self._employees_and_date(values, r, ent, errors)
@@ -317,8 +388,9 @@ class Plan:
                 ent[fld] = match
         if "name" not in ent:
             errors.append(self.error(r, self.profile.get("name"), "企业名称为必填"))
-        if "sub_sector" not in ent and not any(e.column == column_letter(self.profile["sub_sector"] + 1)
-                                               for e in errors):
+        if "sub_sector" not in ent and not any(
+            e.column == column_letter(self.profile["sub_sector"] + 1) for e in errors
+        ):
             errors.append(self.error(r, self.profile.get("sub_sector"), "子行业为必填"))
 
         # answers (the hot loop of a batch: cells are read inline rather than through self.cell)
@@ -351,8 +423,13 @@ class Plan:
                 if not x.allow_na:
                     errors.append(self.error(r, i, f"本题不允许选择“{NA_LABEL}”"))
                 elif not just_text:
-                    errors.append(self.error(r, j if j is not None else i,
-                                             f"选择“{NA_LABEL}”时须填写理由（{x.id} {JUSTIFY_SUFFIX}）"))
+                    errors.append(
+                        self.error(
+                            r,
+                            j if j is not None else i,
+                            f"选择“{NA_LABEL}”时须填写理由（{x.id} {JUSTIFY_SUFFIX}）",
+                        )
+                    )
                 else:
                     answers[target] = Normalized(None, True, "", just_text)
                 continue
@@ -377,8 +454,14 @@ class Plan:
             for err in exc.errors(include_url=False):
                 fld = str(err["loc"][0]) if err["loc"] else ""
                 if not fld:  # the province / city / county / code check of the whole profile
-                    fld = next((f for f in ("county", "city", "province", "region_code") if f in self.profile), "")
-                msg = str(err.get("ctx", {}).get("error", err["msg"])) if err["type"] == "value_error" else err["msg"]
+                    fld = next(
+                        (f for f in ("county", "city", "province", "region_code") if f in self.profile), ""
+                    )
+                msg = (
+                    str(err.get("ctx", {}).get("error", err["msg"]))
+                    if err["type"] == "value_error"
+                    else err["msg"]
+                )
                 if err["type"] == "string_too_long":
                     msg = f"过长（最多 {err.get('ctx', {}).get('max_length')} 个字符）"
                 errors.append(self.error(r, self.profile.get(fld), msg.removeprefix("Value error, ")))
@@ -386,8 +469,14 @@ class Plan:
             return errors
         return ParsedRow(q.id, q.version, enterprise, answers)
 
-    def _surely_missing(self, r: int | None, q: Questionnaire, sub_sector: str | None,
-                        answers: dict[str, Normalized], flagged: set[str]) -> list[CellError]:
+    def _surely_missing(
+        self,
+        r: int | None,
+        q: Questionnaire,
+        sub_sector: str | None,
+        answers: dict[str, Normalized],
+        flagged: set[str],
+    ) -> list[CellError]:
         """Required questions left empty that are asked whatever the other answers are (no show_if), for a row
         that failed for other reasons; follow-ups are checked once the row parses (the scorer decides them)."""
         sub = q.sub_sector_map.get(sub_sector or "")
@@ -396,9 +485,11 @@ class Plan:
             if not (x.required and x.scored) or x.show_if is not None or x.id in answers:
                 continue
             app = x.applies_to
-            if app is not None and (sub is None or (app.industry_types is not None and sub.industry_type not in
-                                                    app.industry_types)
-                                    or (app.sub_sectors is not None and sub.id not in app.sub_sectors)):
+            if app is not None and (
+                sub is None
+                or (app.industry_types is not None and sub.industry_type not in app.industry_types)
+                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)
+            ):
                 continue
             col = self.column_of(x.id)
             err = self.error(r, col, f"必答题 {x.id} 未作答")
@@ -406,13 +497,17 @@ class Plan:
                 out.append(err)
         return out
 
-    def _employees_and_date(self, values: tuple, r: int | None, ent: dict[str, Any], errors: list[CellError]) -> None:
+    def _employees_and_date(
+        self, values: tuple, r: int | None, ent: dict[str, Any], errors: list[CellError]
+    ) -> None:
         i = self.profile.get("employees")
         v = self.cell(values, i)
         if v is not None and not isinstance(v, BadCell):
             if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and v >= 0:
                 ent["employees"] = int(v)
-            elif isinstance(v, str) and (m := _EMPLOYEES.match(unicodedata.normalize("NFKC", v).replace(",", ""))):
+            elif isinstance(v, str) and (
+                m := _EMPLOYEES.match(unicodedata.normalize("NFKC", v).replace(",", ""))
+            ):
                 ent["employees"] = int(m.group(1))
             else:
                 errors.append(self.error(r, i, f"从业人员应为整数人数，实际为“{v}”"))
@@ -426,7 +521,9 @@ class Plan:
             else:
                 m = _DATE.match(unicodedata.normalize("NFKC", str(v)))
                 try:
-                    ent["assessed_on"] = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+                    ent["assessed_on"] = (
+                        date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+                    )
                 except ValueError:
                     m = None
                 if m is None:
@@ -461,7 +558,9 @@ class Plan:
         if isinstance(v, (datetime, date, time)):
             if x.kind == "text":
                 return str(v)
-            raise AnswerProblem("单元格被表格软件识别成了日期或时间；请把单元格格式设为“文本”或“常规”后重新填写")
+            raise AnswerProblem(
+                "单元格被表格软件识别成了日期或时间；请把单元格格式设为“文本”或“常规”后重新填写"
+            )
         if x.kind == "multi" and isinstance(v, str):
             v = split_choices(v, q.options_of(x))
         if x.kind == "text":
@@ -482,8 +581,11 @@ def option_problem(text: str, options: list, x: Question) -> str:
     close = difflib.get_close_matches(text, labels, n=1, cutoff=0.4)
     guess = f"您要填的是不是“{close[0]}”？" if close else ""
     how = f"多选时把选项原文用“{MULTI_SEP}”隔开；" if x.kind == "multi" else ""
-    return (f"“{text}”不是本题的选项。{guess}请从下拉列表选择，或照抄选项原文（{how}可选："
-            + "、".join(f"“{label}”" for label in labels) + "）")
+    return (
+        f"“{text}”不是本题的选项。{guess}请从下拉列表选择，或照抄选项原文（{how}可选："
+        + "、".join(f"“{label}”" for label in labels)
+        + "）"
+    )
 
 
 # (questionnaire, version, question) -> {cell value: (True, canonical value) or (False, problem)}
@@ -540,7 +642,7 @@ class Table:
         pass
 
 
-def _blank(values: tuple) -> bool:
+def _blank(values: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
@@ -577,8 +679,12 @@ class CsvTable(Table):
                 return
             except csv.Error as e:
                 row = self._lines.count
-                yield RawRow(self.source, (file_index, row), row,
-                             problem=f"此行无法按 CSV 读取（{_csv_reason(e)}），已跳过；其余行照常处理")
+                yield RawRow(
+                    self.source,
+                    (file_index, row),
+                    row,
+                    problem=f"此行无法按 CSV 读取（{_csv_reason(e)}），已跳过；其余行照常处理",
+                )
                 continue
             row = self._lines.count
             if _blank(values):
@@ -657,7 +763,9 @@ def detect_encoding(path: Path) -> str:
             head = fh.read(2)
     except OSError as e:
         raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
-    candidates = ("utf-16",) if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ("utf-8-sig", "gb18030")
+    candidates = (
+        ("utf-16",) if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ("utf-8-sig", "gb18030")
+    )
     for enc in candidates:
         decoder = codecs.getincrementaldecoder(enc)(errors="strict")
         try:
@@ -670,8 +778,10 @@ def detect_encoding(path: Path) -> str:
             continue
         except OSError as e:
             raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
-    raise InputError(f"{path.name}：CSV 文件既不是 UTF-8 也不是 GB18030 编码，无法识别",
-                     hint="请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。")
+    raise InputError(
+        f"{path.name}：CSV 文件既不是 UTF-8 也不是 GB18030 编码，无法识别",
+        hint="请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”。",
+    )
 
 
 class XlsxTable(Table):
@@ -680,16 +790,20 @@ class XlsxTable(Table):
     def __init__(self, path: Path, source: str) -> None:
         self.path = path
         self.source = source
-        self._fwb = None
+        self._fwb: Any = None
         zip_limits.check_archive(path, source)  # a bomb is refused before openpyxl reads any of it
         try:
             self._wb = open_workbook(path)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as e:
-            raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
-                             hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。") from None
+            raise InputError(
+                f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
+                hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。",
+            ) from None
         except Exception as e:  # openpyxl raises assorted errors on malformed parts
-            raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
-                             hint="请在 Excel/WPS 中打开并另存为 .xlsx。") from None
+            raise InputError(
+                f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
+                hint="请在 Excel/WPS 中打开并另存为 .xlsx。",
+            ) from None
         self.meta = self._read_meta()
         ws = self._pick_sheet()
         src = xlsx_rows.source_of(self._wb, ws)
@@ -715,13 +829,17 @@ class XlsxTable(Table):
             raise zip_limits.refusal(source, e) from None
         except _DAMAGED as e:
             self.close()
-            raise InputError(f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
-                             hint="文件可能已损坏；请在 Excel/WPS 中打开并另存为 .xlsx。") from None
+            raise InputError(
+                f"{source}：工作表“{ws.title}”无法读取（{type(e).__name__}: {e}）",
+                hint="文件可能已损坏；请在 Excel/WPS 中打开并另存为 .xlsx。",
+            ) from None
         self.header = list(first)
         bad_head = [rng for rng in self._merged if rng[1] <= 1]
         if bad_head:
             self.close()
-            raise InputError(f"{source}：表头含有合并单元格（{'、'.join(r[4] for r in bad_head)}），请取消合并并恢复模板表头")
+            raise InputError(
+                f"{source}：表头含有合并单元格（{'、'.join(r[4] for r in bad_head)}），请取消合并并恢复模板表头"
+            )
 
     def _read_meta(self) -> dict[str, str]:
         if SHEET_META not in self._wb.sheetnames:
@@ -759,14 +877,18 @@ class XlsxTable(Table):
                     continue
                 yield RawRow(self.source, (file_index, rown), rown, tuple(vals))
         except zip_limits.Refused as e:
-            raise InputError(f"{self.source}：读到一半时停止，其中的 {e.part} {e.reason}",
-                             hint="此前的行已处理；" + zip_limits.HINT) from None
+            raise InputError(
+                f"{self.source}：读到一半时停止，其中的 {e.part} {e.reason}",
+                hint="此前的行已处理；" + zip_limits.HINT,
+            ) from None
         except _DAMAGED as e:
-            raise InputError(f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
-                             hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。") from None
+            raise InputError(
+                f"{self.source}：读到一半时文件内容损坏（{type(e).__name__}: {e}）",
+                hint="此前的行已处理；请在 Excel/WPS 中打开并另存为 .xlsx 后用 --resume 继续。",
+            ) from None
 
     def _mark_merged(self, vals: list[Any], rown: int) -> None:
-        for (c1, r1, c2, r2, ref) in self._merged:
+        for c1, r1, c2, r2, ref in self._merged:
             if r1 <= rown <= r2:
                 for col in range(c1, c2 + 1):
                     while len(vals) < col:
@@ -776,7 +898,7 @@ class XlsxTable(Table):
     def _openpyxl_rows(self, ws: Any, has_formulas: bool) -> Iterator[tuple[int, list[Any]]]:
         """The same (row number, values) stream through openpyxl's cell objects (slower; any openpyxl version)."""
         ws.reset_dimensions()  # don't trust the stored <dimension>
-        frows = None
+        frows: Iterator[Any] | None = None
         if has_formulas:
             self._fwb = open_workbook(self.path, data_only=False)
             fws = self._fwb[ws.title]
@@ -792,8 +914,12 @@ class XlsxTable(Table):
                     v = BadCell(xlsx_rows.NO_FORMULA_RESULT)
                 elif getattr(c, "data_type", "n") == "e" or (isinstance(v, str) and v in _EXCEL_ERRORS):
                     v = xlsx_rows.error_cell(v)
-                elif i in pct and isinstance(v, (int, float)) and not isinstance(v, bool) \
-                        and "%" in (c.number_format or ""):
+                elif (
+                    i in pct
+                    and isinstance(v, (int, float))
+                    and not isinstance(v, bool)
+                    and "%" in (c.number_format or "")
+                ):
                     v = round(v * 100, 10)  # typed as 35% -> stored 0.35
                 vals.append(v)
             if cells:
@@ -835,8 +961,13 @@ def input_files(path: Path) -> list[Path]:
         raise InputError(f"找不到输入：{path}")
     if path.is_file():
         return [path]
-    files = [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(("~$", ".", "._"))
-             and p.suffix.lower() in SHEET_SUFFIXES + ANSWER_SUFFIXES]
+    files = [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+        and not p.name.startswith(("~$", ".", "._"))
+        and p.suffix.lower() in SHEET_SUFFIXES + ANSWER_SUFFIXES
+    ]
     if not files:
         raise InputError(f"文件夹中没有答卷文件（.xlsx、.csv、.yaml、.json）：{path}")
     return files
@@ -885,7 +1016,9 @@ def sheet_questionnaire(path: Path) -> tuple[str | None, str | None]:
     return meta.get("questionnaire") or None, meta.get("questionnaire_version") or None
 
 
-def read_rows(path: Path, questionnaire: Questionnaire) -> Iterator[tuple[RawRow, ParsedRow | list[CellError]]]:
+def read_rows(
+    path: Path, questionnaire: Questionnaire
+) -> Iterator[tuple[RawRow, ParsedRow | list[CellError]]]:
     """Convenience (single process): every non-blank row of one sheet, parsed."""
     table = open_table(path)
     try:

@@ -107,7 +107,9 @@ class Section:
     cells: dict[tuple[str, ...], Cell] = field(default_factory=dict)
 
     def shown(self) -> list[tuple[tuple[str, ...], Cell]]:
-        return sorted(((k, c) for k, c in self.cells.items() if c.n >= MIN_GROUP), key=lambda kc: (-kc[1].n, kc[0]))
+        return sorted(
+            ((k, c) for k, c in self.cells.items() if c.n >= MIN_GROUP), key=lambda kc: (-kc[1].n, kc[0])
+        )
 
     def hidden(self) -> tuple[int, int]:
         small = [c for c in self.cells.values() if c.n < MIN_GROUP]
@@ -134,22 +136,37 @@ class Rollup:
             cell.add(rec)
 
     def header(self, section: Section) -> list[str]:
-        return ([KEYS[k][0] for k in section.keys] + ["企业数"] + [lab for lab, _ in self.level_order]
-                + [lab for lab, _ in self.grade_order] + ["二级及以上占比（%）", "综合得分中位数", "现场评定占比（%）"])
+        return (
+            [KEYS[k][0] for k in section.keys]
+            + ["企业数"]
+            + [lab for lab, _ in self.level_order]
+            + [lab for lab, _ in self.grade_order]
+            + ["二级及以上占比（%）", "综合得分中位数", "现场评定占比（%）"]
+        )
 
     def row(self, key: tuple[str, ...], c: Cell) -> list[Any]:
-        return ([*key, c.n] + [c.levels.get(lab, 0) for lab, _ in self.level_order]
-                + [c.grades.get(lab, 0) for lab, _ in self.grade_order]
-                + [c.two_plus_share if c.two_plus_share is not None else "", c.median,
-                   round(100 * c.onsite / c.n, 1) if c.n else 0])
+        return (
+            [*key, c.n]
+            + [c.levels.get(lab, 0) for lab, _ in self.level_order]
+            + [c.grades.get(lab, 0) for lab, _ in self.grade_order]
+            + [
+                c.two_plus_share if c.two_plus_share is not None else "",
+                c.median,
+                round(100 * c.onsite / c.n, 1) if c.n else 0,
+            ]
+        )
 
     def sheet_rows(self, assessors: bool = False) -> Iterator[list[Any]]:
         """The 区县汇总 sheet (or, with ``assessors``, the 评估人与服务商 sheet) as rows."""
         chosen = ASSESSOR_SECTIONS if assessors else SECTIONS
         titles = {t for t, _ in chosen}
-        yield [("按评估人、服务商汇总" if assessors else "按区县 × 细分行业 × 规上/规下 × 专精特新梯度汇总")
-               + f"（本批次 {self.total.n} 家企业）"]
-        yield [f"企业少于 {MIN_GROUP} 家的分组不单独列出（保护企业信息）；国家等级为按对照表推算的估计值，仅供参考。"]
+        yield [
+            ("按评估人、服务商汇总" if assessors else "按区县 × 细分行业 × 规上/规下 × 专精特新梯度汇总")
+            + f"（本批次 {self.total.n} 家企业）"
+        ]
+        yield [
+            f"企业少于 {MIN_GROUP} 家的分组不单独列出（保护企业信息）；国家等级为按对照表推算的估计值，仅供参考。"
+        ]
         yield []
         yield ["全部企业"]
         yield self.header(Section("", ()))
@@ -191,19 +208,25 @@ class Progress:
         self.source = source
         self.before = before
         self.rank = {lab: i for i, (lab, _) in enumerate(level_order)}
-        self.total = Counter()
+        self.total: Counter[str] = Counter()
         self.by_district: dict[str, Counter] = {}
 
     def movement(self, rec: EnterpriseRecord) -> tuple[str, str]:
         """("up" | "same" | "down" | "new", text for the summary) for one enterprise."""
-        b = next((self.before[k] for k in match_keys(rec.credit_code, rec.name, rec.region) if k in self.before),
-                 None)
+        b = next(
+            (self.before[k] for k in match_keys(rec.credit_code, rec.name, rec.region) if k in self.before),
+            None,
+        )
         if b is None:
             return "new", "上轮无记录"
         now = self.rank.get(rec.level, -1)
         way = "up" if now > b.level_rank else "down" if now < b.level_rank else "same"
         word = {"up": "上升", "same": "持平", "down": "下降"}[way]
-        text = f"{word}（{b.level}→{rec.level}" + (f"；{b.grade}→{rec.grade}" if b.grade and rec.grade else "") + "）"
+        text = (
+            f"{word}（{b.level}→{rec.level}"
+            + (f"；{b.grade}→{rec.grade}" if b.grade and rec.grade else "")
+            + "）"
+        )
         return way, text
 
     def add(self, rec: EnterpriseRecord) -> str:
@@ -214,8 +237,11 @@ class Progress:
 
     def movements(self) -> tuple[Movement, list[Movement]]:
         t = self.total
-        rows = [Movement(d, c["up"], c["same"], c["down"], c["new"]) for d, c in self.by_district.items()
-                if sum(c.values()) >= MIN_GROUP]
+        rows = [
+            Movement(d, c["up"], c["same"], c["down"], c["new"])
+            for d, c in self.by_district.items()
+            if sum(c.values()) >= MIN_GROUP
+        ]
         rows.sort(key=lambda m: -(m.up + m.same + m.down + m.new))
         return Movement("全部企业", t["up"], t["same"], t["down"], t["new"]), rows
 
@@ -242,24 +268,46 @@ def load_previous(outdir: Path, level_order: list[tuple[str, str]]) -> Progress:
                     r = json.loads(line)["record"]
                 except (ValueError, KeyError, TypeError):
                     continue
-                put(r.get("credit_code"), r.get("name", ""), r.get("region", ""), r.get("level", ""),
-                    r.get("grade", ""), r.get("grade_rank"))
+                put(
+                    r.get("credit_code"),
+                    r.get("name", ""),
+                    r.get("region", ""),
+                    r.get("level", ""),
+                    r.get("grade", ""),
+                    r.get("grade_rank"),
+                )
     elif summary.is_file():
         with open(summary, encoding="utf-8-sig", newline="") as fh:
             for r in csv.DictReader(fh):
-                put(r.get("统一社会信用代码") or None, r.get("企业名称", ""), r.get("所在地区", ""), r.get("等级", ""),
-                    r.get("国家等级（估计）", ""), None)
+                put(
+                    r.get("统一社会信用代码") or None,
+                    r.get("企业名称", ""),
+                    r.get("所在地区", ""),
+                    r.get("等级", ""),
+                    r.get("国家等级（估计）", ""),
+                    None,
+                )
     else:
-        raise InputError(f"上一轮结果文件夹中没有批量结果（ledger 或 summary.csv）：{outdir}",
-                         hint="--previous 应指向上一轮 maturity batch 的输出文件夹。")
+        raise InputError(
+            f"上一轮结果文件夹中没有批量结果（ledger 或 summary.csv）：{outdir}",
+            hint="--previous 应指向上一轮 maturity batch 的输出文件夹。",
+        )
     return Progress(outdir, before, level_order)
 
 
 # ---- the cohort overview -------------------------------------------------------------------------
-def overview(records: Iterable[EnterpriseRecord], *, title: str, scope: str, scheme: Any,
-             grade_order: list[tuple[str, str]], edition: str,
-             reference_level: str = "L3", progress: Progress | None = None,
-             follow_up: int = 15) -> CohortOverview:
+def overview(
+    records: Iterable[EnterpriseRecord],
+    *,
+    title: str,
+    scope: str,
+    scheme: Any,
+    grade_order: list[tuple[str, str]],
+    edition: str,
+    reference_level: str = "L3",
+    progress: Progress | None = None,
+    follow_up: int = 15,
+) -> CohortOverview:
     """Headline figures, distributions, the weakest dimensions, the most frequent recommendations with their
     total indicative cost, the enterprises closest to the next grade, and progress against last round."""
     questionnaire = scheme.questionnaire
@@ -274,15 +322,27 @@ def overview(records: Iterable[EnterpriseRecord], *, title: str, scope: str, sch
         for did, v in rec.dims.items():
             if v is not None and did in dim_scores:
                 dim_scores[did].append(v)
-        for i, t in enumerate(rec.recommendations[:3] if rec.rec_costs else ()):  # gaps (--no-recommend) are not
+        for i, t in enumerate(
+            rec.recommendations[:3] if rec.rec_costs else ()
+        ):  # gaps (--no-recommend) are not
             cost = rec.rec_cost_ranges[i] if i < len(rec.rec_cost_ranges) else [0.0, 0.0]
             e = recs.setdefault(t, [0, 0.0, 0.0, rec.rec_costs[i] if i < len(rec.rec_costs) else ""])
             e[0] += 1
             e[1] += cost[0]
             e[2] += cost[1]
         if rec.grade and rec.grade_gap is not None and rec.grade_next:
-            near.append(FollowUp(rec.name, district_of(rec), rec.sub_sector_name, rec.grade, rec.grade_next,
-                                 rec.grade_gap, rec.level, rec.assessor))
+            near.append(
+                FollowUp(
+                    rec.name,
+                    district_of(rec),
+                    rec.sub_sector_name,
+                    rec.grade,
+                    rec.grade_next,
+                    rec.grade_gap,
+                    rec.level,
+                    rec.assessor,
+                )
+            )
         if progress is not None:
             progress.add(rec)
     n = roll.total.n
@@ -291,28 +351,55 @@ def overview(records: Iterable[EnterpriseRecord], *, title: str, scope: str, sch
     sect = next(s for s in roll.sections if s.keys == ("sector",))
 
     def figures(s: Any) -> list[GroupFigures]:
-        return [GroupFigures(k[0], c.n, c.two_plus_share or 0.0, c.median, round(100 * c.onsite / c.n, 1))
-                for k, c in s.shown()]
+        return [
+            GroupFigures(k[0], c.n, c.two_plus_share or 0.0, c.median, round(100 * c.onsite / c.n, 1))
+            for k, c in s.shown()
+        ]
 
     ov = CohortOverview(
-        title=title, scope=scope, generated=time.strftime("%Y-%m-%d"), n=n, median_score=total.median,
-        two_plus=total.two_plus_share, onsite=round(100 * total.onsite / n, 1) if n else 0.0, edition=edition,
-        questionnaire=questionnaire.title, min_group=MIN_GROUP,
-        levels=[Share(lab, nm, total.levels.get(lab, 0), _pct(total.levels.get(lab, 0), n)) for lab, nm in level_order],
-        grades=[Share(lab, nm, total.grades.get(lab, 0), _pct(total.grades.get(lab, 0), total.graded))
-                for lab, nm in grade_order] if total.graded else [],
-        districts=figures(dist), sectors=figures(sect), reference_level=reference_level)
+        title=title,
+        scope=scope,
+        generated=time.strftime("%Y-%m-%d"),
+        n=n,
+        median_score=total.median,
+        two_plus=total.two_plus_share,
+        onsite=round(100 * total.onsite / n, 1) if n else 0.0,
+        edition=edition,
+        questionnaire=questionnaire.title,
+        min_group=MIN_GROUP,
+        levels=[
+            Share(lab, nm, total.levels.get(lab, 0), _pct(total.levels.get(lab, 0), n))
+            for lab, nm in level_order
+        ],
+        grades=[
+            Share(lab, nm, total.grades.get(lab, 0), _pct(total.grades.get(lab, 0), total.graded))
+            for lab, nm in grade_order
+        ]
+        if total.graded
+        else [],
+        districts=figures(dist),
+        sectors=figures(sect),
+        reference_level=reference_level,
+    )
     ov.hidden_groups, ov.hidden_firms = dist.hidden()
     # a dimension's level is not in the record: "below" counts scores under the reference level's score floor
     ref_id = next((lv.id for lv in scheme.levels if lv.label == reference_level), None)
     floor = next((b.min_score for b in scheme.rules.level_bands if b.level == ref_id), 0.0)
     for did, name, kind in dims:
         vals = dim_scores[did]
-        ov.scenarios.append(ScenarioFigure(name, round(median(vals), 1) if vals else None,
-                                           _pct(sum(1 for v in vals if v < floor), len(vals)), kind))
+        ov.scenarios.append(
+            ScenarioFigure(
+                name,
+                round(median(vals), 1) if vals else None,
+                _pct(sum(1 for v in vals if v < floor), len(vals)),
+                kind,
+            )
+        )
     ov.scenarios.sort(key=lambda s: (s.median is None, s.median if s.median is not None else 0))
-    ov.recommendations = [FrequentRecommendation(t, e[0], round(e[1], 1), round(e[2], 1), e[3])
-                          for t, e in sorted(recs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]]
+    ov.recommendations = [
+        FrequentRecommendation(t, e[0], round(e[1], 1), round(e[2], 1), e[3])
+        for t, e in sorted(recs.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
+    ]
     ov.follow_up = sorted(near, key=lambda f: (f.gap, f.name))[:follow_up]
     if progress is not None:
         ov.progress, ov.progress_by_district = progress.movements()
@@ -331,8 +418,9 @@ def grade_order() -> list[tuple[str, str]]:
     return [(lv.label, lv.name) for lv in bundled.scheme(bundled.NATIONAL_SCHEME).levels]
 
 
-def outdir_overview(outdir: Path, *, previous: Path | None = None, title: str = "",
-                    scope: str = "") -> CohortOverview:
+def outdir_overview(
+    outdir: Path, *, previous: Path | None = None, title: str = "", scope: str = ""
+) -> CohortOverview:
     """The cohort overview of a finished batch OUTDIR (read from its ledger)."""
     from maturity.batch.ledger import LEDGER, LEDGER_DIR
     from maturity.errors import InputError
@@ -361,12 +449,26 @@ def outdir_overview(outdir: Path, *, previous: Path | None = None, title: str = 
         top = [p for p, _ in places.most_common(3) if p != NO_DISTRICT]
         scope = "、".join(top) + ("等" if len(places) > 3 else "") if top else "本批次企业"
     edition = first.grade_edition
-    return overview(records(), title=title or "数字化转型诊断项目概览", scope=scope, scheme=scheme,
-                    grade_order=grade_order(), edition=edition, progress=progress)
+    return overview(
+        records(),
+        title=title or "数字化转型诊断项目概览",
+        scope=scope,
+        scheme=scheme,
+        grade_order=grade_order(),
+        edition=edition,
+        progress=progress,
+    )
 
 
-def write_cohort_pdf(outdir: Path, *, out: Path | None = None, previous: Path | None = None, title: str = "",
-                     scope: str = "", force: bool = False) -> Path:
+def write_cohort_pdf(
+    outdir: Path,
+    *,
+    out: Path | None = None,
+    previous: Path | None = None,
+    title: str = "",
+    scope: str = "",
+    force: bool = False,
+) -> Path:
     """cohort.pdf (the programme overview) of a batch OUTDIR, through the one road."""
     from maturity import pipeline
 

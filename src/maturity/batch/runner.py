@@ -163,8 +163,14 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         return out
     af = parsed
     out.name = af.enterprise.name
-    normalized = (af.answers if isinstance(af, ParsedRow) else
-                  {qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence) for qid, a in af.answers.items()})
+    normalized = (
+        af.answers
+        if isinstance(af, ParsedRow)
+        else {
+            qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence)
+            for qid, a in af.answers.items()
+        }
+    )
     rec = _STATE.get("recommend")
     a = scheme.summary_of(af.enterprise, normalized)
     statuses = a.statuses
@@ -182,14 +188,25 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     sub = q.sub_sector_map.get(ent.sub_sector)
     scored = [x for x in q.questions if x.scored]
     out.record = EnterpriseRecord(
-        name=ent.name, credit_code=ent.credit_code, sub_sector=ent.sub_sector,
-        sub_sector_name=sub.name if sub else ent.sub_sector, size_name=scheme.sizes.get(ent.size or "", ""),
-        region=ent.region, assessor=ent.assessor, level=a.level.label, level_name=a.level.name,
-        level_id=a.level.id, score=a.score, dims=dict(a.dimension_scores), recommendations=recs,
-        questionnaire=q.id, version=q.version,
+        name=ent.name,
+        credit_code=ent.credit_code,
+        sub_sector=ent.sub_sector,
+        sub_sector_name=sub.name if sub else ent.sub_sector,
+        size_name=scheme.sizes.get(ent.size or "", ""),
+        region=ent.region,
+        assessor=ent.assessor,
+        level=a.level.label,
+        level_name=a.level.name,
+        level_id=a.level.id,
+        score=a.score,
+        dims=dict(a.dimension_scores),
+        recommendations=recs,
+        questionnaire=q.id,
+        version=q.version,
         answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
         applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
-        answers=_answers_json(af) if _STATE.get("keep_answers") else None)
+        answers=_answers_json(af) if _STATE.get("keep_answers") else None,
+    )
     add_profile(out.record, ent, a, _STATE, scheme, with_costs=rec is not None)
     head = f"# 由 maturity batch 生成：{raw.source}" + (f" 第 {raw.row} 行" if raw.row else "") + "\n"
     out.staged = _stage(answers_yaml(af, head).encode("utf-8"))
@@ -222,7 +239,9 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
     try:
         loaded, model = loader.read_answers(raw.path)
         if model.questionnaire != q.id:
-            return [CellError(None, "", "questionnaire", f"答卷属于问卷 {model.questionnaire}，本批次为 {q.id}")]
+            return [
+                CellError(None, "", "questionnaire", f"答卷属于问卷 {model.questionnaire}，本批次为 {q.id}")
+            ]
         model = loader.migrate(model, q, loaded)
         issues = [i for i in loader.check_answers(loaded, model, q) if i.severity == "error"]
         if issues:
@@ -234,7 +253,9 @@ def _load_answers_file(scheme: Any, raw: RawRow) -> AnswersFile | list[CellError
         return [CellError(None, "", "", e.message)]
 
 
-def _pdf_work(items: list[tuple[dict[str, Any], str, PeerStanding]], appendix: bool = False) -> list[tuple[str, str]]:
+def _pdf_work(
+    items: list[tuple[dict[str, Any], str, PeerStanding]], appendix: bool = False
+) -> list[tuple[str, str]]:
     """Render reports: (checked answers, pdf path, peer standing) -> (pdf path, error or "")."""
     from maturity import pipeline
 
@@ -300,9 +321,14 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> Ledger:
         raise InputError(f"输出位置不是文件夹：{outdir}")
     previous = outdir.exists() and (path.exists() or (outdir / "summary.xlsx").exists())
     if previous and not resume and not force:
-        raise InputError(f"输出文件夹中已有批量结果：{outdir}",
-                         hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。")
-    for folder in (outdir / LEDGER_DIR / STAGING, outdir / ANSWERS_DIR):  # (answers/: older versions staged there)
+        raise InputError(
+            f"输出文件夹中已有批量结果：{outdir}",
+            hint="加 --resume 只处理尚未完成的企业，或加 --force 重新处理全部（覆盖原结果）。",
+        )
+    for folder in (
+        outdir / LEDGER_DIR / STAGING,
+        outdir / ANSWERS_DIR,
+    ):  # (answers/: older versions staged there)
         for stale in folder.glob(".staged-*.tmp") if folder.is_dir() else ():
             stale.unlink(missing_ok=True)  # left by an interrupted run: never a finished answers file
     ledger = Ledger(path)
@@ -324,14 +350,29 @@ def prepare_outdir(outdir: Path, *, resume: bool, force: bool) -> Ledger:
 def _reject_file(result: BatchResult, source: str, file_index: int, e: InputError) -> None:
     """One file of a folder could not be read: list it as rejected and carry on with the others."""
     result.unreadable_files += 1
-    result.rejects.append(RejectedRow(source, None, "", (file_index, 0),
-                                      [CellError(None, "", "", f"整个文件无法读取：{e.message}")]))
+    result.rejects.append(
+        RejectedRow(
+            source, None, "", (file_index, 0), [CellError(None, "", "", f"整个文件无法读取：{e.message}")]
+        )
+    )
 
 
-def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = None, jobs: int | None = None,
-              resume: bool = False, force: bool = False, pdf: bool = False, recommend: bool = True,
-              progress: Callable[[str, int, int | None], None] | None = None, appendix: bool = False,
-              cluster: str | None = None, previous: Path | None = None, cohort_pdf: bool = False) -> BatchResult:
+def run_batch(
+    input_path: Path,
+    outdir: Path,
+    *,
+    questionnaire: str | None = None,
+    jobs: int | None = None,
+    resume: bool = False,
+    force: bool = False,
+    pdf: bool = False,
+    recommend: bool = True,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    appendix: bool = False,
+    cluster: str | None = None,
+    previous: Path | None = None,
+    cohort_pdf: bool = False,
+) -> BatchResult:
     """Score every enterprise in ``input_path``; write OUTDIR. ``progress(stage, done, total)`` is called often.
     ``previous``: last round's OUTDIR (campaign progress); ``cohort_pdf``: also write the programme overview
     (cohort.pdf).
@@ -342,7 +383,9 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
     refused); an OS failure while writing becomes an OutputError; staged files are removed on every exit path.
     """
     if outdir.exists() and not outdir.is_dir():
-        raise InputError(f"输出位置不是文件夹：{outdir}", hint="请用 -o 指定一个文件夹（不存在时会自动创建）。")
+        raise InputError(
+            f"输出位置不是文件夹：{outdir}", hint="请用 -o 指定一个文件夹（不存在时会自动创建）。"
+        )
     from maturity.load import bundled
 
     started = time.perf_counter()
@@ -364,15 +407,36 @@ def run_batch(input_path: Path, outdir: Path, *, questionnaire: str | None = Non
             with lock:
                 try:
                     ledger = prepare_outdir(outdir, resume=resume, force=force)
-                    shared = Path(os.path.abspath(outdir))  # what workers are told: the same path on every machine
+                    shared = Path(
+                        os.path.abspath(outdir)
+                    )  # what workers are told: the same path on every machine
                     engine.check(shared / LEDGER_DIR, qid)
-                    result = _run(engine, files, input_path, outdir, shared, qid, scheme, result, ledger, base,
-                                  pdf, recommend, progress, started, appendix, before, cohort_pdf,
-                                  previous)
+                    result = _run(
+                        engine,
+                        files,
+                        input_path,
+                        outdir,
+                        shared,
+                        qid,
+                        scheme,
+                        result,
+                        ledger,
+                        base,
+                        pdf,
+                        recommend,
+                        progress,
+                        started,
+                        appendix,
+                        before,
+                        cohort_pdf,
+                        previous,
+                    )
                 except BrokenProcessPool:
-                    raise WorkerLostError("批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
-                                          hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
-                                               "内存紧张时可用 --jobs 减少进程数。") from None
+                    raise WorkerLostError(
+                        "批量评分的一个工作进程意外退出（可能被结束，或因内存不足被系统终止）",
+                        hint="已完成的企业已保存；加 --resume 可继续处理其余企业，"
+                        "内存紧张时可用 --jobs 减少进程数。",
+                    ) from None
                 finally:
                     _remove_staged(outdir)
             if lock.note:
@@ -388,10 +452,26 @@ def _remove_staged(outdir: Path) -> None:
         remove_quietly(stale)
 
 
-def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared: Path, qid: str, scheme: Any,
-         result: BatchResult, ledger: Ledger, base: Path, pdf: bool, recommend: bool,
-         progress: Callable[[str, int, int | None], None] | None, started: float, appendix: bool,
-         before: Any = None, cohort_pdf: bool = False, previous: Path | None = None) -> BatchResult:
+def _run(
+    engine: Any,
+    files: list[Path],
+    input_path: Path,
+    outdir: Path,
+    shared: Path,
+    qid: str,
+    scheme: Any,
+    result: BatchResult,
+    ledger: Ledger,
+    base: Path,
+    pdf: bool,
+    recommend: bool,
+    progress: Callable[[str, int, int | None], None] | None,
+    started: float,
+    appendix: bool,
+    before: Any = None,
+    cohort_pdf: bool = False,
+    previous: Path | None = None,
+) -> BatchResult:
     from maturity.batch.rollup import Rollup, grade_order
 
     q = scheme.questionnaire
@@ -461,8 +541,10 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
             try:
                 meta_q = table.meta.get("questionnaire")
                 if meta_q and meta_q != q.id:
-                    raise InputError(f"{source}：这是问卷 {meta_q} 的答卷模板，本批次按问卷 {q.id} 评分",
-                                     hint="用 --questionnaire 指定问卷，或把不同问卷的答卷分开处理。")
+                    raise InputError(
+                        f"{source}：这是问卷 {meta_q} 的答卷模板，本批次按问卷 {q.id} 评分",
+                        hint="用 --questionnaire 指定问卷，或把不同问卷的答卷分开处理。",
+                    )
                 plan = Plan.build(q, table.header, source, table.meta.get("questionnaire_version"))
                 chunk: list[tuple[str, RawRow]] = []
                 for raw in table.rows(plan, fi):
@@ -505,8 +587,11 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
     ordered = ledger.ordered(seen & done.keys())
     del seen, occurrences
 
-    cohort = Cohort([(lv.label, lv.name) for lv in scheme.levels], [(d.id, d.name) for d in q.dimensions],
-                    {s.id: s.name for s in q.sub_sectors})
+    cohort = Cohort(
+        [(lv.label, lv.name) for lv in scheme.levels],
+        [(d.id, d.name) for d in q.dimensions],
+        {s.id: s.name for s in q.sub_sectors},
+    )
     rollup = Rollup(level_order, grade_order())
     for k in ordered:
         r = ledger.record(done[k])
@@ -516,7 +601,9 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
-        failed_pdfs = _render_pdfs(ledger, ordered, outdir, shared, cohort, engine, result, progress, appendix)
+        failed_pdfs = _render_pdfs(
+            ledger, ordered, outdir, shared, cohort, engine, result, progress, appendix
+        )
 
     def settle(key: str, record: EnterpriseRecord) -> None:  # the PDF each enterprise ended up with
         record.answers = None  # needed only for the report pass
@@ -524,25 +611,47 @@ def _run(engine: Any, files: list[Path], input_path: Path, outdir: Path, shared:
             return
         record.pdf = "" if key in failed_pdfs else _report_of(done[key].file)
         if key in failed_pdfs:
-            result.rejects.append(RejectedRow(record.source, record.row, record.name, done[key].order, [
-                CellError(record.row, "", "PDF 报告", f"已评分，但报告生成失败：{failed_pdfs[key]}")]))
+            result.rejects.append(
+                RejectedRow(
+                    record.source,
+                    record.row,
+                    record.name,
+                    done[key].order,
+                    [CellError(record.row, "", "PDF 报告", f"已评分，但报告生成失败：{failed_pdfs[key]}")],
+                )
+            )
 
     ledger.rewrite(ordered, settle)  # input order, current enterprises only
     result.rejects.sort(key=lambda r: r.order)
     rec_title = "建议" if recommend and recommendations_available(qid) else "升级差距"
     if rec_title == "升级差距":
-        result.notes.append("汇总表中列出的是升到下一等级的前三项差距"
-                            + ("（未找到“小快轻准”方案目录）。" if recommend else "（已按 --no-recommend 跳过方案推荐）。"))
-    meta = [("问卷", f"{q.title}（{q.id} {q.version}）"), ("评分规则", f"{scheme.rules.title}（{scheme.rules.version}）"),
-            ("输入", str(input_path)), ("已评分企业", str(len(ordered))), ("未通过的行", str(result.rejected_rows)),
-            ("生成时间", time.strftime("%Y-%m-%d %H:%M:%S")),
-            ("等级说明", q.scheme_note)]
+        result.notes.append(
+            "汇总表中列出的是升到下一等级的前三项差距"
+            + ("（未找到“小快轻准”方案目录）。" if recommend else "（已按 --no-recommend 跳过方案推荐）。")
+        )
+    meta = [
+        ("问卷", f"{q.title}（{q.id} {q.version}）"),
+        ("评分规则", f"{scheme.rules.title}（{scheme.rules.version}）"),
+        ("输入", str(input_path)),
+        ("已评分企业", str(len(ordered))),
+        ("未通过的行", str(result.rejected_rows)),
+        ("生成时间", time.strftime("%Y-%m-%d %H:%M:%S")),
+        ("等级说明", q.scheme_note),
+    ]
     if progress:
         progress("summary", 0, None)
     try:
         result.summary_xlsx, result.summary_csv = write_summary(
-            outdir, ledger.records(), result.rejects, cohort, [(d.id, d.name) for d in q.dimensions],
-            rec_title, meta, rollup, before)
+            outdir,
+            ledger.records(),
+            result.rejects,
+            cohort,
+            [(d.id, d.name) for d in q.dimensions],
+            rec_title,
+            meta,
+            rollup,
+            before,
+        )
     finally:
         ledger.close()
     if cohort_pdf:
@@ -567,9 +676,17 @@ def _report_of(answers_file: str) -> str:
     return f"{REPORTS_DIR}/{Path(answers_file).stem}.pdf"
 
 
-def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, shared: Path, cohort: Cohort, engine: Any,
-                 result: BatchResult, progress: Callable[[str, int, int | None], None] | None,
-                 appendix: bool = False) -> dict[str, str]:
+def _render_pdfs(
+    ledger: Ledger,
+    keys: list[str],
+    outdir: Path,
+    shared: Path,
+    cohort: Cohort,
+    engine: Any,
+    result: BatchResult,
+    progress: Callable[[str, int, int | None], None] | None,
+    appendix: bool = False,
+) -> dict[str, str]:
     """Render every report (a bounded number of chunks in flight); returns key -> error for those that failed."""
     (outdir / REPORTS_DIR).mkdir(exist_ok=True)
     executor: Any = engine.executor()
@@ -592,14 +709,19 @@ def _render_pdfs(ledger: Ledger, keys: list[str], outdir: Path, shared: Path, co
 
     try:
         for i in range(0, len(keys), step):
-            chunk_keys = keys[i:i + step]
+            chunk_keys = keys[i : i + step]
             items = []
             for key in chunk_keys:
                 entry = ledger.index[key]
                 rec = ledger.record(entry)
                 answers = rec.answers if rec.answers is not None else _answers_from_file(outdir / entry.file)
-                items.append((answers, str(shared / _report_of(entry.file)),
-                              cohort.standing(rec.sub_sector, rec.score, rec.dims)))
+                items.append(
+                    (
+                        answers,
+                        str(shared / _report_of(entry.file)),
+                        cohort.standing(rec.sub_sector, rec.score, rec.dims),
+                    )
+                )
             window.append((chunk_keys, executor.submit(_pdf_work, items, appendix)))
             while len(window) > engine.slots * 2:
                 take()

@@ -49,7 +49,12 @@ PROFILE: tuple[tuple[str, str, bool, str], ...] = (
     ("region_code", "行政区划代码", False, "选填。6 位代码，如 360703；填了代码可不填省/市/区县。"),
     ("park", "园区", False, "选填。所在园区或开发区名称。"),
     ("scale", "规上/规下", False, "选填。从下拉列表中选择：规上（规模以上工业企业）或规下。"),
-    ("sme_tier", "专精特新梯度", False, "选填。从下拉列表中选择：无、创新型中小企业、专精特新、专精特新“小巨人”。"),
+    (
+        "sme_tier",
+        "专精特新梯度",
+        False,
+        "选填。从下拉列表中选择：无、创新型中小企业、专精特新、专精特新“小巨人”。",
+    ),
     ("employees", "从业人员", False, "选填。人数，填整数。"),
     ("revenue_band", "营业收入区间", False, "选填。上年营业收入，从下拉列表中选择。"),
     ("contact", "联系人", False, "选填。"),
@@ -57,12 +62,21 @@ PROFILE: tuple[tuple[str, str, bool, str], ...] = (
     ("mode", "评估方式", False, "选填。自评（企业自行填写）或现场评定（评估人到企业现场核实）；留空按自评。"),
     ("service_provider", "服务商", False, "选填。承担诊断服务的机构名称。"),
     ("assessed_on", "评估日期", False, "选填。如 2025-03-18。"),
-    ("version", "问卷版本", False, "一般留空：留空即按本模板的问卷版本评分。从旧版模板复制过来的行请填写其版本号。"),
+    (
+        "version",
+        "问卷版本",
+        False,
+        "一般留空：留空即按本模板的问卷版本评分。从旧版模板复制过来的行请填写其版本号。",
+    ),
 )
 PROFILE_HEADERS = {header: field for field, header, _, _ in PROFILE}
 # profile columns chosen from a list: field -> {code: label}
 PROFILE_CHOICES: dict[str, dict[str, str]] = {
-    "scale": SCALE_NAMES, "sme_tier": SME_TIER_NAMES, "revenue_band": REVENUE_BAND_NAMES, "mode": MODE_NAMES}
+    "scale": SCALE_NAMES,
+    "sme_tier": SME_TIER_NAMES,
+    "revenue_band": REVENUE_BAND_NAMES,
+    "mode": MODE_NAMES,
+}
 
 
 @dataclass(frozen=True)
@@ -274,9 +288,15 @@ def xlsx_template(questionnaire: Questionnaire, sub_sector: str | None = None) -
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
 
-    for row in (("format", META_FORMAT), ("format_version", META_FORMAT_VERSION), ("questionnaire", q.id),
-                ("questionnaire_version", q.version), ("title", q.title), ("sub_sector", sub_sector or ""),
-                ("generator", f"maturity {__version__}")):
+    for row in (
+        ("format", META_FORMAT),
+        ("format_version", META_FORMAT_VERSION),
+        ("questionnaire", q.id),
+        ("questionnaire_version", q.version),
+        ("title", q.title),
+        ("sub_sector", sub_sector or ""),
+        ("generator", f"maturity {__version__}"),
+    ):
         meta.append([neutralise(v) for v in row])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
@@ -300,15 +320,21 @@ def _number_validation(x: Question, letter: str):
         formula = f'OR(AND({",".join(checks)}),{cell}="{NA_LABEL}")'
         dv = DataValidation(type="custom", formula1=formula, allow_blank=True)
     elif x.min is not None and x.max is not None:
-        dv = DataValidation(type="decimal", operator="between", formula1=_fmt(x.min), formula2=_fmt(x.max),
-                            allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="between", formula1=_fmt(x.min), formula2=_fmt(x.max), allow_blank=True
+        )
     elif x.min is not None:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=_fmt(x.min), allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="greaterThanOrEqual", formula1=_fmt(x.min), allow_blank=True
+        )
     elif x.max is not None:
-        dv = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=_fmt(x.max), allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="lessThanOrEqual", formula1=_fmt(x.max), allow_blank=True
+        )
     else:
-        dv = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300",
-                            allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="between", formula1="-1E+300", formula2="1E+300", allow_blank=True
+        )
     dv.showErrorMessage = True
     dv.errorTitle = "数值超出范围"
     dv.error = f"请填写数字，范围 {_range_text(x)}。"
@@ -324,14 +350,32 @@ def _write_help(ws, q: Questionnaire, cols: list[Column], sub_sector: str | None
         (f"{q.title}（{q.id} {q.version}）· 批量答卷模板", True),
         ("", False),
         ("填写方法", True),
-        (f"1. 在“{SHEET_ANSWERS}”工作表中，每家企业填写一行；第 1 行是表头，请勿修改、删除或调换表头。", False),
-        ("2. 企业名称、子行业为必填；子行业、企业规模和单选题请从下拉列表中选择（填写的是选项原文，不是代码）。", False),
-        (f"3. 多选题可从下拉列表选一项；选多项时把选项原文用“{MULTI_SEP}”隔开，例如“选项甲{MULTI_SEP}选项乙”。", False),
+        (
+            f"1. 在“{SHEET_ANSWERS}”工作表中，每家企业填写一行；第 1 行是表头，请勿修改、删除或调换表头。",
+            False,
+        ),
+        (
+            "2. 企业名称、子行业为必填；子行业、企业规模和单选题请从下拉列表中选择（填写的是选项原文，不是代码）。",
+            False,
+        ),
+        (
+            f"3. 多选题可从下拉列表选一项；选多项时把选项原文用“{MULTI_SEP}”隔开，例如“选项甲{MULTI_SEP}选项乙”。",
+            False,
+        ),
         ("4. 数值题直接填写数字；单位为 % 的题目填 35 表示 35%（在 Excel 中输入 35% 也可识别）。", False),
         (f"5. 允许“{NA_LABEL}”的题目，选“{NA_LABEL}”后须在右侧“{JUSTIFY_SUFFIX}”一列写明理由。", False),
-        ("6. 不适用于本企业子行业的题目（见下表“适用范围”）可留空；必答题留空的行会被列入“未通过”清单。", False),
-        ("7. 请勿合并单元格，也不要用公式引用其他表格；可在 Excel、WPS 或 LibreOffice 中填写，保存为 xlsx。", False),
-        ("8. 也可另存为 CSV（UTF-8 或 GB18030 编码均可）。填好后运行：maturity batch 本文件 -o 输出文件夹", False),
+        (
+            "6. 不适用于本企业子行业的题目（见下表“适用范围”）可留空；必答题留空的行会被列入“未通过”清单。",
+            False,
+        ),
+        (
+            "7. 请勿合并单元格，也不要用公式引用其他表格；可在 Excel、WPS 或 LibreOffice 中填写，保存为 xlsx。",
+            False,
+        ),
+        (
+            "8. 也可另存为 CSV（UTF-8 或 GB18030 编码均可）。填好后运行：maturity batch 本文件 -o 输出文件夹",
+            False,
+        ),
         ("", False),
         (f"评分说明：{_one_line(q.scheme_note)}", False),
         ("", False),
@@ -359,9 +403,17 @@ def _write_help(ws, q: Questionnaire, cols: list[Column], sub_sector: str | None
             choices = _range_text(x)
         else:
             choices = ""
-        row = (column_letter(idx), x.id, dims[x.dimension].name if x.dimension in dims else x.dimension,
-               kinds[x.kind], _one_line(x.text), how_to_answer(x, q), choices, applicability_text(x, q),
-               _one_line(x.help))
+        row = (
+            column_letter(idx),
+            x.id,
+            dims[x.dimension].name if x.dimension in dims else x.dimension,
+            kinds[x.kind],
+            _one_line(x.text),
+            how_to_answer(x, q),
+            choices,
+            applicability_text(x, q),
+            _one_line(x.help),
+        )
         for i, v in enumerate(row, 1):
             c = ws.cell(row=r, column=i, value=neutralise(v))
             c.alignment = wrap
@@ -370,9 +422,12 @@ def _write_help(ws, q: Questionnaire, cols: list[Column], sub_sector: str | None
         ws.column_dimensions[letter].width = width
 
 
-def write_template(path: Path, questionnaire: Questionnaire, fmt: str, sub_sector: str | None = None,
-                   *, force: bool = False) -> None:
+def write_template(
+    path: Path, questionnaire: Questionnaire, fmt: str, sub_sector: str | None = None, *, force: bool = False
+) -> None:
     from maturity.writing import atomic_write_bytes
 
-    data = xlsx_template(questionnaire, sub_sector) if fmt == "xlsx" else csv_template(questionnaire, sub_sector)
+    data = (
+        xlsx_template(questionnaire, sub_sector) if fmt == "xlsx" else csv_template(questionnaire, sub_sector)
+    )
     atomic_write_bytes(path, data, force=force)

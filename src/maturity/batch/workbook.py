@@ -33,7 +33,7 @@ class _Head(io.RawIOBase):
             return 0
         data = self.raw.read(min(len(b), self.left))
         self.left -= len(data)
-        b[:len(data)] = data
+        b[: len(data)] = data
         return len(data)
 
 
@@ -57,6 +57,7 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Any:
 
     try:
         from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
         original = ReadOnlyWorksheet._get_size
     except (ImportError, AttributeError):
         return load_workbook(path, read_only=True, data_only=data_only)

@@ -31,8 +31,9 @@ from typing import Any, cast
 
 from maturity.batch.zip_limits import MAX_CELL_CHARS, Guard, Refused
 
-ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!"})
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
 MAX_COLUMN = 16_384  # XFD
 MAX_ROW_TAGS = 1 << 18  # 16,384 columns of rich text stay well below
 MAX_ROW_BYTES = 16 << 20
@@ -78,8 +79,15 @@ def percent_styles(wb: Any) -> frozenset[int]:
 def source_of(wb: Any, ws: Any) -> SheetSource | None:
     """The sheet's source for :func:`rows`, or None if this openpyxl does not expose what is needed."""
     try:
-        return SheetSource(wb._archive, ws._worksheet_path, ws._shared_strings, wb.epoch,
-                           frozenset(wb._date_formats), frozenset(wb._timedelta_formats), percent_styles(wb))
+        return SheetSource(
+            wb._archive,
+            ws._worksheet_path,
+            ws._shared_strings,
+            wb.epoch,
+            frozenset(wb._date_formats),
+            frozenset(wb._timedelta_formats),
+            percent_styles(wb),
+        )
     except (AttributeError, TypeError):
         return None
 
@@ -118,7 +126,9 @@ def scan(archive: zipfile.ZipFile, member: str) -> Scan:
                 for m in _MERGE.finditer(buf):
                     c1, r1, c2, r2 = m.groups()
                     ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
-                    first, last = (min(_column(x.decode()), MAX_COLUMN) for x in (c1, c2))  # a bogus ref stays bounded
+                    first, last = (
+                        min(_column(x.decode()), MAX_COLUMN) for x in (c1, c2)
+                    )  # a bogus ref stays bounded
                     item = (first, int(r1), last, int(r2), ref)
                     if item not in merged:
                         merged.append(item)
@@ -131,7 +141,8 @@ class _Names:
 
     def __init__(self, ns: str) -> None:
         self.ROW, self.C, self.V, self.F, self.IS, self.T, self.R = (
-            ns + x for x in ("row", "c", "v", "f", "is", "t", "r"))
+            ns + x for x in ("row", "c", "v", "f", "is", "t", "r")
+        )
 
 
 def rows(src: SheetSource, percent_columns: Set[int] = frozenset()) -> Iterator[tuple[int, list[Any]]]:
@@ -191,8 +202,11 @@ class _RowReader:
                     row_tags += chunk.count(b"<")
                     row_bytes += len(chunk)
                     if row_tags > MAX_ROW_TAGS or row_bytes > MAX_ROW_BYTES:
-                        raise Refused(self.src.member, f"第 {self.row_counter + 1} 行附近有一行过大"
-                                      f"（超过 {MAX_ROW_TAGS:,} 个标记或 {MAX_ROW_BYTES >> 20} MB）")
+                        raise Refused(
+                            self.src.member,
+                            f"第 {self.row_counter + 1} 行附近有一行过大"
+                            f"（超过 {MAX_ROW_TAGS:,} 个标记或 {MAX_ROW_BYTES >> 20} MB）",
+                        )
                 if not chunk:
                     return
 

@@ -109,7 +109,7 @@ class Guard:
             i = probe.find(b"<!", pos)
             if i < 0:
                 return
-            rest = probe[i + 2:i + 9]
+            rest = probe[i + 2 : i + 9]
             if rest.startswith(b"--"):
                 self.term, skip = b"-->", 4
             elif rest.startswith(b"[CDATA["):
@@ -156,7 +156,9 @@ def check_directory(zf: zipfile.ZipFile) -> None:
         if size > limit_of(info.filename):
             raise Refused(info.filename, f"解压后为 {_mb(size)}，超过 {_mb(limit_of(info.filename))}")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
-            raise Refused(info.filename, f"压缩比为 {size / max(info.compress_size, 1):,.0f} 倍，超过 {MAX_RATIO} 倍")
+            raise Refused(
+                info.filename, f"压缩比为 {size / max(info.compress_size, 1):,.0f} 倍，超过 {MAX_RATIO} 倍"
+            )
     if total > MAX_TOTAL_BYTES:
         raise Refused("压缩包", f"全部解压后为 {_mb(total)}，超过 {_mb(MAX_TOTAL_BYTES)}")
 
@@ -177,5 +179,7 @@ def check_archive(path: Path, source: str) -> None:
     except Refused as e:
         raise refusal(source, e) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as e:
-        raise InputError(f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
-                         hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。") from None
+        raise InputError(
+            f"{source}：无法作为 xlsx 打开（{type(e).__name__}: {e}）",
+            hint="文件可能已损坏、设置了打开密码，或是旧版 .xls；请在 Excel/WPS 中另存为 .xlsx。",
+        ) from None

@@ -27,8 +27,9 @@ def _chinese_click() -> None:
 
     zh_click.install()
     completion_args = typer.main.get_install_completion_arguments
-    typer.main.get_install_completion_arguments = (
-        lambda: zh_click.chinese_completion_options(completion_args()))
+    typer.main.get_install_completion_arguments = lambda: zh_click.chinese_completion_options(
+        completion_args()
+    )
 
 
 _chinese_click()
@@ -44,7 +45,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示本工具、内置问卷、评分规则和方案目录的版本并退出。"),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="显示本工具、内置问卷、评分规则和方案目录的版本并退出。",
+    ),
 ) -> None:
     """轻工业中小企业数字化成熟度自评估。"""
 
@@ -53,8 +60,22 @@ def _root(
 from maturity.cli import assess, batch, cohort, compare, core, doctor, examples, plan, report  # noqa: E402,F401
 
 # Help lists commands in the order a user meets them, not in import order.
-_ORDER = ["assess", "score", "explain", "plan", "report", "compare", "template", "batch", "cohort",
-          "examples", "validate", "questionnaires", "schema", "doctor"]
+_ORDER = [
+    "assess",
+    "score",
+    "explain",
+    "plan",
+    "report",
+    "compare",
+    "template",
+    "batch",
+    "cohort",
+    "examples",
+    "validate",
+    "questionnaires",
+    "schema",
+    "doctor",
+]
 app.registered_commands.sort(key=lambda c: _ORDER.index(str(c.name or getattr(c.callback, "__name__", ""))))
 
 

@@ -59,7 +59,9 @@ class Terminal:
 
         out.print(prose("✗ " + text, style="red"))
 
-    def choose(self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False) -> int | None:
+    def choose(
+        self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False
+    ) -> int | None:
         """A number 1..count (None when empty input is allowed and given; then `q`/`b` mean the same:
         people type the interview's own commands at a list prompt too)."""
         import unicodedata
@@ -77,7 +79,6 @@ class Terminal:
                 return int(raw)
             self.problem(self.msg("pick_number", lo=1, hi=count))
 
-
     def show_question(self, s: Any, qid: str, editing: bool) -> None:
         from rich.rule import Rule
         from rich.text import Text
@@ -89,8 +90,13 @@ class Terminal:
         dim = s.questionnaire.dimension_map[q.dimension].name
         key = "progress_review" if editing else "progress"
         out.print()
-        out.print(Rule(Text(msg(key, n=order.index(qid) + 1, total=len(order), dimension=dim)), align="left",
-                       style="blue"))
+        out.print(
+            Rule(
+                Text(msg(key, n=order.index(qid) + 1, total=len(order), dimension=dim)),
+                align="left",
+                style="blue",
+            )
+        )
         title = Text(q.text, style="bold")
         title.append(f"  [{q.id}]", style="dim")
         out.print(title)
@@ -108,14 +114,21 @@ class Terminal:
         current = s.answer_text(qid)
         if current:
             out.print(Text(msg("current_answer", answer=current), style="green"))
-        hint = {"single": msg("single_hint"), "yesno": msg("single_hint"), "multi": msg("multi_hint"),
-                "text": msg("text_hint")}.get(q.kind)
+        hint = {
+            "single": msg("single_hint"),
+            "yesno": msg("single_hint"),
+            "multi": msg("multi_hint"),
+            "text": msg("text_hint"),
+        }.get(q.kind)
         if q.kind == "number":
             lo = "" if q.min is None else f"{q.min:g}"
             hi = "" if q.max is None else f"{q.max:g}"
             unit = (" " + q.unit) if q.unit else ""
-            rng = msg("number_range", range=f"{lo}–{hi}{unit}") if (lo or hi) else (
-                msg("number_range", range=q.unit) if q.unit else "")
+            rng = (
+                msg("number_range", range=f"{lo}–{hi}{unit}")
+                if (lo or hi)
+                else (msg("number_range", range=q.unit) if q.unit else "")
+            )
             hint = msg("number_hint", range=rng)
         parts = [hint or ""]
         if current:
@@ -130,7 +143,9 @@ class Terminal:
         out.print(Text(self.msg("help", command=self.resume_command(path)), style="cyan"))
         sources = {x.id: x.title for x in s.questionnaire.sources}
         basis = f" · {q.basis}" if q.basis else ""
-        out.print(Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim"))
+        out.print(
+            Text(self.msg("source_line", source=sources.get(q.source, q.source), basis=basis), style="dim")
+        )
 
     def show_review(self, s: Any) -> None:
         from rich.table import Table
@@ -141,8 +156,13 @@ class Terminal:
         msg = self.msg
         order = s.order()
         answered, total = s.progress()
-        table = Table(title=msg("review_title", answered=answered, total=total), title_justify="left",
-                      expand=False, show_edge=False, show_header=False)
+        table = Table(
+            title=msg("review_title", answered=answered, total=total),
+            title_justify="left",
+            expand=False,
+            show_edge=False,
+            show_header=False,
+        )
         table.add_column("#", justify="right", style="cyan")
         table.add_column("", style="dim", no_wrap=True)
         table.add_column("", overflow="fold", max_width=40)
@@ -153,7 +173,9 @@ class Terminal:
             if not text and not q.scored:
                 text = Text(msg("status_optional"), style="dim")
             elif not text:
-                text = Text(msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow")
+                text = Text(
+                    msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow"
+                )
             table.add_row(str(n), qid, short(q.text, 40), text)
         out.print(table)
 
@@ -214,8 +236,16 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         ui.problem(msg("credit_bad", problem=problem))
     contact = clean_text(ui.ask(msg("ask_contact")))[:100]
     assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
-    return Enterprise(name=name, sub_sector=sub.id, size=size, region=region, credit_code=code or None,
-                      contact=contact, assessor=assessor, **ask_programme_profile(ui))
+    return Enterprise(
+        name=name,
+        sub_sector=sub.id,
+        size=size,
+        region=region,
+        credit_code=code or None,
+        contact=contact,
+        assessor=assessor,
+        **ask_programme_profile(ui),
+    )
 
 
 def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
@@ -233,12 +263,20 @@ def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
         if isinstance(got, int):
             return bands[got - 1].id
         if isinstance(got, SizeGuess) and got.band in names:
-            figures = "、".join(x for x in (
-                msg("size_staff", n=f"{got.staff:g}") if got.staff is not None else "",
-                msg("size_revenue", n=f"{got.revenue:g}") if got.revenue is not None else "") if x)
+            figures = "、".join(
+                x
+                for x in (
+                    msg("size_staff", n=f"{got.staff:g}") if got.staff is not None else "",
+                    msg("size_revenue", n=f"{got.revenue:g}") if got.revenue is not None else "",
+                )
+                if x
+            )
             lower = lower_if(got)
-            ui.say(msg("size_is", figures=figures, band=names[got.band])
-                   + (msg("size_lower", condition=lower) if lower else ""), style="green")
+            ui.say(
+                msg("size_is", figures=figures, band=names[got.band])
+                + (msg("size_lower", condition=lower) if lower else ""),
+                style="green",
+            )
             k = ui.choose(msg("size_confirm"), len(bands), allow_empty=True)
             return bands[k - 1].id if k else got.band
         ui.problem(msg("size_unknown", hi=len(bands)))
@@ -329,19 +367,28 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
 @app.command(rich_help_panel="评估与报告")
 @user_errors
 def assess(
-    questionnaire: str = typer.Option(None, "--questionnaire", "-q", help="问卷编号（默认 light-industry）。",
-                                      show_default=False),
-    out_path: Path = typer.Option(None, "--out", "-o", help="答卷保存位置（默认：企业名称-自评-日期.yaml）。",
-                                  show_default=False),
+    questionnaire: str = typer.Option(
+        None, "--questionnaire", "-q", help="问卷编号（默认 light-industry）。", show_default=False
+    ),
+    out_path: Path = typer.Option(
+        None, "--out", "-o", help="答卷保存位置（默认：企业名称-自评-日期.yaml）。", show_default=False
+    ),
     resume: Path = typer.Option(None, "--resume", help="继续填写一份未完成的答卷。", show_default=False),
-    answers: Path = typer.Option(None, "--answers", help="不提问，直接给已填好的答卷评分并显示结果。",
-                                 show_default=False),
+    answers: Path = typer.Option(
+        None, "--answers", help="不提问，直接给已填好的答卷评分并显示结果。", show_default=False
+    ),
     pdf: Path = typer.Option(None, "--pdf", help="同时生成 PDF 诊断报告到此路径。", show_default=False),
     force: bool = typer.Option(False, "--force", help="不询问，直接覆盖已有的答卷或报告文件。"),
     appendix: bool = typer.Option(False, "--appendix", help="与 --pdf 一起用：" + APPENDIX_HELP),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="界面提示语言：zh（中文）或 en（英文）。en 只翻译本工具自己的提示、"
-                              "操作说明和错误信息；题目、选项、行业与企业规模名称等问卷内容以及结果页仍为中文。"),
-    interactive: bool = typer.Option(False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"),
+    lang: Lang = typer.Option(
+        Lang.zh,
+        "--lang",
+        help="界面提示语言：zh（中文）或 en（英文）。en 只翻译本工具自己的提示、"
+        "操作说明和错误信息；题目、选项、行业与企业规模名称等问卷内容以及结果页仍为中文。",
+    ),
+    interactive: bool = typer.Option(
+        False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"
+    ),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
     from maturity.errors import InputError
@@ -366,8 +413,9 @@ def assess(
         raise OutputExistsError(pdf)  # say so now, not after twenty minutes of answers
 
     def resume_command(at: Path) -> str:
-        return _resume_command(at, pdf=pdf, lang=lang.value, force=force, interactive=interactive,
-                               appendix=appendix)
+        return _resume_command(
+            at, pdf=pdf, lang=lang.value, force=force, interactive=interactive, appendix=appendix
+        )
 
     ui = Terminal(msg, resume_command)
     if lang is not Lang.zh:
@@ -427,8 +475,9 @@ def assess(
     show_end(msg, path, pdf, force, appendix)
 
 
-def _resume_command(path: Path, *, pdf: Path | None, lang: str, force: bool, interactive: bool,
-                    appendix: bool = False) -> str:
+def _resume_command(
+    path: Path, *, pdf: Path | None, lang: str, force: bool, interactive: bool, appendix: bool = False
+) -> str:
     """The command that continues this interview with every option given now (so a resumed run still writes
     the PDF asked for), shell-quoted so it can be pasted as printed."""
     import shlex

@@ -37,8 +37,13 @@ def _units(text: str) -> list[tuple[bool, str]]:
             space = True
             continue
         glue = units and not space and (tok[0] in _CLOSING or units[-1][1][-1] in _OPENING)
-        latin_pair = (units and space and not _is_wide(tok[0]) and not _is_wide(units[-1][1][-1])
-                      and len(units[-1][1]) + len(tok) <= 24)
+        latin_pair = (
+            units
+            and space
+            and not _is_wide(tok[0])
+            and not _is_wide(units[-1][1][-1])
+            and len(units[-1][1]) + len(tok) <= 24
+        )
         if glue:
             units[-1] = (units[-1][0], units[-1][1] + tok)
         elif latin_pair:  # "GB/T 39116-2020": keep the pair on one line when it fits

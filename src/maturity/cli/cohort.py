@@ -14,10 +14,15 @@ from maturity.cli.console import err, user_errors
 @user_errors
 def cohort(
     outdir: Path = typer.Argument(..., show_default=False, help="maturity batch 的输出文件夹。"),
-    output: Path = typer.Option(None, "--output", "-o", show_default=False,
-                                help="PDF 文件；默认为输出文件夹中的 cohort.pdf。"),
-    previous: Path = typer.Option(None, "--previous", show_default=False,
-                                  help="上一轮 maturity batch 的输出文件夹：列出每家企业和各区县的等级升降。"),
+    output: Path = typer.Option(
+        None, "--output", "-o", show_default=False, help="PDF 文件；默认为输出文件夹中的 cohort.pdf。"
+    ),
+    previous: Path = typer.Option(
+        None,
+        "--previous",
+        show_default=False,
+        help="上一轮 maturity batch 的输出文件夹：列出每家企业和各区县的等级升降。",
+    ),
     title: str = typer.Option("", "--title", help="报告标题；默认“数字化转型诊断项目概览”。"),
     scope: str = typer.Option("", "--scope", help="范围，如“九江市濂溪区”；默认取企业最多的区县。"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),

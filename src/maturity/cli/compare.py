@@ -33,7 +33,9 @@ def compare(
         out.print_json(json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
         return
     if not c.same_enterprise:
-        err.print(f"[yellow]提示[/]：两份答卷的企业不同（{a.enterprise.name} / {b.enterprise.name}），请确认是否选对了文件。")
+        err.print(
+            f"[yellow]提示[/]：两份答卷的企业不同（{a.enterprise.name} / {b.enterprise.name}），请确认是否选对了文件。"
+        )
 
     def signed(x: float | None, unit: str = "") -> Text:
         if x is None:
@@ -46,8 +48,10 @@ def compare(
     head.append(f"成熟度等级  {c.old_level.label} {c.old_level.name} → ", style="")
     head.append(f"{c.new_level.label} {c.new_level.name}", style="bold")
     if c.level_change:
-        head.append(f"（{'升' if c.level_change > 0 else '降'} {abs(c.level_change)} 级）",
-                    style="green" if c.level_change > 0 else "red")
+        head.append(
+            f"（{'升' if c.level_change > 0 else '降'} {abs(c.level_change)} 级）",
+            style="green" if c.level_change > 0 else "red",
+        )
     else:
         head.append("（等级未变）", style="dim")
     head.append(f"\n{c.score_label}  {c.old_score:g} → {c.new_score:g}  ")
@@ -58,18 +62,32 @@ def compare(
 
     out.print(Panel(head, title="评估对比", title_align="left", expand=False))
     dims = Table(title="各维度变化", title_justify="left")
-    for col, just in (("维度", "left"), ("上次", "right"), ("本次", "right"), ("变化", "right"), ("等级", "left")):
+    for col, just in (
+        ("维度", "left"),
+        ("上次", "right"),
+        ("本次", "right"),
+        ("变化", "right"),
+        ("等级", "left"),
+    ):
         dims.add_column(col, justify=just)  # type: ignore[arg-type]
     for d in c.dimensions:
         lv = f"{d.old_level or '—'} → {d.new_level or '—'}"
-        dims.add_row(d.name, "—" if d.old_score is None else f"{d.old_score:g}",
-                     "—" if d.new_score is None else f"{d.new_score:g}", signed(d.delta), lv)
+        dims.add_row(
+            d.name,
+            "—" if d.old_score is None else f"{d.old_score:g}",
+            "—" if d.new_score is None else f"{d.new_score:g}",
+            signed(d.delta),
+            lv,
+        )
     out.print(dims)
     if not c.answers:
         out.print("两次答案完全相同。")
         return
-    changes = Table(title=f"答案有变化的题目（{len(c.answers)} 道：提高 {c.improved}，降低 {c.declined}）",
-                    title_justify="left", expand=True)
+    changes = Table(
+        title=f"答案有变化的题目（{len(c.answers)} 道：提高 {c.improved}，降低 {c.declined}）",
+        title_justify="left",
+        expand=True,
+    )
     changes.add_column("题号", style="cyan", no_wrap=True)
     changes.add_column("题目", ratio=3, overflow="fold")
     changes.add_column("上次", ratio=2, overflow="fold")

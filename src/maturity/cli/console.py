@@ -54,16 +54,22 @@ def print_issues(issues: list[Issue], console: Console | None = None) -> None:
 
     console = console or err
     for i in issues:
-        where = Text(_rel(i.location) if i.line is None else f"{_rel(i.file)}:{i.line}" + (
-            f":{i.col}" if i.col is not None else ""), style="bold cyan")
+        where = Text(
+            _rel(i.location)
+            if i.line is None
+            else f"{_rel(i.file)}:{i.line}" + (f":{i.col}" if i.col is not None else ""),
+            style="bold cyan",
+        )
         if i.field:
             where.append(f"  {i.field}", style="magenta")
         if i.value:
             where.append(f" = {i.value}")
         console.print(where, soft_wrap=True)
         label = "提示：" if i.severity == "warning" else ""
-        console.print(Text(f"    {label}{i.message}", style="yellow" if i.severity == "warning" else "red"),
-                      soft_wrap=True)
+        console.print(
+            Text(f"    {label}{i.message}", style="yellow" if i.severity == "warning" else "red"),
+            soft_wrap=True,
+        )
 
 
 def show_error(e: MaturityError) -> None:
@@ -79,7 +85,9 @@ def show_error(e: MaturityError) -> None:
     body = Text(e.message)
     if e.hint:
         body.append("\n" + e.hint, style="dim")
-    err.print(Panel(body, title=f"[bold red]{e.title}[/]", title_align="left", border_style="red", expand=False))
+    err.print(
+        Panel(body, title=f"[bold red]{e.title}[/]", title_align="left", border_style="red", expand=False)
+    )
 
 
 def user_errors(fn: F) -> F:

@@ -15,8 +15,9 @@ from maturity.cli.options import ANSWERS_ARG, Format
 @app.command(rich_help_panel="数据与环境")
 @user_errors
 def validate(
-    paths: list[Path] = typer.Argument(None, help="要校验的问卷、评分规则、对照表或答卷文件；不给则校验全部内置数据。",
-                                       show_default=False),
+    paths: list[Path] = typer.Argument(
+        None, help="要校验的问卷、评分规则、对照表或答卷文件；不给则校验全部内置数据。", show_default=False
+    ),
 ) -> None:
     """校验问卷、评分规则和答卷（含交叉引用），一次列出全部问题及其 文件:行:列。"""
     from maturity.cli.console import print_issues
@@ -27,8 +28,14 @@ def validate(
     issues, kinds = validate_paths(targets)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]
-    names = {"questionnaire": "问卷", "rules": "评分规则", "crosswalk": "对照表", "catalog": "方案目录",
-             "answers": "答卷", "?": "无法读取"}
+    names = {
+        "questionnaire": "问卷",
+        "rules": "评分规则",
+        "crosswalk": "对照表",
+        "catalog": "方案目录",
+        "answers": "答卷",
+        "?": "无法读取",
+    }
     bad = {i.file for i in errors}
     for p, kind in kinds:
         mark = "[red]✗[/]" if str(p) in bad else "[green]✓[/]"
@@ -44,8 +51,12 @@ def validate(
 @user_errors
 def score(
     answers: Path = ANSWERS_ARG,
-    format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"),
-    scheme: str = typer.Option(None, "--scheme", help="按另一评价体系评级，如 miit-2024（全国中小企业数字化水平评测指标 2024）。"),
+    format: Format = typer.Option(
+        Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"
+    ),
+    scheme: str = typer.Option(
+        None, "--scheme", help="按另一评价体系评级，如 miit-2024（全国中小企业数字化水平评测指标 2024）。"
+    ),
 ) -> None:
     """给一份答卷评分：成熟度等级、综合得分和各维度得分（另附全国评测等级估算）。"""
     from maturity import pipeline
@@ -105,7 +116,10 @@ def questionnaires() -> None:
 @app.command(rich_help_panel="数据与环境")
 @user_errors
 def schema(
-    kind: str = typer.Argument("all", help="questionnaire、rules、answers、crosswalk、catalog（输入文件）；assessment、plan、national-grade（输出 JSON）；或 all。"),
+    kind: str = typer.Argument(
+        "all",
+        help="questionnaire、rules、answers、crosswalk、catalog（输入文件）；assessment、plan、national-grade（输出 JSON）；或 all。",
+    ),
     output: Path = typer.Option(None, "--output", "-o", help="写入文件而不是打印。"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
 ) -> None:

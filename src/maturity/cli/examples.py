@@ -26,7 +26,7 @@ def description(path: Path) -> str:
             if not line.startswith("#"):
                 break
             if line.startswith(_DESCRIPTION):
-                return line[len(_DESCRIPTION):].strip()
+                return line[len(_DESCRIPTION) :].strip()
     return ""
 
 
@@ -42,10 +42,15 @@ def find_example(name: str) -> Path | None:
 @app.command(rich_help_panel="数据与环境")
 @user_errors
 def examples(
-    name: str = typer.Argument(None, help="要复制的示例名称，如 furniture；不给则列出全部示例。", show_default=False,
-                               metavar="示例名称"),
-    output: Path = typer.Option(Path("."), "--output", "-o", help="复制到此文件夹（或文件路径）；默认当前文件夹。",
-                                show_default=False),
+    name: str = typer.Argument(
+        None,
+        help="要复制的示例名称，如 furniture；不给则列出全部示例。",
+        show_default=False,
+        metavar="示例名称",
+    ),
+    output: Path = typer.Option(
+        Path("."), "--output", "-o", help="复制到此文件夹（或文件路径）；默认当前文件夹。", show_default=False
+    ),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件。"),
 ) -> None:
     """列出内置示例答卷，或复制一份到当前文件夹，用来试用 score、report 等命令。"""
@@ -63,12 +68,16 @@ def examples(
             table.add_row(p.stem.removesuffix("-example"), prose(description(p)))
         out.print(table)
         first = bundled_examples()[0].stem.removesuffix("-example")
-        out.print(f"复制一份到当前文件夹：maturity examples {first}；然后 maturity score {first}-example.yaml")
+        out.print(
+            f"复制一份到当前文件夹：maturity examples {first}；然后 maturity score {first}-example.yaml"
+        )
         return
     src = find_example(name)
     if src is None:
         names = "、".join(p.stem.removesuffix("-example") for p in bundled_examples())
-        raise InputError(f"没有名为 {name} 的示例；内置示例：{names}", hint="运行 maturity examples 查看全部示例。")
+        raise InputError(
+            f"没有名为 {name} 的示例；内置示例：{names}", hint="运行 maturity examples 查看全部示例。"
+        )
     dst = output / src.name if output.is_dir() else output
     atomic_write_bytes(dst, src.read_bytes(), force=force, fsync=False)
     err.print(f"已复制示例答卷：{dst}")

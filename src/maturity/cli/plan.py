@@ -17,9 +17,17 @@ from maturity.cli.plan_view import show_plan
 @user_errors
 def plan(
     answers: Path = ANSWERS_ARG,
-    budget: float = typer.Option(None, "--budget", "-b", min=0, show_default=False,
-                                 help="预算上限（万元），按各方案参考费用上限累计；超出的方案列入“未纳入”并说明原因。"),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"),
+    budget: float = typer.Option(
+        None,
+        "--budget",
+        "-b",
+        min=0,
+        show_default=False,
+        help="预算上限（万元），按各方案参考费用上限累计；超出的方案列入“未纳入”并说明原因。",
+    ),
+    format: Format = typer.Option(
+        Format.table, "--format", "-f", help="输出格式：table（终端表格）或 json（稳定的机器可读格式）。"
+    ),
 ) -> None:
     """生成“小快轻准”升级路线图：推荐方案及理由、三个阶段安排、每阶段后的预计等级和可申请的政策支持。"""
     from maturity import pipeline

@@ -10,8 +10,14 @@ from maturity.cli.console import out
 if TYPE_CHECKING:
     from maturity.models.catalog import Plan
 
-_KIND = {"budget": "超出预算", "prerequisite": "前置未纳入", "capacity": "阶段已排满", "requires": "条件未具备",
-         "covered": "已被覆盖", "horizon": "超出时间安排"}
+_KIND = {
+    "budget": "超出预算",
+    "prerequisite": "前置未纳入",
+    "capacity": "阶段已排满",
+    "requires": "条件未具备",
+    "covered": "已被覆盖",
+    "horizon": "超出时间安排",
+}
 _POLICY_KIND = {"subsidy": "补贴", "fund": "专项资金", "service": "服务", "voucher": "券", "loan": "贷款"}
 
 
@@ -31,13 +37,17 @@ def show_plan(p: Plan) -> None:
     for h in p.horizons:
         head.append("  →  ")
         head.append(f"{h.name}后 ", style="dim")
-        head.append(h.projected_level.label, style="bold green" if h.projected_level.rank > p.current_level.rank
-                    else "bold")
+        head.append(
+            h.projected_level.label,
+            style="bold green" if h.projected_level.rank > p.current_level.rank else "bold",
+        )
     for h in p.horizons:
         if h.projected_grade is not None:
             g = h.projected_grade
-            head.append(f"\n{h.name}后全国评测估算：{g.label}（{g.score:.1f} 分{'，临界' if g.borderline else ''}）",
-                        style="dim")
+            head.append(
+                f"\n{h.name}后全国评测估算：{g.label}（{g.score:.1f} 分{'，临界' if g.borderline else ''}）",
+                style="dim",
+            )
     head.append(f"\n参考费用合计 {_range(p.total_cost_min, p.total_cost_max)} 万元")
     if p.budget is not None:
         head.append(f"（预算上限 {p.budget:g} 万元，按参考费用上限核对）")
@@ -48,13 +58,21 @@ def show_plan(p: Plan) -> None:
     if p.priorities:
         head.append("\n" + p.priorities, style="dim")
     if p.grade_step is not None:
-        out.print(Panel(Text(p.grade_step.text, style="bold"), title="离下一个全国评测等级最近的一步（估算）",
-                        title_align="left", expand=False))
+        out.print(
+            Panel(
+                Text(p.grade_step.text, style="bold"),
+                title="离下一个全国评测等级最近的一步（估算）",
+                title_align="left",
+                expand=False,
+            )
+        )
     out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
 
     for h in p.horizons:
-        title = (f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
-                 f"{h.projected_level.name}，{h.projected_score:g} 分")
+        title = (
+            f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
+            f"{h.projected_level.name}，{h.projected_score:g} 分"
+        )
         if h.projected_grade is not None:
             title += f"；全国评测估算 {h.projected_grade.label}"
         title += f"；参考费用 {_range(h.cost_min, h.cost_max)} 万元"

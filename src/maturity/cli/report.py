@@ -15,14 +15,27 @@ from maturity.cli.options import ANSWERS_ARG, APPENDIX_HELP
 @user_errors
 def report(
     answers: Path = ANSWERS_ARG,
-    output: Path = typer.Option(..., "--output", "-o", help="PDF 报告的输出路径，例如 report.pdf。", show_default=False),
-    html: Path = typer.Option(None, "--html", help="同时输出可在浏览器中查看的 HTML 文件。", show_default=False),
-    templates: Path = typer.Option(None, "--templates", help="自定义模板文件夹：其中的文件逐个覆盖内置模板（如只放 report.css）。",
-                                   show_default=False),
-    previous: Path = typer.Option(None, "--previous", help="上一次的答卷，用于生成“与上次评估相比”一节。",
-                                  show_default=False),
-    font: str = typer.Option(None, "--font", help="换用的中文字体：字体文件路径（.otf/.ttf/.ttc）或已安装字体的名称。",
-                             show_default=False),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="PDF 报告的输出路径，例如 report.pdf。", show_default=False
+    ),
+    html: Path = typer.Option(
+        None, "--html", help="同时输出可在浏览器中查看的 HTML 文件。", show_default=False
+    ),
+    templates: Path = typer.Option(
+        None,
+        "--templates",
+        help="自定义模板文件夹：其中的文件逐个覆盖内置模板（如只放 report.css）。",
+        show_default=False,
+    ),
+    previous: Path = typer.Option(
+        None, "--previous", help="上一次的答卷，用于生成“与上次评估相比”一节。", show_default=False
+    ),
+    font: str = typer.Option(
+        None,
+        "--font",
+        help="换用的中文字体：字体文件路径（.otf/.ttf/.ttc）或已安装字体的名称。",
+        show_default=False,
+    ),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件。"),
     appendix: bool = typer.Option(False, "--appendix", help=APPENDIX_HELP),
 ) -> None:
@@ -36,8 +49,9 @@ def report(
     prev = pipeline.evaluate_file(previous, with_plan=False) if previous is not None else None
     ev = pipeline.evaluate_file(answers, previous=prev)
     views.warn_incomplete(ev.warnings)
-    res = pipeline.write_report(ev, output, html_out=html, templates=templates, font=font, force=force,
-                                 appendix=appendix)
+    res = pipeline.write_report(
+        ev, output, html_out=html, templates=templates, font=font, force=force, appendix=appendix
+    )
     for url in res.refused:
         err.print(f"[yellow]提示[/]：模板引用的外部资源未加载（只允许模板文件夹内的文件）：{url}")
     out.print(f"[green]已生成报告[/]：{res.pdf}（{res.pages} 页，{res.size / 1024:.0f} KB）")

@@ -27,8 +27,12 @@ def version_lines() -> list[str]:
     from maturity.resources import data_dir
 
     lines = [f"maturity {__version__}"]
-    groups = [("问卷", "questionnaires", "*.yaml"), ("评分规则", "scoring_rules", "*.rules.yaml"),
-              ("方案目录", "scoring_rules", "*.catalog.yaml"), ("对照表", "scoring_rules", "*.crosswalk.yaml")]
+    groups = [
+        ("问卷", "questionnaires", "*.yaml"),
+        ("评分规则", "scoring_rules", "*.rules.yaml"),
+        ("方案目录", "scoring_rules", "*.catalog.yaml"),
+        ("对照表", "scoring_rules", "*.crosswalk.yaml"),
+    ]
     for label, folder, pattern in groups:
         items = [header(p) for p in sorted(data_dir(folder).glob(pattern))]
         text = "、".join(f"{h.get('id', '?')} {h.get('version', '?')}" for h in items)

@@ -13,8 +13,14 @@ from maturity.models.evaluation import Evaluation
 from maturity.models.results import Assessment, NationalGrade
 
 BAR_WIDTH = 24
-_STATUS = {"answered": "", "na": "不适用", "unanswered": "未答", "hidden": "未涉及", "not_applicable": "不适用本行业",
-           "unscored": "不计分"}
+_STATUS = {
+    "answered": "",
+    "na": "不适用",
+    "unanswered": "未答",
+    "hidden": "未涉及",
+    "not_applicable": "不适用本行业",
+    "unscored": "不计分",
+}
 
 
 def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
@@ -29,8 +35,11 @@ def grade_panel(grade: NationalGrade) -> Panel:
     body = Text()
     body.append(f" {grade.grade.name}（{grade.grade.label}） ", style="bold white on dark_green")
     body.append(f"   {grade.score_label} {grade.score:g} / 100\n")
-    body.append("得分构成：" + "；".join(f"{d.name} {(d.score or 0) * d.weight / 100:.2f}/{d.weight:g}"
-                                         for d in grade.breakdown) + "\n")
+    body.append(
+        "得分构成："
+        + "；".join(f"{d.name} {(d.score or 0) * d.weight / 100:.2f}/{d.weight:g}" for d in grade.breakdown)
+        + "\n"
+    )
     reached = [s for s in grade.scenes if s.level not in (None, "0")]
     binding = [s for s in reached if s.binding]
     body.append(f"业务场景：已评级 {len(reached)}/{len(grade.scenes)} 个（约束性 {len(binding)} 个）\n")
@@ -46,11 +55,19 @@ def grade_panel(grade: NationalGrade) -> Panel:
     if grade.pending:
         body.append(f"待补充 {len(grade.pending)} 项（按 0 分/未达到计，补充后可能更高）：", style="yellow")
         body.append("、".join(p.id for p in grade.pending) + "\n", style="yellow")
-        body.append(f"补齐方法：在本问卷中答完对应题目，或用 maturity assess -q {grade.scheme_id} 直接按评测指标作答。\n",
-                    style="dim")
+        body.append(
+            f"补齐方法：在本问卷中答完对应题目，或用 maturity assess -q {grade.scheme_id} 直接按评测指标作答。\n",
+            style="dim",
+        )
     title = "全国中小企业数字化水平评测（2024）" + ("估算" if grade.estimated else "")
-    body.append(("由本问卷答案按对照表推算，仅供参考，不是官方评定。" if grade.estimated else "自评结果，不是官方评定。"),
-                style="dim")
+    body.append(
+        (
+            "由本问卷答案按对照表推算，仅供参考，不是官方评定。"
+            if grade.estimated
+            else "自评结果，不是官方评定。"
+        ),
+        style="dim",
+    )
     return Panel(body, title=title, title_align="left", expand=False)
 
 
@@ -60,8 +77,10 @@ def warn_incomplete(warnings: list[Issue]) -> None:
             err.print(f"[yellow]提示[/]：{w.message}")
     missing = [w for w in warnings if "必答题" in w.message and "未作答" in w.message]
     if missing:
-        err.print(f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
-                  f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。")
+        err.print(
+            f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
+            f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。"
+        )
 
 
 def header(result: Assessment) -> Panel:
@@ -80,7 +99,10 @@ def header(result: Assessment) -> Panel:
     lines.append(f"{result.score:g}", style="bold")
     lines.append(" / 100")
     if result.band_level.rank > result.level.rank:
-        lines.append(f"\n按分数可达 {result.band_level.label}，但未通过该级门槛，详见 maturity explain。", style="yellow")
+        lines.append(
+            f"\n按分数可达 {result.band_level.label}，但未通过该级门槛，详见 maturity explain。",
+            style="yellow",
+        )
     lines.append(f"\n问卷：{result.questionnaire_title} {result.questionnaire_version}", style="dim")
     return Panel(lines, title="评估结果", title_align="left", expand=False)
 
@@ -96,8 +118,13 @@ def dimension_table(result: Assessment) -> Table:
         if d.total == 0:
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
-        table.add_row(name, "—" if d.score is None else f"{d.score:g}", bar(d.score),
-                      d.level.label if d.level else "—", f"{d.answered}/{d.total}")
+        table.add_row(
+            name,
+            "—" if d.score is None else f"{d.score:g}",
+            bar(d.score),
+            d.level.label if d.level else "—",
+            f"{d.answered}/{d.total}",
+        )
     return table
 
 
@@ -115,9 +142,12 @@ def blockers_panel(result: Assessment) -> Panel | None:
     if not result.blockers:
         body.append("无阻碍。")
     body.rstrip()
-    return Panel(body,
-                 title=f"升到 {result.next_level.label} {result.next_level.name} 还缺什么", title_align="left",
-                 expand=False)
+    return Panel(
+        body,
+        title=f"升到 {result.next_level.label} {result.next_level.name} 还缺什么",
+        title_align="left",
+        expand=False,
+    )
 
 
 def disclaimer(result: Assessment) -> str:
@@ -139,7 +169,9 @@ def compact_dimension_table(result: Assessment) -> Table:
         if d.total == 0:
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
-        table.add_row(name, "—" if d.score is None else f"{d.score:g}", bar(d.score), d.level.label if d.level else "—")
+        table.add_row(
+            name, "—" if d.score is None else f"{d.score:g}", bar(d.score), d.level.label if d.level else "—"
+        )
     return table
 
 
@@ -160,9 +192,14 @@ def show_summary(ev: Evaluation) -> None:
     out.print(header(result))
     out.print(compact_dimension_table(result))
     if result.next_level is not None and result.blockers:
-        out.print(Text(f"升到 {result.next_level.label} 还缺：", style="dim")
-                  + Text("；".join(b.text for b in result.blockers[:2]) + ("……" if len(result.blockers) > 2 else "")),
-                  overflow="ellipsis", no_wrap=True)
+        out.print(
+            Text(f"升到 {result.next_level.label} 还缺：", style="dim")
+            + Text(
+                "；".join(b.text for b in result.blockers[:2]) + ("……" if len(result.blockers) > 2 else "")
+            ),
+            overflow="ellipsis",
+            no_wrap=True,
+        )
     if ev.grade is not None:
         out.print(grade_line(ev.grade), overflow="ellipsis", no_wrap=True)
     out.print()
@@ -179,8 +216,11 @@ def show_summary(ev: Evaluation) -> None:
 
     path = shlex.quote(str(ev.source)) if ev.source else "答卷文件"
     # one command a line, so a long file name never splits a command between lines
-    for what, cmd in (("看等级门槛", f"maturity explain {path}"), ("看路线图", f"maturity plan {path}"),
-                      ("生成 PDF 报告", f"maturity report {path} -o 报告.pdf")):
+    for what, cmd in (
+        ("看等级门槛", f"maturity explain {path}"),
+        ("看路线图", f"maturity plan {path}"),
+        ("生成 PDF 报告", f"maturity report {path} -o 报告.pdf"),
+    ):
         out.print(Text(f"{what}：{cmd}", style="dim"), overflow="fold")
     out.print(Text(disclaimer(result), style="dim"), overflow="ellipsis", no_wrap=True)
 
@@ -192,9 +232,12 @@ def show_explain(result: Assessment) -> None:
         qs = [x for x in result.questions if x.dimension == did]
         if not qs:
             continue
-        table = Table(title=f"{d.name}：{'—' if d.score is None else f'{d.score:g} 分'}"
-                            f"{'，' + d.level.label if d.level else ''}",
-                      title_justify="left", expand=True)
+        table = Table(
+            title=f"{d.name}：{'—' if d.score is None else f'{d.score:g} 分'}"
+            f"{'，' + d.level.label if d.level else ''}",
+            title_justify="left",
+            expand=True,
+        )
         table.add_column("题号", no_wrap=True, style="cyan")
         table.add_column("题目", ratio=3, overflow="fold")
         table.add_column("回答", ratio=3, overflow="fold")
@@ -219,8 +262,12 @@ def show_explain(result: Assessment) -> None:
     from maturity.engine.conditions import failing_leaves
 
     for g in result.gates:
-        gates.add_row(g.level, g.title, "[green]通过[/]" if g.passed else "[red]未通过[/]",
-                      "\n".join(failing_leaves(g.detail)))
+        gates.add_row(
+            g.level,
+            g.title,
+            "[green]通过[/]" if g.passed else "[red]未通过[/]",
+            "\n".join(failing_leaves(g.detail)),
+        )
     out.print(gates)
     panel = blockers_panel(result)
     if panel:

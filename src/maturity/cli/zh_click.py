@@ -31,23 +31,39 @@ _MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = 
     (re.compile(r"Missing command\.?"), "缺少命令。"),
     (re.compile(r"No such command (?P<name>'[^']*')\.?"), r"没有名为 \g<name> 的命令。"),
     (re.compile(r"\s*Did you mean (?P<s>.+)\?$"), r"您要输入的是不是 \g<s>？"),
-    (re.compile(r"No such option: (?P<opt>\S+)(?: \(Possible options: (?P<s>[^)]*)\))?"),
-     lambda m: f"没有选项 {m['opt']}。" + (f"您要输入的是不是 {m['s'].replace(', ', '、')}？" if m["s"] else "")),
-    (re.compile(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?$"),
-     lambda m: f"缺少{ {'argument': '参数', 'option': '选项'}.get(m['kind'], '参数') } {m['name']}。"),
+    (
+        re.compile(r"No such option: (?P<opt>\S+)(?: \(Possible options: (?P<s>[^)]*)\))?"),
+        lambda m: (
+            f"没有选项 {m['opt']}。" + (f"您要输入的是不是 {m['s'].replace(', ', '、')}？" if m["s"] else "")
+        ),
+    ),
+    (
+        re.compile(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?$"),
+        lambda m: f"缺少{ {'argument': '参数', 'option': '选项'}.get(m['kind'], '参数') } {m['name']}。",
+    ),
     (re.compile(r"Invalid value for (?P<name>.+?): (?P<msg>.*)$", re.S), r"\g<name> 的值无效：\g<msg>"),
     (re.compile(r"Invalid value: (?P<msg>.*)$", re.S), r"值无效：\g<msg>"),
     (re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)$"), r"多余的参数：\g<args>"),
-    (re.compile(r"Option (?P<opt>'[^']*') requires (?:an argument|(?P<n>\d+) arguments)\.?"),
-     lambda m: f"选项 {m['opt']} 后面需要{'一个值' if not m['n'] else m['n'] + ' 个值'}。"),
+    (
+        re.compile(r"Option (?P<opt>'[^']*') requires (?:an argument|(?P<n>\d+) arguments)\.?"),
+        lambda m: f"选项 {m['opt']} 后面需要{'一个值' if not m['n'] else m['n'] + ' 个值'}。",
+    ),
     (re.compile(r"Option (?P<opt>'[^']*') does not take a value\.?"), r"选项 \g<opt> 不需要值。"),
-    (re.compile(r"(?P<v>'[^']*') is not one of (?P<c>.+)\.$"), lambda m: f"{m['v']} 不在可选值 "
-     f"{m['c'].replace(', ', '、')} 之中。"),
-    (re.compile(r"(?P<v>'[^']*') is not a valid (?P<t>integer|float|boolean)(?: range)?\.?"),
-     lambda m: f"{m['v']} 不是有效的{ {'integer': '整数', 'float': '数值', 'boolean': '是/否值'}[m['t']] }。"),
+    (
+        re.compile(r"(?P<v>'[^']*') is not one of (?P<c>.+)\.$"),
+        lambda m: f"{m['v']} 不在可选值 {m['c'].replace(', ', '、')} 之中。",
+    ),
+    (
+        re.compile(r"(?P<v>'[^']*') is not a valid (?P<t>integer|float|boolean)(?: range)?\.?"),
+        lambda m: (
+            f"{m['v']} 不是有效的{ {'integer': '整数', 'float': '数值', 'boolean': '是/否值'}[m['t']] }。"
+        ),
+    ),
     (re.compile(r"(?P<v>.+?) is not in the range (?P<r>.+)\.$"), r"\g<v> 不在 \g<r> 范围内。"),
-    (re.compile(r"(?P<kind>File|Directory|Path) (?P<p>'[^']*') does not exist\.?"),
-     lambda m: f"{ {'File': '文件', 'Directory': '文件夹', 'Path': '路径'}[m['kind']] } {m['p']} 不存在。"),
+    (
+        re.compile(r"(?P<kind>File|Directory|Path) (?P<p>'[^']*') does not exist\.?"),
+        lambda m: f"{ {'File': '文件', 'Directory': '文件夹', 'Path': '路径'}[m['kind']] } {m['p']} 不存在。",
+    ),
 ]
 
 
@@ -176,7 +192,10 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
 
     shell = value if isinstance(value, str) else _completion_shared._get_shell_name()
     if shell not in ("bash", "zsh", "fish", "powershell", "pwsh"):
-        print(f"无法为当前 shell（{shell or '未识别'}）安装补全；支持 bash、zsh、fish 和 PowerShell。", file=sys.stderr)
+        print(
+            f"无法为当前 shell（{shell or '未识别'}）安装补全；支持 bash、zsh、fish 和 PowerShell。",
+            file=sys.stderr,
+        )
         sys.exit(1)
     shell, path = _completion_shared.install(shell=shell)
     print(f"已为 {shell} 安装命令补全：{path}")

@@ -29,7 +29,7 @@ class Division:
 
     @property
     def level(self) -> str:
-        """"province", "city" or "county"."""
+        """ "province", "city" or "county"."""
         if self.code.endswith("0000"):
             return "province"
         if self.code.endswith("00"):
@@ -105,10 +105,16 @@ class Divisions:
         node = prov
         if city:
             found = self._match(self.children(prov.code), city, "市")
-            if found is None and prov.code[:2] in MUNICIPALITIES and _key(city) in (_key(prov.name), _key(prov.name)[:-1]):
+            if (
+                found is None
+                and prov.code[:2] in MUNICIPALITIES
+                and _key(city) in (_key(prov.name), _key(prov.name)[:-1])
+            ):
                 found = prov  # 北京市 / 北京市 / 东城区
             if found is None:
-                names = "、".join(d.name for d in self.children(prov.code) if d.level == "city") or "（无地级市）"
+                names = (
+                    "、".join(d.name for d in self.children(prov.code) if d.level == "city") or "（无地级市）"
+                )
                 raise ValueError(f"{prov.name}没有“{city}”；可选：{names}")
             node = found
         if county:
@@ -117,8 +123,10 @@ class Divisions:
                 pool = [d for d in self.children(prov.code) if d.level == "county"]
             found = self._match(pool, county, "县区")
             if found is None:
-                raise ValueError(f"{self.place(node.code).full_name if node is not prov else prov.name}"  # type: ignore[union-attr]
-                                 f"没有区县“{county}”")
+                raise ValueError(
+                    f"{self.place(node.code).full_name if node is not prov else prov.name}"  # type: ignore[union-attr]
+                    f"没有区县“{county}”"
+                )
             node = found
         place = self.place(node.code)
         assert place is not None
@@ -136,7 +144,21 @@ class Divisions:
         return short[0] if len(short) == 1 else None
 
 
-_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "盟", "省", "市", "区", "县", "旗")
+_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "地区",
+    "盟",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+)
 
 
 def _key(text: str) -> str:

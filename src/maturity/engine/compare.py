@@ -14,8 +14,15 @@ from maturity.models.results import Assessment, LevelRef, QuestionResult, Result
 
 COMPARE_SCHEMA_VERSION = 1
 
-STATUS_TEXT = {"answered": "", "na": "不适用", "unanswered": "未答", "hidden": "未涉及",
-               "not_applicable": "不适用本行业", "unscored": "", "absent": "（该版本无此题）"}
+STATUS_TEXT = {
+    "answered": "",
+    "na": "不适用",
+    "unanswered": "未答",
+    "hidden": "未涉及",
+    "not_applicable": "不适用本行业",
+    "unscored": "",
+    "absent": "（该版本无此题）",
+}
 
 
 class DimensionChange(ResultModel):
@@ -85,39 +92,68 @@ def compare(old: Assessment, new: Assessment) -> Comparison:
     if old.questionnaire_id != new.questionnaire_id:
         raise InputError(
             f"两份评估使用不同的问卷（{old.questionnaire_id} 与 {new.questionnaire_id}），无法直接比较。",
-            hint="请用同一问卷的两次评估结果比较。")
+            hint="请用同一问卷的两次评估结果比较。",
+        )
     old_dims = {d.id: d for d in old.dimensions}
     dims: list[DimensionChange] = []
     for d in new.dimensions:
         od = old_dims.get(d.id)
         if d.total == 0 and (od is None or od.total == 0):
             continue
-        dims.append(DimensionChange(
-            id=d.id, name=d.name, old_score=od.score if od else None, new_score=d.score,
-            delta=_delta(od.score if od else None, d.score), old_level=od.level.label if od and od.level else None,
-            new_level=d.level.label if d.level else None))
+        dims.append(
+            DimensionChange(
+                id=d.id,
+                name=d.name,
+                old_score=od.score if od else None,
+                new_score=d.score,
+                delta=_delta(od.score if od else None, d.score),
+                old_level=od.level.label if od and od.level else None,
+                new_level=d.level.label if d.level else None,
+            )
+        )
     old_q = {x.id: x for x in old.questions}
     new_q = {x.id: x for x in new.questions}
     ids = [x.id for x in new.questions] + [x.id for x in old.questions if x.id not in new_q]
     changes: list[AnswerChange] = []
     for qid in ids:
         o, n = old_q.get(qid), new_q.get(qid)
-        if o is not None and n is not None and (o.status, o.answer, o.justification) == (
-                n.status, n.answer, n.justification):
+        if (
+            o is not None
+            and n is not None
+            and (o.status, o.answer, o.justification) == (n.status, n.answer, n.justification)
+        ):
             continue
         ref = n or o
         assert ref is not None
         if (o is None or o.status == "not_applicable") and (n is None or n.status == "not_applicable"):
             continue
-        changes.append(AnswerChange(
-            id=qid, dimension=ref.dimension, text=ref.text, old_answer=_shown(o), new_answer=_shown(n),
-            old_score=o.score if o else None, new_score=n.score if n else None,
-            delta=_delta(o.score if o else None, n.score if n else None)))
+        changes.append(
+            AnswerChange(
+                id=qid,
+                dimension=ref.dimension,
+                text=ref.text,
+                old_answer=_shown(o),
+                new_answer=_shown(n),
+                old_score=o.score if o else None,
+                new_score=n.score if n else None,
+                delta=_delta(o.score if o else None, n.score if n else None),
+            )
+        )
     return Comparison(
-        questionnaire_id=new.questionnaire_id, old_version=old.questionnaire_version,
-        new_version=new.questionnaire_version, enterprise=new.enterprise.name,
-        same_enterprise=_same_enterprise(old, new), old_level=old.level, new_level=new.level,
-        level_change=new.level.rank - old.level.rank, score_label=new.score_label, old_score=old.score,
-        new_score=new.score, score_change=round(new.score - old.score, 2), dimensions=dims, answers=changes,
+        questionnaire_id=new.questionnaire_id,
+        old_version=old.questionnaire_version,
+        new_version=new.questionnaire_version,
+        enterprise=new.enterprise.name,
+        same_enterprise=_same_enterprise(old, new),
+        old_level=old.level,
+        new_level=new.level,
+        level_change=new.level.rank - old.level.rank,
+        score_label=new.score_label,
+        old_score=old.score,
+        new_score=new.score,
+        score_change=round(new.score - old.score, 2),
+        dimensions=dims,
+        answers=changes,
         improved=sum(1 for c in changes if (c.delta or 0) > 0),
-        declined=sum(1 for c in changes if (c.delta or 0) < 0))
+        declined=sum(1 for c in changes if (c.delta or 0) < 0),
+    )

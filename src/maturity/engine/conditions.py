@@ -191,8 +191,9 @@ def evaluate(cond: Any, state: State) -> ConditionResult:
         return ConditionResult.model_construct(passed=not kid.passed, text="不应满足以下条件", children=[kid])
     if isinstance(cond, QuestionCond):
         ok, desc = _question_test(state, cond.question, cond)
-        return ConditionResult.model_construct(passed=ok, text=f"{_qname(state, cond.question)}：{desc}",
-                                               children=[])
+        return ConditionResult.model_construct(
+            passed=ok, text=f"{_qname(state, cond.question)}：{desc}", children=[]
+        )
     if isinstance(cond, DimensionCond):
         ok, desc = _dimension_test(state, cond.dimension, cond)
         name = state.questionnaire.dimension_map[cond.dimension].name
@@ -201,7 +202,10 @@ def evaluate(cond: Any, state: State) -> ConditionResult:
         s = state.score or 0.0
         ok = s >= cond.score_at_least
         return ConditionResult.model_construct(
-            passed=ok, text=f"{state.score_label} ≥ {_fmt_num(cond.score_at_least)}；当前 {_fmt_num(s)}", children=[])
+            passed=ok,
+            text=f"{state.score_label} ≥ {_fmt_num(cond.score_at_least)}；当前 {_fmt_num(s)}",
+            children=[],
+        )
     if isinstance(cond, CountCond):
         return _count(cond, state)
     raise TypeError(f"unknown condition {cond!r}")  # a bug: models admit no other shape
@@ -212,20 +216,26 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
     q = state.questionnaire
     hit_ids, miss_ids = count_hits(cond, state)
     if spec.questions is not None:
+
         def name(item: str) -> str:
             question = q.question_map[item]
             return (question.short or short(question.text, 12)) + f"（{item}）"
+
         what = _selector_text(spec.questions, "题目")
         first = q.question_map.get(hit_ids[0] if hit_ids else (miss_ids[0] if miss_ids else ""))
     else:
+
         def name(item: str) -> str:
             return q.dimension_map[item].name
+
         what = _selector_text(spec.dimensions, "维度")
         first = None
     hits = [name(x) for x in hit_ids]
     misses = [name(x) for x in miss_ids]
     passed = len(hits) >= spec.at_least
-    text = f"{what}中{_pred_text(state, spec.predicate(), first)}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
+    text = (
+        f"{what}中{_pred_text(state, spec.predicate(), first)}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
+    )
     if hits:
         text += f"（已达到：{'、'.join(hits)}）"
     if not passed and misses:
@@ -251,7 +261,11 @@ def _pred_text(state: State, pred: Any, question: Any = None) -> str:
     if getattr(pred, "level_at_least", None) is not None:
         return f"达到 {state.level_label[pred.level_at_least]} 及以上"
     if getattr(pred, "at_least", None) is not None:
-        label = answer_text(state.questionnaire, question, pred.at_least) if question is not None else pred.at_least
+        label = (
+            answer_text(state.questionnaire, question, pred.at_least)
+            if question is not None
+            else pred.at_least
+        )
         return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"

@@ -24,23 +24,35 @@ class Derived:
     sources: dict[str, str] = field(default_factory=dict)  # target id -> how it was derived
 
 
-def derive(cw: Crosswalk, source: Scheme, result: Assessment, target: Questionnaire,
-           source_answers: AnswersFile) -> Derived:
-    return derive_from_state(cw, source.state_of(result), target, source_answers.enterprise,
-                             source_answers.created_at, source_answers.updated_at)
+def derive(
+    cw: Crosswalk, source: Scheme, result: Assessment, target: Questionnaire, source_answers: AnswersFile
+) -> Derived:
+    return derive_from_state(
+        cw,
+        source.state_of(result),
+        target,
+        source_answers.enterprise,
+        source_answers.created_at,
+        source_answers.updated_at,
+    )
 
 
-def derive_from_state(cw: Crosswalk, state: Any, target: Questionnaire, ent: Any, created_at: Any = None,
-                      updated_at: Any = None) -> Derived:
+def derive_from_state(
+    cw: Crosswalk, state: Any, target: Questionnaire, ent: Any, created_at: Any = None, updated_at: Any = None
+) -> Derived:
     """:func:`derive` from an assessed state (a batch row's Summary.state); ``state`` is changed (N/A earns nothing)."""
     values, how = derive_values(cw, state, target)
     out = {tid: Answer(value=v) for tid, v in values.items()}  # type: ignore[arg-type,unused-ignore]
     pending = [x.id for x in target.questions if x.scored and x.id not in out]
     sub = cw.sub_sectors.get(ent.sub_sector, ent.sub_sector)
     answers = AnswersFile(
-        questionnaire=target.id, questionnaire_version=target.version,
+        questionnaire=target.id,
+        questionnaire_version=target.version,
         enterprise=ent.model_copy(update={"sub_sector": sub}),
-        created_at=created_at, updated_at=updated_at, answers=out)
+        created_at=created_at,
+        updated_at=updated_at,
+        answers=out,
+    )
     return Derived(answers, pending, how)
 
 

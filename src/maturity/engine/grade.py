@@ -19,7 +19,8 @@ SWING_ITEMS = {"M4": "数字化投入占营业收入比例（10% 及以下得 0 
 GRADE_SOURCE = (
     "等级名称（初始级、规范级、集成级、协同级）和分数线 20/40/60/80 分、各级场景数量门槛，取自一份公开的独立复现版本"
     "（网页实现）的评级函数，2022 年版评测指标的分数档与之相同；工信厅企业〔2024〕56号 通知本身未列出门槛，"
-    "尚未与官方附件核对。")
+    "尚未与官方附件核对。"
+)
 
 
 def grade_directly(sch: Scheme, result: Assessment) -> NationalGrade:
@@ -27,16 +28,18 @@ def grade_directly(sch: Scheme, result: Assessment) -> NationalGrade:
     return _grade(sch, result, estimated=False, pending=[], note="")
 
 
-def estimate_grade(cw: Crosswalk, source: Scheme, result: Assessment, answers: AnswersFile,
-                   target: Scheme) -> NationalGrade:
+def estimate_grade(
+    cw: Crosswalk, source: Scheme, result: Assessment, answers: AnswersFile, target: Scheme
+) -> NationalGrade:
     """The grade under ``target`` estimated through the crosswalk ``cw`` from ``source`` answers."""
     target_result, derived_pending = estimate_result(cw, source, result, answers, target)
     pending = [PendingItem(id=qid, text=target.questionnaire.question(qid).text) for qid in derived_pending]
     return _grade(target, target_result, estimated=True, pending=pending, note=cw.note)
 
 
-def estimate_result(cw: Crosswalk, source: Scheme, result: Assessment, answers: AnswersFile,
-                    target: Scheme) -> tuple[Assessment, list[str]]:
+def estimate_result(
+    cw: Crosswalk, source: Scheme, result: Assessment, answers: AnswersFile, target: Scheme
+) -> tuple[Assessment, list[str]]:
     """The target-scheme Assessment of crosswalked answers (what :func:`estimate_grade` grades), and the
     target questions the source answers could not determine."""
     derived = derive(cw, source, result, target.questionnaire, answers)
@@ -67,8 +70,10 @@ def borderline(sch: Scheme, result: Assessment) -> tuple[bool, list[str]]:
             side = f"高出 {points(gap, ())} 分" if gap >= 0 else f"还差 {points(-gap, ())} 分"
             if abs(gap) < 0.05:
                 side = f"高出 {gap:.2f} 分" if gap >= 0 else f"还差 {-gap:.2f} 分"
-            out.append(f"评测得分 {points(score, cuts)} 分，距{names.get(band.level, band.level)}分数线 "
-                       f"{band.min_score:g} 分{side}")
+            out.append(
+                f"评测得分 {points(score, cuts)} 分，距{names.get(band.level, band.level)}分数线 "
+                f"{band.min_score:g} 分{side}"
+            )
     state = sch.state_of(result)
     current = result.level.id
     nxt = result.next_level.id if result.next_level else None
@@ -89,20 +94,39 @@ def borderline(sch: Scheme, result: Assessment) -> tuple[bool, list[str]]:
     return bool(out), out
 
 
-def _grade(sch: Scheme, result: Assessment, *, estimated: bool, pending: list[PendingItem],
-           note: str) -> NationalGrade:
+def _grade(
+    sch: Scheme, result: Assessment, *, estimated: bool, pending: list[PendingItem], note: str
+) -> NationalGrade:
     q = sch.questionnaire
     scenes = []
     for x in result.questions:
         question = q.question(x.id)
         if "scene" in question.tags:
-            scenes.append(SceneLevel(id=x.id, name=question.short or question.text,
-                                     level=x.answer if isinstance(x.answer, str) else None,
-                                     level_text=x.answer_text, binding="binding" in question.tags))
+            scenes.append(
+                SceneLevel(
+                    id=x.id,
+                    name=question.short or question.text,
+                    level=x.answer if isinstance(x.answer, str) else None,
+                    level_text=x.answer_text,
+                    binding="binding" in question.tags,
+                )
+            )
     breakdown = [d for d in result.dimensions if d.weight > 0]
     border, deciding = borderline(sch, result)
     return NationalGrade(
-        scheme_id=q.id, scheme_version=q.version, scheme_title=q.title, estimated=estimated, grade=result.level,
-        score=result.score, score_label=result.score_label, breakdown=breakdown, scenes=scenes,
-        blockers=result.blockers, pending=pending, note=note or q.scheme_note, borderline=border,
-        deciding=deciding, grade_source=GRADE_SOURCE if q.id == "miit-2024" else "")
+        scheme_id=q.id,
+        scheme_version=q.version,
+        scheme_title=q.title,
+        estimated=estimated,
+        grade=result.level,
+        score=result.score,
+        score_label=result.score_label,
+        breakdown=breakdown,
+        scenes=scenes,
+        blockers=result.blockers,
+        pending=pending,
+        note=note or q.scheme_note,
+        borderline=border,
+        deciding=deciding,
+        grade_source=GRADE_SOURCE if q.id == "miit-2024" else "",
+    )

@@ -53,8 +53,11 @@ class OptionIndex:
         for o in options:
             self.by_lower.setdefault(o.value.lower(), o)
         # every spelling that names an option (codes, labels, lower-case codes), NFKC-normalised
-        self.known = set(self.by_label) | {unicodedata.normalize("NFKC", v).strip() for v in self.by_value} \
+        self.known = (
+            set(self.by_label)
+            | {unicodedata.normalize("NFKC", v).strip() for v in self.by_value}
             | set(self.by_lower)
+        )
 
 
 _INDEXES: dict[int, OptionIndex] = {}
@@ -119,7 +122,9 @@ def normalize(questionnaire: Questionnaire, q: Question, raw: Any) -> Any:
             label = next(o.label for o in options if o.value == exclusive[0])
             raise AnswerProblem(f"“{label}”不能与其他选项同时选择")
         order = {o.value: i for i, o in enumerate(options)}
-        return chosen if q.ranked else sorted(chosen, key=order.__getitem__)  # a ranked answer keeps its order
+        return (
+            chosen if q.ranked else sorted(chosen, key=order.__getitem__)
+        )  # a ranked answer keeps its order
     if q.kind == "number":
         number = parse_number(raw)
         if q.min is not None and number < q.min:
@@ -180,8 +185,9 @@ class Normalized:
 
     __slots__ = ("evidence", "justification", "na", "note", "value")
 
-    def __init__(self, value: Any = None, na: bool = False, note: str = "", justification: str = "",
-                 evidence: str = "") -> None:
+    def __init__(
+        self, value: Any = None, na: bool = False, note: str = "", justification: str = "", evidence: str = ""
+    ) -> None:
         self.value = value
         self.na = na
         self.note = note
@@ -189,8 +195,9 @@ class Normalized:
         self.evidence = evidence
 
 
-def normalize_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[
-        dict[str, Normalized], list[tuple[tuple, str, Any]]]:
+def normalize_answers(
+    questionnaire: Questionnaire, answers: dict[str, Any]
+) -> tuple[dict[str, Normalized], list[tuple[tuple, str, Any]]]:
     """Normalise every answer of an answers file.
 
     Returns the normalised answers and a list of problems ``(loc, message, input)``
@@ -202,14 +209,18 @@ def normalize_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> 
     for qid, ans in answers.items():
         q = qmap.get(qid)
         if q is None:
-            problems.append((("answers", qid), f"问卷 {questionnaire.id} {questionnaire.version} 中没有题目 {qid}", qid))
+            problems.append(
+                (("answers", qid), f"问卷 {questionnaire.id} {questionnaire.version} 中没有题目 {qid}", qid)
+            )
             continue
         if ans.na:
             if not q.allow_na:
                 problems.append((("answers", qid, "na"), "本题不允许选择“不适用”", True))
                 continue
             if not ans.justification:
-                problems.append((("answers", qid, "justification"), "选择“不适用”时须说明理由（justification）", ""))
+                problems.append(
+                    (("answers", qid, "justification"), "选择“不适用”时须说明理由（justification）", "")
+                )
                 continue
             out[qid] = Normalized(None, True, ans.note, ans.justification, ans.evidence)
             continue
@@ -223,4 +234,3 @@ def normalize_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> 
             continue
         out[qid] = Normalized(value, False, ans.note, ans.justification, ans.evidence)
     return out, problems
-

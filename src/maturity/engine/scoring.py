@@ -46,18 +46,26 @@ class Scheme:
             lv.id: LevelRef.model_construct(id=lv.id, rank=lv.rank, name=lv.name, label=lv.label)
             for lv in self.levels
         }
-        self.opt_pos = {
-            x.id: {o.value: i for i, o in enumerate(q.options_of(x))} for x in q.questions
-        }
+        self.opt_pos = {x.id: {o.value: i for i, o in enumerate(q.options_of(x))} for x in q.questions}
         self.sub_sectors = q.sub_sector_map
         self.sizes = {s.id: s.name for s in q.size_bands}
         # per question: (question, scored, option score map or None, industry types, sub-sectors)
         self._qinfo = [
-            (x, x.id, x.dimension, x.scored, x.kind == "multi",
-             {o.value: o.score for o in q.options_of(x)} if x.kind in ("single", "yesno", "multi") else None,
-             frozenset(x.applies_to.industry_types) if x.applies_to and x.applies_to.industry_types else None,
-             frozenset(x.applies_to.sub_sectors) if x.applies_to and x.applies_to.sub_sectors else None,
-             x.show_if)
+            (
+                x,
+                x.id,
+                x.dimension,
+                x.scored,
+                x.kind == "multi",
+                {o.value: o.score for o in q.options_of(x)}
+                if x.kind in ("single", "yesno", "multi")
+                else None,
+                frozenset(x.applies_to.industry_types)
+                if x.applies_to and x.applies_to.industry_types
+                else None,
+                frozenset(x.applies_to.sub_sectors) if x.applies_to and x.applies_to.sub_sectors else None,
+                x.show_if,
+            )
             for x in q.questions
         ]
         self.gates_by_level: dict[str, list] = {}
@@ -83,8 +91,13 @@ class Scheme:
 
     def state_of(self, result: Assessment) -> State:
         """Rebuild the condition-evaluation state of a finished Assessment (for triggers and crosswalks)."""
-        state = State(self.questionnaire, self.opt_pos, self.level_rank, self.level_label,
-                      score_label=self.rules.score_label)
+        state = State(
+            self.questionnaire,
+            self.opt_pos,
+            self.level_rank,
+            self.level_label,
+            score_label=self.rules.score_label,
+        )
         for x in result.questions:
             state.status[x.id] = x.status
             state.values[x.id] = x.answer
@@ -100,7 +113,10 @@ class Scheme:
         norm, problems = normalize_answers(self.questionnaire, answers.answers)
         if problems:
             raise DataValidationError(
-                [Issue("<answers>", msg, field=".".join(map(str, loc)), value=str(inp)) for loc, msg, inp in problems]
+                [
+                    Issue("<answers>", msg, field=".".join(map(str, loc)), value=str(inp))
+                    for loc, msg, inp in problems
+                ]
             )
         return norm
 
@@ -141,7 +157,9 @@ class Scheme:
                     else:
                         s = score_map.get(ans.value, 0.0)
             statuses[qid] = status
-            values[qid] = ans.value if (ans is not None and (status == "answered" or status == "unscored")) else None
+            values[qid] = (
+                ans.value if (ans is not None and (status == "answered" or status == "unscored")) else None
+            )
             q_scores[qid] = s
             if s is not None:
                 w = q_w[qid]
@@ -150,16 +168,19 @@ class Scheme:
                     acc[0] += w * s
                     acc[1] += w
         decimals = rules.score_decimals
-        dim_scores = {did: (round(num / den + _EPS, decimals) if den > 0 else None)
-                      for did, (num, den) in sums.items()}
+        dim_scores = {
+            did: (round(num / den + _EPS, decimals) if den > 0 else None) for did, (num, den) in sums.items()
+        }
         active = {did: dim_w[did] for did, s in dim_scores.items() if s is not None and dim_w[did] > 0}
         total_w = sum(active.values())
         raw = sum(active[d] * sums[d][0] / sums[d][1] for d in active) / total_w if total_w else 0.0
         state.score = score = round(raw + _EPS, decimals)
         state.dim_scores = dim_scores
         dim_bands = rules.dimension_bands
-        state.dim_levels = {did: (_band(dim_bands, s) if s is not None and dim_bands else None)
-                            for did, s in dim_scores.items()}
+        state.dim_levels = {
+            did: (_band(dim_bands, s) if s is not None and dim_bands else None)
+            for did, s in dim_scores.items()
+        }
         band_id = _band(rules.level_bands, score)
         band_rank = self.level_rank[band_id]
         level = self.levels[0]
@@ -170,8 +191,18 @@ class Scheme:
                 continue
             next_level = lv
             break
-        return _Core(state, itype, dim_w, q_w, sums, active, total_w, band_id, level.id,
-                     next_level.id if next_level else None)
+        return _Core(
+            state,
+            itype,
+            dim_w,
+            q_w,
+            sums,
+            active,
+            total_w,
+            band_id,
+            level.id,
+            next_level.id if next_level else None,
+        )
 
     def _blockers(self, core: _Core, details: dict[str, ConditionResult] | None = None) -> list[Blocker]:
         """What stands between the level reached and the next one: the score gap and each failing gate."""
@@ -182,13 +213,22 @@ class Scheme:
         out: list[Blocker] = []
         need = _min_score(rules.level_bands, core.next_id, self.level_rank)
         if need is not None and score + _EPS < need:
-            out.append(Blocker.model_construct(
-                kind="score", gate=None, missing=[],
-                text=f"{rules.score_label}需达到 {need:g}（当前 {score:g}，差 {need - score:.{rules.score_decimals}f}）"))
+            out.append(
+                Blocker.model_construct(
+                    kind="score",
+                    gate=None,
+                    missing=[],
+                    text=f"{rules.score_label}需达到 {need:g}（当前 {score:g}，差 {need - score:.{rules.score_decimals}f}）",
+                )
+            )
         for g in self.gates_by_level.get(core.next_id, ()):
             detail = details[g.id] if details is not None else evaluate(g.when, core.state)
             if not detail.passed:
-                out.append(Blocker.model_construct(kind="gate", gate=g.id, text=g.title, missing=failing_leaves(detail)))
+                out.append(
+                    Blocker.model_construct(
+                        kind="gate", gate=g.id, text=g.title, missing=failing_leaves(detail)
+                    )
+                )
         return out
 
     def summary(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Summary:
@@ -202,9 +242,15 @@ class Scheme:
         """:meth:`summary` from the profile and already canonical answers (batch rows)."""
         core = self._core(enterprise, normalized)
         st = core.state
-        return Summary(st.score or 0.0, self.level_ref[core.level_id],
-                       self.level_ref[core.next_id] if core.next_id else None,
-                       st.dim_scores, st.status, self._blockers(core), st)
+        return Summary(
+            st.score or 0.0,
+            self.level_ref[core.level_id],
+            self.level_ref[core.next_id] if core.next_id else None,
+            st.dim_scores,
+            st.status,
+            self._blockers(core),
+            st,
+        )
 
     def quick(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> QuickResult:
         """Score, level and dimension scores only: the fast path for large batches."""
@@ -221,14 +267,19 @@ class Scheme:
         gates_pass = all(holds(g.when, st) for g in self.gates_by_level.get(core.next_id or "", ()))
         return LevelStanding(st.score or 0.0, core.level_id, core.next_id, gates_pass)
 
-    def probe_of(self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None) -> Probe:
+    def probe_of(
+        self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None
+    ) -> Probe:
         """Score, level and, for the gates of level ``gates_of``, how many conditions still fail.
 
         For "what if" questions asked many times (recommendation ranking): the answers must already be
         canonical, so no normalisation or explanation is done.
         """
         core = self._core(enterprise, normalized)
-        failing = {g.id: count_failing_leaves(g.when, core.state) for g in self.gates_by_level.get(gates_of or "", ())}
+        failing = {
+            g.id: count_failing_leaves(g.when, core.state)
+            for g in self.gates_by_level.get(gates_of or "", ())
+        }
         return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)
 
     def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
@@ -248,17 +299,24 @@ class Scheme:
         gate_results: list[GateResult] = []
         for g in rules.gates:
             res = evaluate(g.when, state)
-            gate_results.append(GateResult.model_construct(
-                id=g.id, level=g.level, title=g.title, passed=res.passed, explain=g.explain, detail=res))
+            gate_results.append(
+                GateResult.model_construct(
+                    id=g.id, level=g.level, title=g.title, passed=res.passed, explain=g.explain, detail=res
+                )
+            )
 
-        blockers = self._blockers(core, {g.id: r.detail for g, r in zip(rules.gates, gate_results, strict=True)})
+        blockers = self._blockers(
+            core, {g.id: r.detail for g, r in zip(rules.gates, gate_results, strict=True)}
+        )
 
         q_results: list[QuestionResult] = []
         answered_n: dict[str, int] = {d.id: 0 for d in q.dimensions}
         total_n: dict[str, int] = dict(answered_n)
         for x in q.questions:
             st = statuses[x.id]
-            if st not in ("not_applicable", "hidden") and x.scored:  # as `applicable`: hidden follow-ups not asked
+            if (
+                st not in ("not_applicable", "hidden") and x.scored
+            ):  # as `applicable`: hidden follow-ups not asked
                 total_n[x.dimension] += 1
                 if st in ("answered", "na"):
                     answered_n[x.dimension] += 1
@@ -266,40 +324,79 @@ class Scheme:
             s = q_scores[x.id]
             w = core.q_w[x.id] if x.scored else 0.0
             den = core.sums[x.dimension][1]
-            share = (core.active.get(x.dimension, 0.0) / core.total_w * w / den
-                     if (core.total_w and den and s is not None) else 0.0)
+            share = (
+                core.active.get(x.dimension, 0.0) / core.total_w * w / den
+                if (core.total_w and den and s is not None)
+                else 0.0
+            )
             value = state.values[x.id]
-            q_results.append(QuestionResult.model_construct(
-                id=x.id, dimension=x.dimension, text=x.text, kind=x.kind, status=cast(QuestionStatus, st),
-                answer=value, answer_text=answer_text(q, x, value) if value is not None else "",
-                score=s, weight=w, contribution=round(share * (s or 0.0), 3),
-                max_contribution=round(share * 100, 3),
-                note=ans.note if ans else "", justification=ans.justification if ans else "",
-                evidence=ans.evidence if ans else ""))
+            q_results.append(
+                QuestionResult.model_construct(
+                    id=x.id,
+                    dimension=x.dimension,
+                    text=x.text,
+                    kind=x.kind,
+                    status=cast(QuestionStatus, st),
+                    answer=value,
+                    answer_text=answer_text(q, x, value) if value is not None else "",
+                    score=s,
+                    weight=w,
+                    contribution=round(share * (s or 0.0), 3),
+                    max_contribution=round(share * 100, 3),
+                    note=ans.note if ans else "",
+                    justification=ans.justification if ans else "",
+                    evidence=ans.evidence if ans else "",
+                )
+            )
 
         dims = [
             DimensionResult.model_construct(
-                id=d.id, name=d.name, kind=d.kind, score=state.dim_scores[d.id],
+                id=d.id,
+                name=d.name,
+                kind=d.kind,
+                score=state.dim_scores[d.id],
                 level=self.level_ref[lv] if (lv := state.dim_levels[d.id]) else None,
-                weight=core.dim_w[d.id], answered=answered_n[d.id], total=total_n[d.id])
+                weight=core.dim_w[d.id],
+                answered=answered_n[d.id],
+                total=total_n[d.id],
+            )
             for d in q.dimensions
         ]
         sub = self.sub_sectors.get(ent.sub_sector)
         profile = Profile.model_construct(
-            name=ent.name, sub_sector=ent.sub_sector, sub_sector_name=sub.name if sub else ent.sub_sector,
-            industry_type=core.itype or "", industry_type_name=INDUSTRY_TYPE_NAMES.get(core.itype or "", ""),
-            size=ent.size, size_name=self.sizes.get(ent.size or "", ""), region=ent.region,
-            credit_code=ent.credit_code, assessor=ent.assessor)
+            name=ent.name,
+            sub_sector=ent.sub_sector,
+            sub_sector_name=sub.name if sub else ent.sub_sector,
+            industry_type=core.itype or "",
+            industry_type_name=INDUSTRY_TYPE_NAMES.get(core.itype or "", ""),
+            size=ent.size,
+            size_name=self.sizes.get(ent.size or "", ""),
+            region=ent.region,
+            credit_code=ent.credit_code,
+            assessor=ent.assessor,
+        )
         scored = [x for x in q.questions if x.scored]
         return Assessment.model_construct(
-            schema_version=1, questionnaire_id=q.id, questionnaire_version=q.version,
-            questionnaire_title=q.title, rules_id=rules.id, rules_version=rules.version,
-            scheme_note=q.scheme_note, enterprise=profile, score=score, score_label=rules.score_label,
-            level=self.level_ref[core.level_id], band_level=self.level_ref[core.band_id],
+            schema_version=1,
+            questionnaire_id=q.id,
+            questionnaire_version=q.version,
+            questionnaire_title=q.title,
+            rules_id=rules.id,
+            rules_version=rules.version,
+            scheme_note=q.scheme_note,
+            enterprise=profile,
+            score=score,
+            score_label=rules.score_label,
+            level=self.level_ref[core.level_id],
+            band_level=self.level_ref[core.band_id],
             next_level=self.level_ref[core.next_id] if core.next_id else None,
-            dimensions=dims, questions=q_results, gates=gate_results, blockers=blockers,
+            dimensions=dims,
+            questions=q_results,
+            gates=gate_results,
+            blockers=blockers,
             answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
-            applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")))
+            applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
+        )
 
 
 class _Core(NamedTuple):

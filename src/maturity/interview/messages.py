@@ -107,7 +107,7 @@ _ZH: dict[str, str] = {
     # non-interactive
     "no_tty": "标准输入不是终端，无法逐题提问。",
     "no_tty_hint": "请在终端中直接运行 maturity assess；已填好的答卷可用 maturity assess --answers 文件 评分"
-                   "（或加 --interactive 从管道读入回答）。",
+    "（或加 --interactive 从管道读入回答）。",
     "resume_and_answers": "--resume 与 --answers 不能同时使用。",
     "resume_other_q": "答卷属于问卷 {qid}，不能用 --questionnaire {other} 继续。",
     "yes_words": "yes,y,是,确认",
@@ -147,8 +147,10 @@ _EN: dict[str, str] = {
     "single_hint": "Enter the option number",
     "number_hint": "Enter a number{range}",
     "number_range": " ({range})",
-    "lang_scope": ("Note: --lang en translates this tool's own prompts, help and errors. The questionnaire itself "
-                   "(questions, options, sub-sector and size names) and the result screen stay in Chinese."),
+    "lang_scope": (
+        "Note: --lang en translates this tool's own prompts, help and errors. The questionnaire itself "
+        "(questions, options, sub-sector and size names) and the result screen stay in Chinese."
+    ),
     "text_hint": "Enter text (may be empty)",
     "na_option": "n. Not applicable",
     "keep_hint": "Enter alone = keep the current answer",
@@ -167,11 +169,11 @@ _EN: dict[str, str] = {
     ),
     "source_line": "Source: {source}{basis}",
     "empty_input": "Please answer; if unsure, type s to skip and come back later.",
-    "bad_option": "\"{text}\" is not a valid option number; enter a number from 1 to {hi}.",
-    "na_not_allowed": "This question cannot be answered \"not applicable\".",
+    "bad_option": '"{text}" is not a valid option number; enter a number from 1 to {hi}.',
+    "na_not_allowed": 'This question cannot be answered "not applicable".',
     "implausible": "{value} is far above most enterprises (usually at most {limit}); please check. Enter or y = keep it, n = type it again: ",
     "ask_justification": "Briefly, why does it not apply? ",
-    "justification_required": "\"Not applicable\" needs a reason (type c to cancel).",
+    "justification_required": '"Not applicable" needs a reason (type c to cancel).',
     "first_question": "This is the first question.",
     "saved_answer": "Saved.",
     "skipped": "Skipped; you can answer it later.",
@@ -206,15 +208,17 @@ _EN: dict[str, str] = {
     "rules_missing": "No scoring rules for questionnaire {qid} yet, so no level can be computed; answers saved: {path}",
     "no_tty": "Standard input is not a terminal, so the interview cannot ask questions.",
     "no_tty_hint": "Run maturity assess in a terminal; score a filled answers file with maturity assess --answers FILE "
-                   "(or add --interactive to read answers from a pipe).",
+    "(or add --interactive to read answers from a pipe).",
     "resume_and_answers": "--resume and --answers cannot be used together.",
     "resume_other_q": "The answers file belongs to questionnaire {qid}; it cannot be continued with --questionnaire {other}.",
     "yes_words": "yes,y",
 }
 
 _CATALOG = {"zh": _ZH, "en": _EN}
-INDUSTRY_NAMES = {"zh": {"discrete": "离散型", "process": "流程型"},
-                  "en": {"discrete": "discrete", "process": "process"}}
+INDUSTRY_NAMES = {
+    "zh": {"discrete": "离散型", "process": "流程型"},
+    "en": {"discrete": "discrete", "process": "process"},
+}
 
 
 class Messages:

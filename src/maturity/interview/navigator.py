@@ -24,8 +24,9 @@ class Prompter(Protocol):
 
     def problem(self, text: str) -> None: ...
 
-    def choose(self, prompt: str, count: int, *, default: int | None = None,
-               allow_empty: bool = False) -> int | None: ...
+    def choose(
+        self, prompt: str, count: int, *, default: int | None = None, allow_empty: bool = False
+    ) -> int | None: ...
 
     def show_question(self, session: Session, qid: str, editing: bool) -> None: ...
 
@@ -69,8 +70,11 @@ class Navigator:
             else:
                 action = self.ask_question(current, back_to_review)
                 if action == "quit":
-                    self.ui.say(self.msg("quit_saved", path=self.path, command=self.resume_command), style="green",
-                                soft_wrap=True)  # a command to copy: never broken across lines
+                    self.ui.say(
+                        self.msg("quit_saved", path=self.path, command=self.resume_command),
+                        style="green",
+                        soft_wrap=True,
+                    )  # a command to copy: never broken across lines
                     return False
                 if action == "back":
                     prev = self.s.previous(current)
@@ -146,8 +150,12 @@ class Navigator:
                 self.save()
                 change = len(s.order()) - before
                 if change:  # a follow-up appeared or went away: say why the total moved
-                    ui.say(msg("path_grew" if change > 0 else "path_shrank", n=abs(change),
-                               total=before + change), style="dim")
+                    ui.say(
+                        msg(
+                            "path_grew" if change > 0 else "path_shrank", n=abs(change), total=before + change
+                        ),
+                        style="dim",
+                    )
                 return "next"
             if kind == "skip":
                 s.skip(qid)
@@ -195,8 +203,14 @@ class Navigator:
         pending = s.pending()
         while True:
             if pending:
-                ui.say(msg("pending", n=len(pending), ids="、".join(pending[:10]) + (" …" if len(pending) > 10 else "")),
-                       style="yellow")
+                ui.say(
+                    msg(
+                        "pending",
+                        n=len(pending),
+                        ids="、".join(pending[:10]) + (" …" if len(pending) > 10 else ""),
+                    ),
+                    style="yellow",
+                )
                 raw = ui.ask(msg("pending_prompt")).strip().lower()
                 if raw == "":
                     s.skipped -= set(pending)
@@ -206,8 +220,10 @@ class Navigator:
             else:
                 _, total = s.progress()
                 left = s.optional_open()
-                ui.say(msg("all_done_optional", total=total, n=left) if left else msg("all_done", total=total),
-                       style="green")
+                ui.say(
+                    msg("all_done_optional", total=total, n=left) if left else msg("all_done", total=total),
+                    style="green",
+                )
                 raw = ui.ask(msg("done_prompt")).strip().lower()
                 if raw == "":
                     return "done"

@@ -18,13 +18,23 @@ from maturity.models.questionnaire import Question, Questionnaire
 Kind = Literal["answer", "na", "back", "skip", "review", "quit", "help", "finish", "keep", "empty"]
 
 COMMANDS: dict[str, Kind] = {
-    "b": "back", "上一题": "back", "返回": "back",
-    "s": "skip", "跳过": "skip",
-    "r": "review", "回顾": "review",
-    "q": "quit", "退出": "quit", "保存并退出": "quit",
-    "?": "help", "h": "help", "帮助": "help",
-    "f": "finish", "完成": "finish",
-    "n": "na", "不适用": "na",
+    "b": "back",
+    "上一题": "back",
+    "返回": "back",
+    "s": "skip",
+    "跳过": "skip",
+    "r": "review",
+    "回顾": "review",
+    "q": "quit",
+    "退出": "quit",
+    "保存并退出": "quit",
+    "?": "help",
+    "h": "help",
+    "帮助": "help",
+    "f": "finish",
+    "完成": "finish",
+    "n": "na",
+    "不适用": "na",
 }
 
 

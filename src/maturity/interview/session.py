@@ -28,10 +28,17 @@ def now() -> datetime:
 class Session:
     """One enterprise's interview against one questionnaire version."""
 
-    def __init__(self, questionnaire: Questionnaire, enterprise: Enterprise, *,
-                 answers: dict[str, Answer] | None = None, skipped: set[str] | None = None,
-                 position: str | None = None, created_at: datetime | None = None,
-                 updated_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        enterprise: Enterprise,
+        *,
+        answers: dict[str, Answer] | None = None,
+        skipped: set[str] | None = None,
+        position: str | None = None,
+        created_at: datetime | None = None,
+        updated_at: datetime | None = None,
+    ) -> None:
         self.questionnaire = questionnaire
         self.enterprise = enterprise
         self.answers: dict[str, Answer] = dict(answers or {})
@@ -40,8 +47,10 @@ class Session:
         self.created_at = created_at or now()
         self.updated_at = updated_at or self.created_at
         self._qmap = questionnaire.question_map
-        self._opt_pos = {x.id: {o.value: i for i, o in enumerate(questionnaire.options_of(x))}
-                         for x in questionnaire.questions}
+        self._opt_pos = {
+            x.id: {o.value: i for i, o in enumerate(questionnaire.options_of(x))}
+            for x in questionnaire.questions
+        }
         levels = questionnaire.levels_sorted()
         self._level_rank = {lv.id: lv.rank for lv in levels}
         self._level_label = {lv.id: lv.label for lv in levels}
@@ -49,10 +58,23 @@ class Session:
         self.industry_type = sub.industry_type if sub else None
 
     @classmethod
-    def from_answers_file(cls, questionnaire: Questionnaire, af: AnswersFile, *,
-                          skipped: set[str] | None = None, position: str | None = None) -> Session:
-        return cls(questionnaire, af.enterprise, answers=dict(af.answers), skipped=skipped, position=position,
-                   created_at=af.created_at, updated_at=af.updated_at)
+    def from_answers_file(
+        cls,
+        questionnaire: Questionnaire,
+        af: AnswersFile,
+        *,
+        skipped: set[str] | None = None,
+        position: str | None = None,
+    ) -> Session:
+        return cls(
+            questionnaire,
+            af.enterprise,
+            answers=dict(af.answers),
+            skipped=skipped,
+            position=position,
+            created_at=af.created_at,
+            updated_at=af.updated_at,
+        )
 
     # ---- which questions are asked --------------------------------------------------------
     def question(self, qid: str) -> Question:
@@ -66,7 +88,9 @@ class Session:
             ans = self.answers.get(x.id)
             norm = None
             if ans is not None:
-                norm = Normalized(None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification, ans.evidence)
+                norm = Normalized(
+                    None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification, ans.evidence
+                )
             status = self._status(x, norm, state)
             state.status[x.id] = status
             value = norm.value if norm is not None and status in ("answered", "unscored") else None
@@ -116,14 +140,20 @@ class Session:
         path, given what it has answered so far (``order()``: scored and optional questions that apply and whose
         follow-up condition holds). An optional question counts as done once answered or passed with Enter."""
         order = self.order()
-        done = sum(1 for qid in order if self.is_answered(qid)
-                   or (not self.question(qid).scored and qid in self.skipped))
+        done = sum(
+            1
+            for qid in order
+            if self.is_answered(qid) or (not self.question(qid).scored and qid in self.skipped)
+        )
         return done, len(order)
 
     def optional_open(self) -> int:
         """Optional questions on the path neither answered nor passed yet."""
-        return sum(1 for qid in self.order() if not self.question(qid).scored and not self.is_answered(qid)
-                   and qid not in self.skipped)
+        return sum(
+            1
+            for qid in self.order()
+            if not self.question(qid).scored and not self.is_answered(qid) and qid not in self.skipped
+        )
 
     # ---- answering ------------------------------------------------------------------------
     def answer(self, qid: str, raw: Any) -> Answer:
@@ -174,7 +204,7 @@ class Session:
         """The asked question after ``qid`` in questionnaire order (None at the end)."""
         asked = set(self.order())
         ids = [x.id for x in self.questionnaire.questions]
-        return next((x for x in ids[ids.index(qid) + 1:] if x in asked), None)
+        return next((x for x in ids[ids.index(qid) + 1 :] if x in asked), None)
 
     def previous(self, qid: str | None) -> str | None:
         """The asked question before ``qid`` (``None`` = from the end: the last one); None at the start."""
@@ -213,5 +243,11 @@ class Session:
     def answers_file(self) -> AnswersFile:
         q = self.questionnaire
         ordered = {x.id: self.answers[x.id] for x in q.questions if x.id in self.answers}
-        return AnswersFile(questionnaire=q.id, questionnaire_version=q.version, enterprise=self.enterprise,
-                           created_at=self.created_at, updated_at=self.updated_at, answers=ordered)
+        return AnswersFile(
+            questionnaire=q.id,
+            questionnaire_version=q.version,
+            enterprise=self.enterprise,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            answers=ordered,
+        )

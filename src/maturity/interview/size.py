@@ -16,8 +16,9 @@ from dataclasses import dataclass
 INDUSTRY_BANDS = (("large", 1000, 40000), ("medium", 300, 2000), ("small", 20, 300), ("micro", 0, 0))
 
 _PEOPLE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:人|名|个人|people|staff|employees)")
-_REVENUE = re.compile(r"(?:营收|营业收入|收入|销售额|产值|revenue)\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(亿|万|千万|百万)?\s*元?",
-                      re.I)
+_REVENUE = re.compile(
+    r"(?:营收|营业收入|收入|销售额|产值|revenue)\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(亿|万|千万|百万)?\s*元?", re.I
+)
 _BARE = re.compile(r"^(\d+(?:\.\d+)?)$")
 
 
@@ -48,8 +49,9 @@ def parse_size(text: str, bands: int) -> int | SizeGuess | None:
         return None
     amount = None
     if revenue is not None:
-        unit = {"亿": 10000, "千万": 1000, "百万": 100, "万": 1, None: 1}[revenue[2] if revenue.lastindex and
-                                                                         revenue.lastindex >= 2 else None]
+        unit = {"亿": 10000, "千万": 1000, "百万": 100, "万": 1, None: 1}[
+            revenue[2] if revenue.lastindex and revenue.lastindex >= 2 else None
+        ]
         amount = float(revenue[1]) * unit
     return _guess(float(people[1]) if people else None, amount)
 

@@ -54,8 +54,11 @@ def answers_data(af: AnswersFile) -> dict[str, Any]:
     """The answers file as plain data, in the documented key order, without empty optional fields."""
     ent = af.enterprise.model_dump(mode="json", exclude_none=True)
     ent = {k: v for k, v in ent.items() if v != ""}
-    data: dict[str, Any] = {"questionnaire": af.questionnaire, "questionnaire_version": af.questionnaire_version,
-                            "enterprise": ent}
+    data: dict[str, Any] = {
+        "questionnaire": af.questionnaire,
+        "questionnaire_version": af.questionnaire_version,
+        "enterprise": ent,
+    }
     if af.created_at:
         data["created_at"] = af.created_at
     if af.updated_at:
@@ -71,7 +74,9 @@ def render(af: AnswersFile, path: Path) -> str:
             if key in data:
                 data[key] = data[key].isoformat()
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return "# 企业数字化成熟度自评估答卷（maturity assess 生成，可用 maturity score 评分）\n" + dump_yaml(data)
+    return "# 企业数字化成熟度自评估答卷（maturity assess 生成，可用 maturity score 评分）\n" + dump_yaml(
+        data
+    )
 
 
 def save_answers(session: Session, path: Path) -> None:
@@ -79,8 +84,13 @@ def save_answers(session: Session, path: Path) -> None:
 
 
 def save_state(session: Session, path: Path) -> None:
-    state = {"format": STATE_FORMAT, "answers_file": path.name, "questionnaire": session.questionnaire.id,
-             "position": session.position, "skipped": sorted(session.skipped)}
+    state = {
+        "format": STATE_FORMAT,
+        "answers_file": path.name,
+        "questionnaire": session.questionnaire.id,
+        "position": session.position,
+        "skipped": sorted(session.skipped),
+    }
     atomic_write_text(sidecar_path(path), json.dumps(state, ensure_ascii=False) + "\n")
 
 

@@ -30,10 +30,17 @@ def load_answers(path: str | Path, *, strict: bool = False) -> LoadedAnswers:
 
 def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False) -> LoadedAnswers:
     if not bundled.exists(raw.questionnaire):
-        raise DataValidationError([Issue(str(loaded.path), f"未知问卷 {raw.questionnaire}；内置问卷："
-                                         f"{'、'.join(bundled.known_ids())}",
-                                         *loaded.locate(("questionnaire",)), field="questionnaire",
-                                         value=raw.questionnaire)])
+        raise DataValidationError(
+            [
+                Issue(
+                    str(loaded.path),
+                    f"未知问卷 {raw.questionnaire}；内置问卷：{'、'.join(bundled.known_ids())}",
+                    *loaded.locate(("questionnaire",)),
+                    field="questionnaire",
+                    value=raw.questionnaire,
+                )
+            ]
+        )
     sch = bundled.scheme(raw.questionnaire)
     answers = loader.migrate(raw, sch.questionnaire, loaded)
     issues = loader.check_answers(loaded, answers, sch.questionnaire, strict=strict)

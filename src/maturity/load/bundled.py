@@ -58,8 +58,11 @@ def list_bundled() -> list[BundledQuestionnaire]:
     out = []
     for path in sorted(data_dir("questionnaires").glob("*.yaml")):
         q = bundled_questionnaire(path.stem)
-        out.append(BundledQuestionnaire(q.id, q.version, q.title, path, rules_path(q.id),
-                                        sum(1 for x in q.questions if x.scored)))
+        out.append(
+            BundledQuestionnaire(
+                q.id, q.version, q.title, path, rules_path(q.id), sum(1 for x in q.questions if x.scored)
+            )
+        )
     return out
 
 

@@ -30,7 +30,11 @@ FORMAT = "1"  # bump when the entry layout or what is stored changes
 
 def cache_home() -> Path:
     """The per-user cache folder shared by the data and font caches."""
-    base = os.environ.get("MATURITY_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = (
+        os.environ.get("MATURITY_CACHE_DIR")
+        or os.environ.get("XDG_CACHE_HOME")
+        or str(Path.home() / ".cache")
+    )
     return Path(base) / "maturity"
 
 

@@ -40,10 +40,17 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
         iss.append(issue_at(loaded, loc, msg, value, severity))
 
     if c.questionnaire != q.id:
-        add(("questionnaire",), f"方案目录适用于问卷 {c.questionnaire}，但配对的问卷是 {q.id}", c.questionnaire)
+        add(
+            ("questionnaire",),
+            f"方案目录适用于问卷 {c.questionnaire}，但配对的问卷是 {q.id}",
+            c.questionnaire,
+        )
     if c.questionnaire_version != q.version:
-        add(("questionnaire_version",), f"方案目录对应问卷版本 {c.questionnaire_version}，但问卷为 {q.version}",
-            c.questionnaire_version)
+        add(
+            ("questionnaire_version",),
+            f"方案目录对应问卷版本 {c.questionnaire_version}，但问卷为 {q.version}",
+            c.questionnaire_version,
+        )
     iss += duplicate_ids(loaded, c.sources, ("sources",), "来源")
     iss += duplicate_ids(loaded, c.horizons, ("horizons",), "阶段")
     iss += duplicate_ids(loaded, c.policies, ("policies",), "政策")
@@ -53,10 +60,17 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
     prev_end = 0
     for i, h in enumerate(c.horizons):
         if h.end_weeks <= h.start_weeks:
-            add(("horizons", i, "end_weeks"), f"阶段结束周（{h.end_weeks}）须晚于开始周（{h.start_weeks}）", h.end_weeks)
+            add(
+                ("horizons", i, "end_weeks"),
+                f"阶段结束周（{h.end_weeks}）须晚于开始周（{h.start_weeks}）",
+                h.end_weeks,
+            )
         if h.start_weeks < prev_end:
-            add(("horizons", i, "start_weeks"), f"阶段须按时间先后排列且不重叠：开始周 {h.start_weeks} 早于上一阶段结束周 {prev_end}",
-                h.start_weeks)
+            add(
+                ("horizons", i, "start_weeks"),
+                f"阶段须按时间先后排列且不重叠：开始周 {h.start_weeks} 早于上一阶段结束周 {prev_end}",
+                h.start_weeks,
+            )
         prev_end = max(prev_end, h.end_weeks)
     last_end = max((h.end_weeks for h in c.horizons), default=0)
 
@@ -71,17 +85,27 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
     for i, s in enumerate(c.solutions):
         at = ("solutions", i)
         if s.dimension not in q.dimension_map:
-            add(at + ("dimension",), f"未知维度 {s.dimension}；可选：{'、'.join(q.dimension_map)}", s.dimension)
+            add(
+                at + ("dimension",),
+                f"未知维度 {s.dimension}；可选：{'、'.join(q.dimension_map)}",
+                s.dimension,
+            )
         if s.lifts_to not in levels:
-            add(at + ("lifts_to",), f"未知等级 {s.lifts_to}；可选：{'、'.join(lv.id for lv in q.levels_sorted())}",
-                s.lifts_to)
+            add(
+                at + ("lifts_to",),
+                f"未知等级 {s.lifts_to}；可选：{'、'.join(lv.id for lv in q.levels_sorted())}",
+                s.lifts_to,
+            )
         for key, unit in (("cost", "万元"), ("weeks", "周")):
             r = getattr(s, key)
             if r.min > r.max:
                 add(at + (key, "max"), f"区间下限 {r.min:g}{unit} 大于上限 {r.max:g}{unit}", r.max)
         if s.weeks.max > last_end:
-            add(at + ("weeks", "max"), f"部署周期上限 {s.weeks.max:g} 周超出路线图最后阶段（第 {last_end} 周），永远排不进计划",
-                s.weeks.max)
+            add(
+                at + ("weeks", "max"),
+                f"部署周期上限 {s.weeks.max:g} 周超出路线图最后阶段（第 {last_end} 周），永远排不进计划",
+                s.weeks.max,
+            )
         if s.source not in sources:
             add(at + ("source",), f"未声明的来源 {s.source}（请先在 sources 中声明）", s.source)
         for j, pid in enumerate(s.policies):
@@ -95,15 +119,29 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
             else:
                 other = c.solution_map[pre]
                 narrower = set(s.industry_types) - set(other.industry_types) or (
-                    other.sub_sectors is not None and set(s.sub_sectors or q.sub_sector_map) - set(other.sub_sectors))
+                    other.sub_sectors is not None
+                    and set(s.sub_sectors or q.sub_sector_map) - set(other.sub_sectors)
+                )
                 if narrower:
-                    add(at + ("prerequisites", j), f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件", pre)
+                    add(
+                        at + ("prerequisites", j),
+                        f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件",
+                        pre,
+                    )
         for key, qid in (("addresses", PAINS), ("provides", SYSTEMS)):
             question = q.question_map.get(qid)
-            known = {o.value for o in q.options_of(question) if not o.exclusive} if question is not None else set()
+            known = (
+                {o.value for o in q.options_of(question) if not o.exclusive}
+                if question is not None
+                else set()
+            )
             for j, v in enumerate(getattr(s, key)):
                 if v not in known:
-                    add(at + (key, j), f"未知选项 {v}（须是问卷 {qid} 题的选项：{'、'.join(sorted(known)) or '无此题'}）", v)
+                    add(
+                        at + (key, j),
+                        f"未知选项 {v}（须是问卷 {qid} 题的选项：{'、'.join(sorted(known)) or '无此题'}）",
+                        v,
+                    )
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
                 add(at + ("sub_sectors", j), f"未知子行业 {sub}", sub)
@@ -129,8 +167,16 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                 except AnswerProblem as e:
                     add(at + ("improves", qid), f"{qid}：{e}", value)
                     bad_improves = True
-        if not bad_improves and not iss_for(iss, loaded, at + ("trigger",)) and evaluate(s.trigger, best).passed:
-            add(at + ("trigger",), "即使各题均为最佳作答，触发条件仍然成立：已具备该能力的企业也会被推荐", s.id)
+        if (
+            not bad_improves
+            and not iss_for(iss, loaded, at + ("trigger",))
+            and evaluate(s.trigger, best).passed
+        ):
+            add(
+                at + ("trigger",),
+                "即使各题均为最佳作答，触发条件仍然成立：已具备该能力的企业也会被推荐",
+                s.id,
+            )
     iss += _cycles(loaded, c)
     return c, issues + iss
 
@@ -138,8 +184,9 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
 def iss_for(iss: list[Issue], loaded: Loaded, loc: tuple) -> bool:
     """Whether an issue was already reported at or under ``loc`` (avoids evaluating a broken trigger)."""
     prefix = ".".join(map(str, loc))
-    return any(i.file == str(loaded.path) and (i.field == prefix or i.field.startswith(prefix + "."))
-               for i in iss)
+    return any(
+        i.file == str(loaded.path) and (i.field == prefix or i.field.startswith(prefix + ".")) for i in iss
+    )
 
 
 def _best_state(q: Questionnaire) -> State:
@@ -150,7 +197,9 @@ def _best_state(q: Questionnaire) -> State:
     for x in q.questions:
         opts = q.options_of(x)
         if x.kind in ("single", "yesno") and opts:
-            value: Any = max(enumerate(opts), key=lambda io: (io[1].score, io[0]))[1].value  # yes/no runs yes first
+            value: Any = max(enumerate(opts), key=lambda io: (io[1].score, io[0]))[
+                1
+            ].value  # yes/no runs yes first
         elif x.kind == "multi":
             value = [o.value for o in opts if not o.exclusive]
         elif x.kind == "number":
@@ -182,7 +231,7 @@ def _cycles(loaded: Loaded, c: Catalog) -> list[Issue]:
             if color.get(nxt, 0) == 0:
                 visit(nxt)
             elif color[nxt] == 1:
-                cycle = stack[stack.index(nxt):]
+                cycle = stack[stack.index(nxt) :]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
@@ -190,8 +239,14 @@ def _cycles(loaded: Loaded, c: Catalog) -> list[Issue]:
                     k = cycle.index(first)
                     ordered = cycle[k:] + cycle[:k]
                     text = " → ".join([*ordered, first])
-                    out.append(issue_at(loaded, ("solutions", index[first], "prerequisites"),
-                                      f"前置条件形成循环：{text}（每个方案都要等另一个先完成，永远无法开始）", first))
+                    out.append(
+                        issue_at(
+                            loaded,
+                            ("solutions", index[first], "prerequisites"),
+                            f"前置条件形成循环：{text}（每个方案都要等另一个先完成，永远无法开始）",
+                            first,
+                        )
+                    )
         stack.pop()
         color[node] = 2
 
@@ -230,5 +285,12 @@ def solution_applies(s: Solution, industry_type: str, sub_sector: str) -> bool:
     return s.sub_sectors is None or sub_sector in s.sub_sectors
 
 
-__all__ = ["DataValidationError", "bundled_catalog", "catalog_path", "check_catalog", "check_catalog_file",
-           "load_catalog", "solution_applies"]
+__all__ = [
+    "DataValidationError",
+    "bundled_catalog",
+    "catalog_path",
+    "check_catalog",
+    "check_catalog_file",
+    "load_catalog",
+    "solution_applies",
+]

@@ -25,11 +25,20 @@ from maturity.models.rules import Rules
 
 def issue_at(loaded: Loaded, loc: tuple, message: str, value: Any = "", severity: str = "error") -> Issue:
     line, col = loaded.locate(loc)
-    return Issue(str(loaded.path), message, line=line, col=col, field=".".join(map(str, loc)),
-                 value="" if value is None else str(value)[:60], severity=severity)
+    return Issue(
+        str(loaded.path),
+        message,
+        line=line,
+        col=col,
+        field=".".join(map(str, loc)),
+        value="" if value is None else str(value)[:60],
+        severity=severity,
+    )
 
 
-def duplicate_ids(loaded: Loaded, items: Iterable[Any], path: tuple, what: str, key: str = "id") -> list[Issue]:
+def duplicate_ids(
+    loaded: Loaded, items: Iterable[Any], path: tuple, what: str, key: str = "id"
+) -> list[Issue]:
     ids = [getattr(x, key) for x in items]
     counts = Counter(ids)
     out = []
@@ -61,9 +70,23 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
             add(issue_at(loaded, ("dimensions", i, "source"), f"未声明的来源 {d.source}", d.source))
     for i, lv in enumerate(q.levels):
         if lv.source is None:
-            add(issue_at(loaded, ("levels", i), f"等级 {lv.id} 的描述没有注明来源（source），请引用 sources 中的一项", lv.id))
+            add(
+                issue_at(
+                    loaded,
+                    ("levels", i),
+                    f"等级 {lv.id} 的描述没有注明来源（source），请引用 sources 中的一项",
+                    lv.id,
+                )
+            )
         elif lv.source not in sources:
-            add(issue_at(loaded, ("levels", i, "source"), f"未声明的来源 {lv.source}（请先在 sources 中声明）", lv.source))
+            add(
+                issue_at(
+                    loaded,
+                    ("levels", i, "source"),
+                    f"未声明的来源 {lv.source}（请先在 sources 中声明）",
+                    lv.source,
+                )
+            )
     for name, opts in q.scales.items():
         iss += duplicate_ids(loaded, opts, ("scales", name), "选项", key="value")
     used_scales: set[str] = set()
@@ -72,10 +95,20 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
     for i, x in enumerate(q.questions):
         p = ("questions", i)
         if x.dimension not in q.dimension_map:
-            add(issue_at(loaded, p + ("dimension",), f"未知维度 {x.dimension}；可选：{'、'.join(q.dimension_map)}",
-                       x.dimension))
+            add(
+                issue_at(
+                    loaded,
+                    p + ("dimension",),
+                    f"未知维度 {x.dimension}；可选：{'、'.join(q.dimension_map)}",
+                    x.dimension,
+                )
+            )
         if x.source not in sources:
-            add(issue_at(loaded, p + ("source",), f"未声明的来源 {x.source}（请先在 sources 中声明）", x.source))
+            add(
+                issue_at(
+                    loaded, p + ("source",), f"未声明的来源 {x.source}（请先在 sources 中声明）", x.source
+                )
+            )
         if x.scale is not None:
             used_scales.add(x.scale)
             if x.scale not in q.scales:
@@ -87,33 +120,61 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
             scores = [o.score for o in opts]
             if scores != sorted(scores):
                 where = p + ("options",) if x.options is not None else p + ("scale",)
-                add(issue_at(loaded, where, "单选题的选项须按得分从低到高排列（从差到好），条件中的 at_least 依赖这个顺序",
-                           scores))
+                add(
+                    issue_at(
+                        loaded,
+                        where,
+                        "单选题的选项须按得分从低到高排列（从差到好），条件中的 at_least 依赖这个顺序",
+                        scores,
+                    )
+                )
         if x.kind == "multi" and x.scored and opts and not any(o.score > 0 for o in opts):
             add(issue_at(loaded, p, "多选题没有任何得分选项", x.id))
         if x.kind == "number" and x.bands:
             if x.max is not None and x.bands[-1].max < x.max:
-                add(issue_at(loaded, p + ("bands",), f"数值档位只覆盖到 {x.bands[-1].max:g}，但允许的最大值为 {x.max:g}",
-                           x.bands[-1].max))
+                add(
+                    issue_at(
+                        loaded,
+                        p + ("bands",),
+                        f"数值档位只覆盖到 {x.bands[-1].max:g}，但允许的最大值为 {x.max:g}",
+                        x.bands[-1].max,
+                    )
+                )
             scores = [b.score for b in x.bands]
             if scores != sorted(scores) and scores != sorted(scores, reverse=True):
-                add(issue_at(loaded, p + ("bands",), "数值档位的得分须单调（随数值只升不降，或只降不升）", scores))
+                add(
+                    issue_at(
+                        loaded, p + ("bands",), "数值档位的得分须单调（随数值只升不降，或只降不升）", scores
+                    )
+                )
         if x.applies_to and x.applies_to.sub_sectors:
             for j, s in enumerate(x.applies_to.sub_sectors):
                 if s not in sub_ids:
                     add(issue_at(loaded, p + ("applies_to", "sub_sectors", j), f"未知子行业 {s}", s))
         if x.show_if is not None:
-            for loc, msg, val in check_condition(x.show_if, q, p + ("show_if",), questions_only=True,
-                                                 allow_not=False, before=set(seen_q)):
+            for loc, msg, val in check_condition(
+                x.show_if, q, p + ("show_if",), questions_only=True, allow_not=False, before=set(seen_q)
+            ):
                 add(issue_at(loaded, loc, msg, val))
         seen_q.add(x.id)
     for i, m in enumerate(q.migrations):
         for j, qid in enumerate(m.added):
             if qid not in q.question_map:
-                add(issue_at(loaded, ("migrations", i, "added", j), f"migrations 中的新增题目 {qid} 不在问卷中", qid))
+                add(
+                    issue_at(
+                        loaded,
+                        ("migrations", i, "added", j),
+                        f"migrations 中的新增题目 {qid} 不在问卷中",
+                        qid,
+                    )
+                )
     for name in q.scales:
         if name not in used_scales:
-            add(issue_at(loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"))
+            add(
+                issue_at(
+                    loaded, ("scales", name), f"选项表 {name} 未被任何题目使用", name, severity="warning"
+                )
+            )
     for i, d in enumerate(q.dimensions):
         if not any(x.dimension == d.id for x in q.questions):
             add(issue_at(loaded, ("dimensions", i), f"维度 {d.id} 下没有题目", d.id, severity="warning"))
@@ -147,10 +208,23 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
     iss: list[Issue] = []
     add = iss.append
     if r.questionnaire != q.id:
-        add(issue_at(loaded, ("questionnaire",), f"规则适用于问卷 {r.questionnaire}，但配对的问卷是 {q.id}", r.questionnaire))
+        add(
+            issue_at(
+                loaded,
+                ("questionnaire",),
+                f"规则适用于问卷 {r.questionnaire}，但配对的问卷是 {q.id}",
+                r.questionnaire,
+            )
+        )
     if r.questionnaire_version != q.version:
-        add(issue_at(loaded, ("questionnaire_version",),
-                   f"规则对应问卷版本 {r.questionnaire_version}，但问卷为 {q.version}", r.questionnaire_version))
+        add(
+            issue_at(
+                loaded,
+                ("questionnaire_version",),
+                f"规则对应问卷版本 {r.questionnaire_version}，但问卷为 {q.version}",
+                r.questionnaire_version,
+            )
+        )
 
     def check_weights(ws: Any, path: tuple) -> None:
         for did in ws.dimensions:
@@ -172,7 +246,11 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
         ranks = []
         for i, b in enumerate(bands):
             if b.level not in levels:
-                add(issue_at(loaded, (name, i, "level"), f"未知等级 {b.level}；可选：{'、'.join(levels)}", b.level))
+                add(
+                    issue_at(
+                        loaded, (name, i, "level"), f"未知等级 {b.level}；可选：{'、'.join(levels)}", b.level
+                    )
+                )
             else:
                 ranks.append(levels[b.level].rank)
         if ranks != sorted(ranks) or len(set(ranks)) != len(ranks):
@@ -210,15 +288,31 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
     """Cross-check an answers file against its questionnaire version (ids, options, ranges, N/A)."""
     iss: list[Issue] = []
     if a.questionnaire != q.id:
-        return [issue_at(loaded, ("questionnaire",), f"答卷属于问卷 {a.questionnaire}，不是 {q.id}", a.questionnaire)]
+        return [
+            issue_at(
+                loaded, ("questionnaire",), f"答卷属于问卷 {a.questionnaire}，不是 {q.id}", a.questionnaire
+            )
+        ]
     if a.enterprise.sub_sector not in q.sub_sector_map:
-        iss.append(issue_at(loaded, ("enterprise", "sub_sector"),
-                          f"未知子行业 {a.enterprise.sub_sector}；可选："
-                          + "、".join(f"{s.id}（{s.name}）" for s in q.sub_sectors), a.enterprise.sub_sector))
+        iss.append(
+            issue_at(
+                loaded,
+                ("enterprise", "sub_sector"),
+                f"未知子行业 {a.enterprise.sub_sector}；可选："
+                + "、".join(f"{s.id}（{s.name}）" for s in q.sub_sectors),
+                a.enterprise.sub_sector,
+            )
+        )
     sizes = {s.id for s in q.size_bands}
     if a.enterprise.size is not None and sizes and a.enterprise.size not in sizes:
-        iss.append(issue_at(loaded, ("enterprise", "size"), f"未知企业规模 {a.enterprise.size}；可选：{'、'.join(sizes)}",
-                          a.enterprise.size))
+        iss.append(
+            issue_at(
+                loaded,
+                ("enterprise", "size"),
+                f"未知企业规模 {a.enterprise.size}；可选：{'、'.join(sizes)}",
+                a.enterprise.size,
+            )
+        )
     _, problems = normalize_answers(q, a.answers)
     for loc, msg, val in problems:
         iss.append(issue_at(loaded, loc, msg, val))
@@ -229,15 +323,30 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
         if app is None or sub is None or ans.is_empty:
             continue
         if (app.industry_types is not None and sub.industry_type not in app.industry_types) or (
-                app.sub_sectors is not None and sub.id not in app.sub_sectors):
-            iss.append(issue_at(loaded, ("answers", qid), f"{qid} 不适用于“{sub.name}”企业，本题答案不计分", qid,
-                              severity="warning"))
+            app.sub_sectors is not None and sub.id not in app.sub_sectors
+        ):
+            iss.append(
+                issue_at(
+                    loaded,
+                    ("answers", qid),
+                    f"{qid} 不适用于“{sub.name}”企业，本题答案不计分",
+                    qid,
+                    severity="warning",
+                )
+            )
     for x in q.questions:
         if x.required and x.scored and x.show_if is None and x.applies_to is None:
             given = a.answers.get(x.id)
             if given is None or given.is_empty:
-                iss.append(issue_at(loaded, ("answers",), f"必答题 {x.id} 未作答（按 0 分计）", x.id,
-                                  severity="error" if strict else "warning"))
+                iss.append(
+                    issue_at(
+                        loaded,
+                        ("answers",),
+                        f"必答题 {x.id} 未作答（按 0 分计）",
+                        x.id,
+                        severity="error" if strict else "warning",
+                    )
+                )
     return iss
 
 
@@ -274,9 +383,14 @@ def migration_note(loaded: Loaded, old: AnswersFile, q: Questionnaire) -> Issue 
         app = x.applies_to
         if not x.scored or x.id in given or x.show_if is not None:
             continue
-        if app is not None and sub is not None and (
+        if (
+            app is not None
+            and sub is not None
+            and (
                 (app.industry_types is not None and sub.industry_type not in app.industry_types)
-                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)):
+                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)
+            )
+        ):
             continue
         missing.append(x.id)
     text = f"答卷按 {old.questionnaire_version} 版问卷填写，已迁移到 {q.version} 版评分"
@@ -292,8 +406,9 @@ def _where(loaded: Loaded | None) -> str:
 
 
 # ---- crosswalk --------------------------------------------------------------------------
-def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnaire | None
-                    ) -> tuple[Crosswalk | None, list[Issue]]:
+def check_crosswalk(
+    loaded: Loaded, src: Questionnaire | None, dst: Questionnaire | None
+) -> tuple[Crosswalk | None, list[Issue]]:
     model, issues = validate_model(Crosswalk, loaded)
     if model is None or src is None or dst is None:
         return model, issues
@@ -301,8 +416,14 @@ def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnair
     iss: list[Issue] = []
     for end, q, key in ((cw.source, src, "from"), (cw.target, dst, "to")):
         if end.questionnaire != q.id or end.version != q.version:
-            iss.append(issue_at(loaded, (key,), f"对应问卷应为 {q.id} {q.version}，实际写的是 {end.questionnaire} {end.version}",
-                              end.version))
+            iss.append(
+                issue_at(
+                    loaded,
+                    (key,),
+                    f"对应问卷应为 {q.id} {q.version}，实际写的是 {end.questionnaire} {end.version}",
+                    end.version,
+                )
+            )
     for sid, did in cw.sub_sectors.items():
         if sid not in src.sub_sector_map:
             iss.append(issue_at(loaded, ("sub_sectors", sid), f"来源问卷没有子行业 {sid}", sid))
@@ -320,8 +441,14 @@ def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnair
             if source_q is None:
                 iss.append(issue_at(loaded, p + ("copy",), f"来源问卷 {src.id} 没有题目 {m.copy_}", m.copy_))
             elif source_q.kind != target.kind and not (m.values and target.kind == "single"):
-                iss.append(issue_at(loaded, p + ("copy",), f"题型不同（{source_q.kind} → {target.kind}），需用 values 对照",
-                                  m.copy_))
+                iss.append(
+                    issue_at(
+                        loaded,
+                        p + ("copy",),
+                        f"题型不同（{source_q.kind} → {target.kind}），需用 values 对照",
+                        m.copy_,
+                    )
+                )
             for sv, tv in (m.values or {}).items():
                 if source_q is not None and sv not in {o.value for o in src.options_of(source_q)}:
                     iss.append(issue_at(loaded, p + ("values", sv), f"{m.copy_} 没有选项 {sv}", sv))
@@ -330,8 +457,14 @@ def check_crosswalk(loaded: Loaded, src: Questionnaire | None, dst: Questionnair
         if m.cases is not None:
             for j, case in enumerate(m.cases):
                 if case.value not in tvalues:
-                    iss.append(issue_at(loaded, p + ("cases", j, "value"), f"{tid} 没有选项 {case.value}", case.value))
-                for loc, msg, val in check_condition(case.when, src, p + ("cases", j, "when"), questions_only=True):
+                    iss.append(
+                        issue_at(
+                            loaded, p + ("cases", j, "value"), f"{tid} 没有选项 {case.value}", case.value
+                        )
+                    )
+                for loc, msg, val in check_condition(
+                    case.when, src, p + ("cases", j, "when"), questions_only=True
+                ):
                     iss.append(issue_at(loaded, loc, msg, val))
         if m.options is not None:
             for ov, cond in m.options.items():

@@ -61,7 +61,14 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
             kinds.append((p, "?"))
             continue
         if kind is None:
-            issues.append(Issue(str(p), "无法识别的文件：既不是问卷、评分规则、对照表、方案目录，也不是答卷", line=1, col=1))
+            issues.append(
+                Issue(
+                    str(p),
+                    "无法识别的文件：既不是问卷、评分规则、对照表、方案目录，也不是答卷",
+                    line=1,
+                    col=1,
+                )
+            )
             kinds.append((p, "?"))
             continue
         loaded_files.append((lf, kind))
@@ -91,7 +98,13 @@ def validate_paths(paths: list[Path]) -> tuple[list[Issue], list[tuple[Path, str
             q = find_q(str(data.get("questionnaire", "")))
             _, iss = loader.check_rules(lf, q)
             if q is None and not iss:
-                iss = [Issue(str(lf.path), f"找不到规则对应的问卷 {data.get('questionnaire')}", field="questionnaire")]
+                iss = [
+                    Issue(
+                        str(lf.path),
+                        f"找不到规则对应的问卷 {data.get('questionnaire')}",
+                        field="questionnaire",
+                    )
+                ]
             issues += iss
         elif kind == "crosswalk":
             src = find_q(str((data.get("from") or {}).get("questionnaire", "")))

@@ -59,8 +59,9 @@ def _clean_loc(loc: tuple) -> tuple:
     # Drop pydantic's union/discriminator tags (e.g. 'all', 'function-after[...]') that are not data keys.
     out = []
     for part in loc:
-        if isinstance(part, str) and (part.startswith("function-") or part in
-                                      ("str", "float", "bool", "list[str]", "none", "int")):
+        if isinstance(part, str) and (
+            part.startswith("function-") or part in ("str", "float", "bool", "list[str]", "none", "int")
+        ):
             continue
         out.append(part)
     return tuple(out)
@@ -112,8 +113,10 @@ def not_a_mapping(data: Any) -> str:
         kind = "文件内容只是一个数字"
     else:
         kind = "文件内容不是“名称: 值”的结构"
-    return (f"{kind}，不是答卷、问卷或规则的格式。这类文件应由“名称: 值”组成（YAML 键值映射或 JSON 对象），"
-            "答卷例如以 questionnaire: light-industry 开头；可用 maturity examples 复制示例答卷对照")
+    return (
+        f"{kind}，不是答卷、问卷或规则的格式。这类文件应由“名称: 值”组成（YAML 键值映射或 JSON 对象），"
+        "答卷例如以 questionnaire: light-industry 开头；可用 maturity examples 复制示例答卷对照"
+    )
 
 
 def validate_model(model: type[BaseModel], loaded: Loaded) -> tuple[Any, list[Issue]]:

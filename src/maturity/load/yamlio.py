@@ -48,14 +48,16 @@ class Loaded:
 
 
 def missing_file(path: Path) -> InputError:
-    """"找不到文件" with where it was looked for, the closest names in that folder, and where examples come from."""
+    """ "找不到文件" with where it was looked for, the closest names in that folder, and where examples come from."""
     import difflib
 
     folder = path.parent
     where = folder.resolve() if folder != Path() else Path.cwd()
     if not folder.is_dir():
-        return InputError(f"找不到文件：{path}（文件夹 {where} 不存在）",
-                          hint="请检查路径；没有答卷时可用 maturity examples 复制示例答卷。")
+        return InputError(
+            f"找不到文件：{path}（文件夹 {where} 不存在）",
+            hint="请检查路径；没有答卷时可用 maturity examples 复制示例答卷。",
+        )
     try:
         names = sorted(p.name for p in folder.iterdir() if p.is_file())
     except OSError:
@@ -93,16 +95,25 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             pass
     elif b"\x00" in raw[:8192]:
-        hint = ("Excel 或 CSV 答卷表请用 maturity batch 评分。" if path.suffix.lower() in (".xlsx", ".xls", ".xlsm")
-                else "答卷、问卷和规则都是 YAML 或 JSON 文本文件；可用 maturity examples 复制示例答卷对照。")
+        hint = (
+            "Excel 或 CSV 答卷表请用 maturity batch 评分。"
+            if path.suffix.lower() in (".xlsx", ".xls", ".xlsm")
+            else "答卷、问卷和规则都是 YAML 或 JSON 文本文件；可用 maturity examples 复制示例答卷对照。"
+        )
         raise InputError(f"不是文本文件（含二进制内容）：{path}", hint=hint)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise DataValidationError(
-            [Issue(str(path), "文件不是 UTF-8 编码，请用 UTF-8 保存", line=line,
-                   value=repr(raw[e.start : e.start + 4]))]
+            [
+                Issue(
+                    str(path),
+                    "文件不是 UTF-8 编码，请用 UTF-8 保存",
+                    line=line,
+                    value=repr(raw[e.start : e.start + 4]),
+                )
+            ]
         ) from None
 
 
@@ -184,29 +195,53 @@ def _load_yaml(path: Path, text: str) -> Loaded:
             stripped = line.lstrip(" ")
             if stripped.startswith("\t"):
                 raise DataValidationError(
-                    [Issue(str(path), "YAML 缩进不能使用制表符（Tab），请改用空格", line=n, col=len(line) - len(stripped) + 1)]
+                    [
+                        Issue(
+                            str(path),
+                            "YAML 缩进不能使用制表符（Tab），请改用空格",
+                            line=n,
+                            col=len(line) - len(stripped) + 1,
+                        )
+                    ]
                 )
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as e:
         at_line = text[: e.position].count("\n") + 1
-        raise DataValidationError([Issue(str(path), f"文件含有不可打印的控制字符（{e.character!r}），不是有效的 YAML",
-                                         line=at_line)]) from None
+        raise DataValidationError(
+            [
+                Issue(
+                    str(path), f"文件含有不可打印的控制字符（{e.character!r}），不是有效的 YAML", line=at_line
+                )
+            ]
+        ) from None
     try:
         try:
             node = loader.get_single_node()
         except RecursionError:
-            raise DataValidationError([Issue(str(path), "YAML 嵌套层数过深，不是有效的问卷、规则或答卷文件")]) from None
+            raise DataValidationError(
+                [Issue(str(path), "YAML 嵌套层数过深，不是有效的问卷、规则或答卷文件")]
+            ) from None
         issues: list[Issue] = []
         marks: Marks = {}
         if node is not None:
             try:
                 size = _expanded_size(node, {})
             except _RecursiveAlias:
-                raise DataValidationError([Issue(str(path), "YAML 别名引用了自身（循环引用），无法读取", line=1, col=1)]) from None
+                raise DataValidationError(
+                    [Issue(str(path), "YAML 别名引用了自身（循环引用），无法读取", line=1, col=1)]
+                ) from None
             if size > MAX_NODES:
-                raise DataValidationError([Issue(
-                    str(path), f"YAML 别名（&/*）展开后超过 {MAX_NODES:,} 个节点，拒绝读取（疑似“别名炸弹”）", line=1, col=1)])
+                raise DataValidationError(
+                    [
+                        Issue(
+                            str(path),
+                            f"YAML 别名（&/*）展开后超过 {MAX_NODES:,} 个节点，拒绝读取（疑似“别名炸弹”）",
+                            line=1,
+                            col=1,
+                        )
+                    ]
+                )
             _collect_marks(node, (), marks, path, issues)
         if issues:
             raise DataValidationError(issues)
@@ -219,8 +254,14 @@ def _load_yaml(path: Path, text: str) -> Loaded:
             tag = (found.group(1) if found else "").replace("tag:yaml.org,2002:", "!!")
             problem = f"不允许的 YAML 标签 {tag}（出于安全考虑只接受普通数据）"
         raise DataValidationError(
-            [Issue(str(path), f"YAML 语法错误：{problem}",
-                   line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None)]
+            [
+                Issue(
+                    str(path),
+                    f"YAML 语法错误：{problem}",
+                    line=mark.line + 1 if mark else None,
+                    col=mark.column + 1 if mark else None,
+                )
+            ]
         ) from None
     except yaml.YAMLError as e:
         raise DataValidationError([Issue(str(path), f"YAML 读取失败：{e}")]) from None
@@ -260,8 +301,13 @@ def _collect_marks(node: yaml.Node, path: tuple, marks: Marks, file: Path, issue
             pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in seen:
                 issues.append(
-                    Issue(str(file), f"重复的键“{key}”（第 {seen[key]} 行已出现），后一个会覆盖前一个",
-                          line=pos[0], col=pos[1], field=".".join(map(str, path + (key,))))
+                    Issue(
+                        str(file),
+                        f"重复的键“{key}”（第 {seen[key]} 行已出现），后一个会覆盖前一个",
+                        line=pos[0],
+                        col=pos[1],
+                        field=".".join(map(str, path + (key,))),
+                    )
                 )
             else:
                 seen[key] = pos[0]

@@ -32,12 +32,21 @@ def credit_code_problem(code: str) -> str | None:
 
 # The structured profile a programme manager reports by (codes in files, Chinese labels everywhere users read).
 SCALE_NAMES = {"above": "规上", "below": "规下"}
-SME_TIER_NAMES = {"none": "无", "innovative": "创新型中小企业", "specialised": "专精特新",
-                  "little_giant": "专精特新“小巨人”"}
+SME_TIER_NAMES = {
+    "none": "无",
+    "innovative": "创新型中小企业",
+    "specialised": "专精特新",
+    "little_giant": "专精特新“小巨人”",
+}
 # 营业收入 bands at the thresholds of 《中小企业划型标准规定》 (工业: 300 万 / 2000 万 / 4 亿) and the
 # 2000 万 规模以上工业 threshold, with 1 亿 between them.
-REVENUE_BAND_NAMES = {"lt300": "300 万元以下", "300-2000": "300 万–2000 万元", "2000-10000": "2000 万–1 亿元",
-                      "10000-40000": "1 亿–4 亿元", "ge40000": "4 亿元及以上"}
+REVENUE_BAND_NAMES = {
+    "lt300": "300 万元以下",
+    "300-2000": "300 万–2000 万元",
+    "2000-10000": "2000 万–1 亿元",
+    "10000-40000": "1 亿–4 亿元",
+    "ge40000": "4 亿元及以上",
+}
 MODE_NAMES = {"self": "自评", "onsite": "现场评定"}
 Scale = Literal["above", "below"]
 SmeTier = Literal["none", "innovative", "specialised", "little_giant"]
@@ -59,16 +68,21 @@ class Enterprise(StrictModel):
     contact: str = ""
     assessor: str = Field("", description="评估人 / 数字专员（可选）")
     mode: Literal["self", "onsite"] | None = Field(
-        None, description="评估方式：self 企业自评（默认），onsite 现场评估（评估人到企业现场核实）")
+        None, description="评估方式：self 企业自评（默认），onsite 现场评估（评估人到企业现场核实）"
+    )
     province: str = Field("", description="省（自治区、直辖市），按内置行政区划表校验")
     city: str = Field("", description="地级市（州、盟）；直辖市与省直辖县级行政区划填省名或留空")
     county: str = Field("", description="区县（县级行政区划）")
-    region_code: str | None = Field(None, description="行政区划代码（6 位，GB/T 2260 格式）；与省/市/区县名称互相补全")
+    region_code: str | None = Field(
+        None, description="行政区划代码（6 位，GB/T 2260 格式）；与省/市/区县名称互相补全"
+    )
     park: str = Field("", description="所在园区 / 开发区（自由填写）")
     scale: Scale | None = Field(None, description="above 规模以上工业企业（规上），below 规下")
     sme_tier: SmeTier | None = Field(
-        None, description="优质中小企业梯度：none 无，innovative 创新型中小企业，specialised 专精特新，"
-                          "little_giant 专精特新“小巨人”")
+        None,
+        description="优质中小企业梯度：none 无，innovative 创新型中小企业，specialised 专精特新，"
+        "little_giant 专精特新“小巨人”",
+    )
     employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人员（人）")
     revenue_band: RevenueBand | None = Field(None, description="上年营业收入区间")
     service_provider: str = Field("", description="服务商（承担诊断的机构）")
@@ -81,8 +95,10 @@ class Enterprise(StrictModel):
         from each other; the free-text region is filled from them when left empty."""
         if not isinstance(data, dict):
             return data
-        names = {k: clean_text(data[k]) if isinstance(data.get(k), str) else data.get(k)
-                 for k in ("province", "city", "county")}
+        names = {
+            k: clean_text(data[k]) if isinstance(data.get(k), str) else data.get(k)
+            for k in ("province", "city", "county")
+        }
         code = data.get("region_code")
         if isinstance(code, (int, float)) and not isinstance(code, bool):
             code = str(int(code))
@@ -108,8 +124,12 @@ class Enterprise(StrictModel):
         else:
             place = div.resolve(names["province"], names["city"], names["county"])
         out = dict(data)
-        out.update(province=place.province, city=place.city if place.city != place.province else "",
-                   county=place.county, region_code=place.code)
+        out.update(
+            province=place.province,
+            city=place.city if place.city != place.province else "",
+            county=place.county,
+            region_code=place.code,
+        )
         if not (isinstance(out.get("region"), str) and out["region"].strip()):
             out["region"] = place.full_name
         return out
@@ -148,8 +168,11 @@ class Answer(StrictModel):
     na: bool = False
     justification: str = ""
     note: str = ""
-    evidence: str = Field("", max_length=200,
-                          description="佐证：支持本题答案的文件名或路径（如 设备台账2026.xlsx），显示在顾问附录中")
+    evidence: str = Field(
+        "",
+        max_length=200,
+        description="佐证：支持本题答案的文件名或路径（如 设备台账2026.xlsx），显示在顾问附录中",
+    )
 
     @model_validator(mode="before")
     @classmethod

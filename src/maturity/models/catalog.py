@@ -26,8 +26,16 @@ PAINS = "PR-01"  # the owner's pains (multi choice): solutions' `addresses` name
 BUDGET = "PR-02"  # budget band (single choice): its upper bound is the default budget cap
 HORIZON = "PR-03"  # time horizon (single choice): how many roadmap stages to fill
 SYSTEMS = "PR-04"  # systems already in use (multi choice): solutions' `provides` name its options
-BUDGET_CAPS: dict[str, float | None] = {"lt5": 5, "5-10": 10, "10-15": 15, "15-30": 30, "30-50": 50, "50-100": 100,
-                                        "gt100": None, "unsure": None}
+BUDGET_CAPS: dict[str, float | None] = {
+    "lt5": 5,
+    "5-10": 10,
+    "10-15": 15,
+    "15-30": 30,
+    "30-50": 50,
+    "50-100": 100,
+    "gt100": None,
+    "unsure": None,
+}
 HORIZON_STAGES: dict[str, int] = {"quarter": 1, "year": 2, "two-years": 3}
 
 PolicyKind = Literal["subsidy", "fund", "service", "voucher", "loan"]
@@ -58,8 +66,10 @@ class Policy(StrictModel):
     amount: str = Field("", description="支持额度（以当地当年文件为准）")
     eligibility: str = Field("", description="申请条件，如 评测达到二级及以上")
     region: str = Field("", description="适用地区；全国性政策留空")
-    applies_in: list[str] = Field(default_factory=list,
-                                  description="只对这些地区的企业显示（与企业所在地区按开头匹配，如 江西）；留空为全国")
+    applies_in: list[str] = Field(
+        default_factory=list,
+        description="只对这些地区的企业显示（与企业所在地区按开头匹配，如 江西）；留空为全国",
+    )
     source: Id
 
 
@@ -88,16 +98,20 @@ class Solution(StrictModel):
     prerequisites: list[Id] = Field(default_factory=list, description="须先具备的其他方案")
     requires: Condition | None = Field(None, description="在所排阶段开始时须已具备的条件（按预测状态判断）")
     kpis: list[Kpi] = Field(min_length=1)
-    industry_types: list[IndustryType] = Field(default_factory=lambda: list[IndustryType](["discrete", "process"]))
+    industry_types: list[IndustryType] = Field(
+        default_factory=lambda: list[IndustryType](["discrete", "process"])
+    )
     sub_sectors: list[Id] | None = Field(None, description="仅适用于这些子行业；不填则不限")
     policies: list[Id] = Field(default_factory=list)
     source: Id
     trigger: Condition = Field(description="何时推荐：与等级门槛相同的条件语言")
     improves: dict[Id, str | float | list[str]] = Field(
-        min_length=1, description="方案落地后可如实改选的答案：题号 → 选项/数值（用于预测等级）")
+        min_length=1, description="方案落地后可如实改选的答案：题号 → 选项/数值（用于预测等级）"
+    )
     addresses: list[Id] = Field(default_factory=list, description="能解决的企业痛点（问卷 PR-01 的选项）")
     provides: list[Id] = Field(
-        default_factory=list, description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐")
+        default_factory=list, description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐"
+    )
     paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
 
 
@@ -173,11 +187,14 @@ class HorizonPlan(ResultModel):
     items: list[PlanItem]
     cost_min: float
     cost_max: float
-    projected_level: LevelRef = Field(description="完成本阶段及之前各阶段后，按改进后的答案重新评分得到的等级")
+    projected_level: LevelRef = Field(
+        description="完成本阶段及之前各阶段后，按改进后的答案重新评分得到的等级"
+    )
     projected_score: float
     raised_dimensions: list[str] = Field(default_factory=list, description="等级提高的维度（名称 L2→L3）")
     projected_grade: ProjectedGrade | None = Field(
-        None, description="完成本阶段及之前各阶段后，按对照表估算的全国评测等级（无对照表时为空）")
+        None, description="完成本阶段及之前各阶段后，按对照表估算的全国评测等级（无对照表时为空）"
+    )
 
 
 class ProjectedGrade(ResultModel):
@@ -235,10 +252,13 @@ class Plan(ResultModel):
     target_level: LevelRef = Field(description="完成全部阶段后的预测等级")
     budget: float | None = Field(None, description="预算上限（万元）；按参考费用上限累计")
     budget_source: Literal["option", "answers", "none"] = Field(
-        "none", description="预算上限从哪来：option 命令行 --budget；answers 答卷“预算范围”一题；none 未设")
+        "none", description="预算上限从哪来：option 命令行 --budget；answers 答卷“预算范围”一题；none 未设"
+    )
     priorities: str = Field("", description="一句话说明怎样使用了企业所选的痛点、预算和时间")
     pains: list[str] = Field(default_factory=list, description="企业所选痛点（原文）")
-    grade_step: GradeStep | None = Field(None, description="达到下一个全国评测等级的最省方案（在可及范围内时）")
+    grade_step: GradeStep | None = Field(
+        None, description="达到下一个全国评测等级的最省方案（在可及范围内时）"
+    )
     nothing_fits: str = Field("", description="预算内放不下任何方案时的说明和最省的第一步")
     total_cost_min: float
     total_cost_max: float

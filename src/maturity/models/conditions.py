@@ -44,11 +44,16 @@ class QuestionPredicate(StrictModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> QuestionPredicate:
-        set_ = [k for k in ("at_least", "in_", "includes", "score_at_least", "value_at_least", "answered")
-                if getattr(self, k) is not None]
+        set_ = [
+            k
+            for k in ("at_least", "in_", "includes", "score_at_least", "value_at_least", "answered")
+            if getattr(self, k) is not None
+        ]
         if len(set_) != 1:
-            raise ValueError("题目条件须且只能给出一项：at_least / in / includes / score_at_least / "
-                             "value_at_least / answered")
+            raise ValueError(
+                "题目条件须且只能给出一项：at_least / in / includes / score_at_least / "
+                "value_at_least / answered"
+            )
         return self
 
 
@@ -137,8 +142,14 @@ def _discriminate(value: Any) -> str | None:
             if key in value:
                 return key
         return None
-    for key, cls in (("all", AllCond), ("any", AnyCond), ("not", NotCond), ("question", QuestionCond),
-                     ("dimension", DimensionCond), ("count", CountCond)):
+    for key, cls in (
+        ("all", AllCond),
+        ("any", AnyCond),
+        ("not", NotCond),
+        ("question", QuestionCond),
+        ("dimension", DimensionCond),
+        ("count", CountCond),
+    ):
         if isinstance(value, cls):
             return key
     if isinstance(value, ScoreCond):
@@ -147,7 +158,13 @@ def _discriminate(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Annotated[AllCond, Tag("all")] | Annotated[AnyCond, Tag("any")] | Annotated[NotCond, Tag("not")] | Annotated[QuestionCond, Tag("question")] | Annotated[DimensionCond, Tag("dimension")] | Annotated[CountCond, Tag("count")] | Annotated[ScoreCond, Tag("score_at_least")],
+    Annotated[AllCond, Tag("all")]
+    | Annotated[AnyCond, Tag("any")]
+    | Annotated[NotCond, Tag("not")]
+    | Annotated[QuestionCond, Tag("question")]
+    | Annotated[DimensionCond, Tag("dimension")]
+    | Annotated[CountCond, Tag("count")]
+    | Annotated[ScoreCond, Tag("score_at_least")],
     Discriminator(
         _discriminate,
         custom_error_type="condition_shape",

@@ -58,5 +58,7 @@ class Crosswalk(ContentModel):
     source: CrosswalkEnd = Field(alias="from")
     target: CrosswalkEnd = Field(alias="to")
     note: str = ""
-    sub_sectors: dict[Id, Id] = Field(default_factory=dict, description="来源子行业 → 目标子行业（同名可省略）")
+    sub_sectors: dict[Id, Id] = Field(
+        default_factory=dict, description="来源子行业 → 目标子行业（同名可省略）"
+    )
     map: dict[Id, Mapping]

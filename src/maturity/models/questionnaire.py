@@ -36,7 +36,9 @@ class Level(ContentModel):
     description: Text
     signs: list[str] = Field(default_factory=list, description="可观察的典型特征")
     aligned_with: str = Field("", description="与公开等级体系的大致对应关系")
-    source: Id | None = Field(None, description="等级描述的依据（sources 中的 id）；`maturity validate` 要求必填")
+    source: Id | None = Field(
+        None, description="等级描述的依据（sources 中的 id）；`maturity validate` 要求必填"
+    )
 
 
 class Dimension(ContentModel):
@@ -95,14 +97,17 @@ class Question(ContentModel):
     min: float | None = None
     max: float | None = None
     plausible_max: float | None = Field(
-        None, description="数值题：超过此值时访谈请作答人确认（只询问，不阻止），如数字化投入占营收比例 > 10%")
+        None, description="数值题：超过此值时访谈请作答人确认（只询问，不阻止），如数字化投入占营收比例 > 10%"
+    )
     bands: list[Band] | None = None
     required: bool = True
     allow_na: bool = False
     applies_to: Applicability | None = None
     show_if: Condition | None = None
     tags: list[Id] = Field(default_factory=list)
-    priority: bool = Field(False, description="企业的诉求（痛点、预算、时间、现有系统）：不计分，只用于排序建议")
+    priority: bool = Field(
+        False, description="企业的诉求（痛点、预算、时间、现有系统）：不计分，只用于排序建议"
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -133,7 +138,10 @@ class Question(ContentModel):
         return "ranked" in self.tags
 
 
-YES_NO = [Option(value="no", label="否", score=0), Option(value="yes", label="是", score=100)]  # worst -> best
+YES_NO = [
+    Option(value="no", label="否", score=0),
+    Option(value="yes", label="是", score=100),
+]  # worst -> best
 
 
 class Migration(ContentModel):
@@ -142,7 +150,9 @@ class Migration(ContentModel):
     from_version: SemVer
     rename: dict[str, str] = Field(default_factory=dict)
     drop: list[str] = Field(default_factory=list)
-    added: list[str] = Field(default_factory=list, description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）")
+    added: list[str] = Field(
+        default_factory=list, description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）"
+    )
     note: str = ""
 
 

@@ -52,7 +52,9 @@ class DimensionResult(ResultModel):
     level: LevelRef | None = None
     weight: float = 0
     answered: int = 0
-    total: int = Field(0, description="本企业需作答的计分题数：适用于本行业且已触发的题目（未触发的追问不计）")
+    total: int = Field(
+        0, description="本企业需作答的计分题数：适用于本行业且已触发的题目（未触发的追问不计）"
+    )
 
 
 class ConditionResult(ResultModel):
@@ -123,7 +125,7 @@ class Assessment(ResultModel):
 class SceneLevel(ResultModel):
     id: str
     name: str
-    level: str | None = Field(None, description="场景等级取值（如 \"0\"–\"4\"）；待补充时为 null")
+    level: str | None = Field(None, description='场景等级取值（如 "0"–"4"）；待补充时为 null')
     level_text: str = ""
     binding: bool = False
 
@@ -146,8 +148,12 @@ class NationalGrade(ResultModel):
     breakdown: list[DimensionResult]
     scenes: list[SceneLevel]
     blockers: list[Blocker]
-    pending: list[PendingItem] = Field(default_factory=list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）")
+    pending: list[PendingItem] = Field(
+        default_factory=list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）"
+    )
     note: str = ""
-    borderline: bool = Field(False, description="处于临界：得分距某一等级分数线不足 2 分，或达标场景数距门槛只差一个")
+    borderline: bool = Field(
+        False, description="处于临界：得分距某一等级分数线不足 2 分，或达标场景数距门槛只差一个"
+    )
     deciding: list[str] = Field(default_factory=list, description="临界时决定等级的因素（给企业看的句子）")
     grade_source: str = Field("", description="等级名称与分数线、场景门槛的出处说明")

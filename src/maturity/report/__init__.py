@@ -24,8 +24,14 @@ class ReportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_html(evaluation: Evaluation, *, templates: str | Path | None = None, font: Any = None,
-               standalone: bool = False, appendix: bool = False) -> str:
+def build_html(
+    evaluation: Evaluation,
+    *,
+    templates: str | Path | None = None,
+    font: Any = None,
+    standalone: bool = False,
+    appendix: bool = False,
+) -> str:
     """The report HTML only (used by --html, golden tests and the benchmark); ``appendix`` adds the dossier."""
     from maturity.report import html as html_mod
     from maturity.report.context import build_context
@@ -38,9 +44,16 @@ def build_html(evaluation: Evaluation, *, templates: str | Path | None = None, f
     return html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths) if standalone else "")
 
 
-def render_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_out: str | Path | None = None,
-                  templates: str | Path | None = None, font: Any = None, force: bool = False,
-                  appendix: bool = False) -> ReportResult:
+def render_report(
+    evaluation: Evaluation,
+    out_pdf: str | Path | None,
+    *,
+    html_out: str | Path | None = None,
+    templates: str | Path | None = None,
+    font: Any = None,
+    force: bool = False,
+    appendix: bool = False,
+) -> ReportResult:
     """Render the report to ``out_pdf`` (and the HTML to ``html_out``); nothing is written on any error.
 
     The owner's report by default; ``appendix`` adds the consultant's dossier (all answers with question codes,
@@ -63,7 +76,12 @@ def render_report(evaluation: Evaluation, out_pdf: str | Path | None, *, html_ou
     if out_pdf is not None:
         pdf = html_to_pdf(html, compact(choice, text), paths, check_fonts=False)
         data = pdf.data
-        result.pages, result.size, result.refused, result.warnings = pdf.pages, len(pdf.data), pdf.refused, pdf.warnings
+        result.pages, result.size, result.refused, result.warnings = (
+            pdf.pages,
+            len(pdf.data),
+            pdf.refused,
+            pdf.warnings,
+        )
     if html_out is not None:
         standalone = html_mod.render_html(ctx, paths, inline_css=stylesheet_text(choice, paths))
         atomic_write_text(Path(html_out), standalone, force=force)

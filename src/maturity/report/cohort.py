@@ -39,29 +39,42 @@ def bars_svg(items: list[Share], *, title: str, width: int = 520, bar_color: str
     for i, s in enumerate(items):
         y = top + i * row
         w = bar_w * s.count / most
-        out.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="11" fill="{INK}">'
-                   f'{_e(s.label)} {_e(s.name)}</text>')
-        out.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" fill="{GRID}" opacity="0.35"/>')
+        out.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="11" fill="{INK}">'
+            f"{_e(s.label)} {_e(s.name)}</text>"
+        )
+        out.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="16" fill="{GRID}" opacity="0.35"/>'
+        )
         if s.count:
-            out.append(f'<rect x="{label_w}" y="{y + 4}" width="{_n(max(w, 1.5))}" height="16" fill="{bar_color}"/>')
-        out.append(f'<text x="{label_w + bar_w + 8}" y="{y + 16}" font-size="11" fill="{MUTED}">'
-                   f'{s.count} 家（{_n(s.share)}%）</text>')
+            out.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{_n(max(w, 1.5))}" height="16" fill="{bar_color}"/>'
+            )
+        out.append(
+            f'<text x="{label_w + bar_w + 8}" y="{y + 16}" font-size="11" fill="{MUTED}">'
+            f"{s.count} 家（{_n(s.share)}%）</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 
 
 def build_cohort_context(ov: CohortOverview, generator: str) -> CohortContext:
     return CohortContext(
-        ov=ov, title=f"{ov.title}（{ov.scope}）", lang="zh-CN", generator=generator,
+        ov=ov,
+        title=f"{ov.title}（{ov.scope}）",
+        lang="zh-CN",
+        generator=generator,
         level_svg=bars_svg(ov.levels, title="等级分布（L1–L7+）"),
         grade_svg=bars_svg(ov.grades, title="国家等级分布（估计）", bar_color="#4c7a9a") if ov.grades else "",
         cost_min=round(sum(r.cost_min for r in ov.recommendations), 1),
         cost_max=round(sum(r.cost_max for r in ov.recommendations), 1),
-        moved=(ov.progress.up + ov.progress.same + ov.progress.down) if ov.progress else 0)
+        moved=(ov.progress.up + ov.progress.same + ov.progress.down) if ov.progress else 0,
+    )
 
 
-def render_cohort(ov: CohortOverview, out_pdf: str | Path, *, generator: str, font: Any = None,
-                  force: bool = False) -> int:
+def render_cohort(
+    ov: CohortOverview, out_pdf: str | Path, *, generator: str, font: Any = None, force: bool = False
+) -> int:
     """Write the cohort PDF; returns its page count. Nothing is written on any error."""
     from markupsafe import Markup
 

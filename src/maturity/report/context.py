@@ -22,8 +22,14 @@ from maturity.report.words import Plain, amounts_region, plain_for, same_region,
 if TYPE_CHECKING:
     from maturity.engine.scoring import Scheme
 
-STATUS_TEXT = {"answered": "", "na": "不适用", "unanswered": "未作答", "hidden": "未涉及（前提题为否）",
-               "not_applicable": "不适用本行业", "unscored": "不计分"}
+STATUS_TEXT = {
+    "answered": "",
+    "na": "不适用",
+    "unanswered": "未作答",
+    "hidden": "未涉及（前提题为否）",
+    "not_applicable": "不适用本行业",
+    "unscored": "不计分",
+}
 KIND_TEXT = {"scenario": "典型场景", "foundation": "基础维度", "group": "场景组"}
 
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff]"
@@ -104,7 +110,9 @@ class PolicyView:
     amount: str = ""
     eligibility: str = ""
     region: str = ""  # as the catalog gives it; "" for national
-    local: bool | None = None  # None national, True the enterprise's own region, False another region's example
+    local: bool | None = (
+        None  # None national, True the enterprise's own region, False another region's example
+    )
     note: str = ""  # the plain word on another region's example and where to ask
 
 
@@ -283,17 +291,36 @@ def _level_views(scheme: Scheme, a: Assessment) -> list[LevelView]:
             state = "next"
         else:
             state = "future"
-        out.append(LevelView(lv.id, lv.rank, lv.label, lv.name, zh(lv.description), [zh(s) for s in lv.signs],
-                             zh(lv.aligned_with), state))
+        out.append(
+            LevelView(
+                lv.id,
+                lv.rank,
+                lv.label,
+                lv.name,
+                zh(lv.description),
+                [zh(s) for s in lv.signs],
+                zh(lv.aligned_with),
+                state,
+            )
+        )
     return out
 
 
 def _dim_view(d: DimensionResult, descriptions: dict[str, str]) -> DimensionView:
     return DimensionView(
-        id=d.id, name=d.name, kind=d.kind, kind_text=KIND_TEXT.get(d.kind, d.kind),
-        description=zh(descriptions.get(d.id, "")), score=d.score, score_text=num(d.score),
-        level_label=d.level.label if d.level else "—", level_name=d.level.name if d.level else "",
-        answered=d.answered, total=d.total, weight=d.weight)
+        id=d.id,
+        name=d.name,
+        kind=d.kind,
+        kind_text=KIND_TEXT.get(d.kind, d.kind),
+        description=zh(descriptions.get(d.id, "")),
+        score=d.score,
+        score_text=num(d.score),
+        level_label=d.level.label if d.level else "—",
+        level_name=d.level.name if d.level else "",
+        answered=d.answered,
+        total=d.total,
+        weight=d.weight,
+    )
 
 
 def _answer_text(x: QuestionResult) -> str:
@@ -304,9 +331,17 @@ def _answer_text(x: QuestionResult) -> str:
 
 def _question_view(x: QuestionResult) -> QuestionView:
     return QuestionView(
-        id=x.id, text=zh(x.text), answer=_answer_text(x), status=x.status,
-        score=num(x.score, 0) if x.score is not None else "—", score_value=x.score, note=x.note,
-        justification=x.justification, evidence=zh(x.evidence), gap=max(0.0, x.max_contribution - x.contribution))
+        id=x.id,
+        text=zh(x.text),
+        answer=_answer_text(x),
+        status=x.status,
+        score=num(x.score, 0) if x.score is not None else "—",
+        score_value=x.score,
+        note=x.note,
+        justification=x.justification,
+        evidence=zh(x.evidence),
+        gap=max(0.0, x.max_contribution - x.contribution),
+    )
 
 
 def _range_text(r: Range, unit: str) -> str:
@@ -338,16 +373,28 @@ def _policy_views(plan: Plan, enterprise_region: str) -> list[PolicyView]:
         note = ""
         if local is False:
             example = zh(amounts_region(p.region)) or region
-            note = (f"以上额度是{example}的示例，{zh(enterprise_region)}的政策和标准可能不同：请向{ask}咨询"
-                    "本地是否有同类支持、额度和申报时间。")
-        views.append(PolicyView(name=zh(p.name), summary=zh(p.summary), amount=zh(p.amount),
-                                eligibility=zh(p.eligibility), region=region, local=local, note=note))
+            note = (
+                f"以上额度是{example}的示例，{zh(enterprise_region)}的政策和标准可能不同：请向{ask}咨询"
+                "本地是否有同类支持、额度和申报时间。"
+            )
+        views.append(
+            PolicyView(
+                name=zh(p.name),
+                summary=zh(p.summary),
+                amount=zh(p.amount),
+                eligibility=zh(p.eligibility),
+                region=region,
+                local=local,
+                note=note,
+            )
+        )
     order = {True: 0, None: 1, False: 2}
     return sorted(views, key=lambda v: order[v.local])  # stable: catalog order within each group
 
 
-def _plan_model_view(plan: Plan, plain: Plain | None = None, titles: dict[str, str] | None = None,
-                     enterprise_region: str = "") -> PlanView | None:
+def _plan_model_view(
+    plan: Plan, plain: Plain | None = None, titles: dict[str, str] | None = None, enterprise_region: str = ""
+) -> PlanView | None:
     plain = plain or Plain(None, {})
     titles = dict(titles or {})
     policy_names = {p.id: p.name for p in plan.policies}
@@ -367,20 +414,35 @@ def _plan_model_view(plan: Plan, plain: Plain | None = None, titles: dict[str, s
 
     horizons = []
     for h in plan.horizons:
-        items = [Recommendation(
-            title=zh(i.title), what=zh(i.changes),
-            reasons=[zh(plain(r.text)) for r in i.reasons] or [zh(plain(i.because.removeprefix("因为：")))],
-            reasons_coded=[zh(plain(r.text, owner=False)) for r in i.reasons] or [zh(i.because.removeprefix("因为："))],
-            cost=_range_text(i.cost, "万元") + (f"（{zh(i.cost_note)}）" if i.cost_note else ""),
-            time=_range_text(i.weeks, "周"), lifts_to=f"{i.lifts_to.label}{i.lifts_to.name}",
-            policy=[zh(policy_names.get(pid, "")) for pid in i.policies if pid in policy_names],
-            kpis=[f"{zh(k.metric)}{zh(k.target)}" for k in i.kpis],
-            dimension=i.dimension, dimension_name=zh(i.dimension_name), horizon=zh(h.name),
-            prerequisites=[prereq(p) for p in i.prerequisites],
-            weeks=f"第{i.start_week + 1}–{i.finish_week}周") for i in h.items]
-        horizons.append(Horizon(
-            name=zh(h.name), items=items, cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
-            target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）"))
+        items = [
+            Recommendation(
+                title=zh(i.title),
+                what=zh(i.changes),
+                reasons=[zh(plain(r.text)) for r in i.reasons]
+                or [zh(plain(i.because.removeprefix("因为：")))],
+                reasons_coded=[zh(plain(r.text, owner=False)) for r in i.reasons]
+                or [zh(i.because.removeprefix("因为："))],
+                cost=_range_text(i.cost, "万元") + (f"（{zh(i.cost_note)}）" if i.cost_note else ""),
+                time=_range_text(i.weeks, "周"),
+                lifts_to=f"{i.lifts_to.label}{i.lifts_to.name}",
+                policy=[zh(policy_names.get(pid, "")) for pid in i.policies if pid in policy_names],
+                kpis=[f"{zh(k.metric)}{zh(k.target)}" for k in i.kpis],
+                dimension=i.dimension,
+                dimension_name=zh(i.dimension_name),
+                horizon=zh(h.name),
+                prerequisites=[prereq(p) for p in i.prerequisites],
+                weeks=f"第{i.start_week + 1}–{i.finish_week}周",
+            )
+            for i in h.items
+        ]
+        horizons.append(
+            Horizon(
+                name=zh(h.name),
+                items=items,
+                cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
+                target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）",
+            )
+        )
     if not any(h.items for h in horizons):
         return None
 
@@ -397,7 +459,9 @@ def _plan_model_view(plan: Plan, plain: Plain | None = None, titles: dict[str, s
 
     groups: dict[str, LeftOutGroup] = {}
     for x in plan.left_out:
-        reason = _capacity_reason(x.reason) if x.kind == "capacity" else _LEFT_OUT_GROUP.get(x.kind, "其他原因")
+        reason = (
+            _capacity_reason(x.reason) if x.kind == "capacity" else _LEFT_OUT_GROUP.get(x.kind, "其他原因")
+        )
         title = zh(x.title)
         if x.kind == "prerequisite":
             title += f"（需先实施：{'、'.join(missing_prereqs(x.reason))}）"
@@ -405,15 +469,23 @@ def _plan_model_view(plan: Plan, plain: Plain | None = None, titles: dict[str, s
             title += f"（{zh(plain(x.reason.split('：', 1)[-1]))}）"
         groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
     return PlanView(
-        horizons=horizons, notes=[zh(plan.method.replace("（improves）", ""))] if plan.method else [],
-        left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out], disclaimer=zh(plan.note),
+        horizons=horizons,
+        notes=[zh(plan.method.replace("（improves）", ""))] if plan.method else [],
+        left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out],
+        disclaimer=zh(plan.note),
         target=f"{plan.target_level.label}{plan.target_level.name}",
         total_cost=f"{num(plan.total_cost_min)}–{num(plan.total_cost_max)}万元",
-        policies=_policy_views(plan, enterprise_region), left_out_groups=list(groups.values()))
+        policies=_policy_views(plan, enterprise_region),
+        left_out_groups=list(groups.values()),
+    )
 
 
-def plan_view(plan: Plan | None, plain: Plain | None = None, titles: dict[str, str] | None = None,
-              enterprise_region: str = "") -> PlanView | None:
+def plan_view(
+    plan: Plan | None,
+    plain: Plain | None = None,
+    titles: dict[str, str] | None = None,
+    enterprise_region: str = "",
+) -> PlanView | None:
     """The roadmap as plain values; None if it has nothing to show."""
     return None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region)
 
@@ -421,13 +493,22 @@ def plan_view(plan: Plan | None, plain: Plain | None = None, titles: dict[str, s
 def _grade_view(g: NationalGrade, plain: Plain) -> GradeView:
     reached = [s for s in g.scenes if s.level not in (None, "0")]
     return GradeView(
-        scheme_title=zh(g.scheme_title), estimated=g.estimated, grade_label=g.grade.label, grade_name=g.grade.name,
-        score=num(g.score, 2), score_label=g.score_label,
+        scheme_title=zh(g.scheme_title),
+        estimated=g.estimated,
+        grade_label=g.grade.label,
+        grade_name=g.grade.name,
+        score=num(g.score, 2),
+        score_label=g.score_label,
         breakdown=[(d.name, num((d.score or 0) * d.weight / 100, 2), num(d.weight, 2)) for d in g.breakdown],
-        scenes=[(zh(s.name), zh(s.level_text) if s.level is not None else "待补充", s.binding) for s in g.scenes],
-        scenes_reached=len(reached), scenes_binding=sum(1 for s in reached if s.binding),
+        scenes=[
+            (zh(s.name), zh(s.level_text) if s.level is not None else "待补充", s.binding) for s in g.scenes
+        ],
+        scenes_reached=len(reached),
+        scenes_binding=sum(1 for s in reached if s.binding),
         blockers=[(zh(plain(b.text)), [zh(plain(m)) for m in b.missing[:6]]) for b in g.blockers],
-        pending=[(p.id, zh(p.text)) for p in g.pending], note=zh(g.note))
+        pending=[(p.id, zh(p.text)) for p in g.pending],
+        note=zh(g.note),
+    )
 
 
 def tidy_condition(text: str, keep: int = 4) -> str:
@@ -454,13 +535,20 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
     unanswered = [zh(x.text) for x in a.questions if x.status == "unanswered"]
     if unanswered:
         out.append((f"补答尚未作答的{len(unanswered)}道题（未作答按0分计）", _few(unanswered)))
-    na = [zh(x.text) + (f"（所填理由：{zh(x.justification)}）" if x.justification else "")
-          for x in a.questions if x.status == "na"]
+    na = [
+        zh(x.text) + (f"（所填理由：{zh(x.justification)}）" if x.justification else "")
+        for x in a.questions
+        if x.status == "na"
+    ]
     if na:
         out.append((f"核实选了“不适用”的{len(na)}道题确实不适用（不适用的题不计入得分）", _few(na)))
     if ev.grade is not None and ev.grade.pending:
-        out.append((f"准备全国评测中本问卷无法确定的{len(ev.grade.pending)}项指标的情况说明",
-                    _few([zh(p.text) for p in ev.grade.pending])))
+        out.append(
+            (
+                f"准备全国评测中本问卷无法确定的{len(ev.grade.pending)}项指标的情况说明",
+                _few([zh(p.text) for p in ev.grade.pending]),
+            )
+        )
     if plan_v is not None and plan_v.horizons and plan_v.horizons[0].items:
         metrics: list[str] = []
         for r in plan_v.horizons[0].items:
@@ -469,13 +557,23 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
                     metrics += [zh(x.metric) for x in k.kpis if zh(x.metric) not in metrics]
         if metrics:
             out.append(("记下以下指标现在的数值，作为第一阶段改进前的基线（以后对比成效）", _few(metrics, 8)))
-    out.append(("现场核实时要看的材料", [
-        "在用软件的实际操作演示（登录后现场查看近一个月的数据，而不是介绍材料）",
-        "设备台账与联网设备清单、近三个月的检验记录、报工或生产日报、能耗台账",
-        "已有的制度文件：质量管理、设备管理、网络和数据安全管理制度",
-    ]))
+    out.append(
+        (
+            "现场核实时要看的材料",
+            [
+                "在用软件的实际操作演示（登录后现场查看近一个月的数据，而不是介绍材料）",
+                "设备台账与联网设备清单、近三个月的检验记录、报工或生产日报、能耗台账",
+                "已有的制度文件：质量管理、设备管理、网络和数据安全管理制度",
+            ],
+        )
+    )
     if ev.provenance.mode == "self":
-        out.append(("本次为企业自评", ["建议请数字专员或服务商现场核实后再用于补贴或评测申报；核实时逐题对照上面的材料。"]))
+        out.append(
+            (
+                "本次为企业自评",
+                ["建议请数字专员或服务商现场核实后再用于补贴或评测申报；核实时逐题对照上面的材料。"],
+            )
+        )
     return out
 
 
@@ -532,7 +630,8 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         qs = [qviews[x.id] for x in a.questions if x.dimension == dv.id and x.status != "not_applicable"]
         scored = [x for x in qs if x.score_value is not None]
         sv = ScenarioView(
-            dim=dv, questions=qs,
+            dim=dv,
+            questions=qs,
             strengths=[x for x in scored if (x.score_value or 0) >= 75 and x.status == "answered"],
             weaknesses=[x for x in scored if (x.score_value or 0) < 50],
         )
@@ -561,12 +660,17 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
 
     next_steps = [zh(s.title) + (f"：{zh(s.what)}" if s.what else "") for s in ev.next_steps]
 
-    radar = charts.radar_svg([
-        charts.RadarAxis(d.name, d.score or 0,
-                         previous=(prev_dims[d.id].score if d.id in prev_dims else None),
-                         peer=(peer.dimension_medians.get(d.id) if peer else None))
-        for d in dims
-    ])
+    radar = charts.radar_svg(
+        [
+            charts.RadarAxis(
+                d.name,
+                d.score or 0,
+                previous=(prev_dims[d.id].score if d.id in prev_dims else None),
+                peer=(peer.dimension_medians.get(d.id) if peer else None),
+            )
+            for d in dims
+        ]
+    )
     ladder = charts.ladder_svg([charts.LadderStep(lv.label, lv.name, lv.state) for lv in levels])
 
     progress = None
@@ -579,11 +683,18 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
                 changed.append((x.id, zh(x.text), _answer_text(p) or "未作答", _answer_text(x) or "未作答"))
         delta = a.score - previous.score
         progress = ProgressView(
-            previous_date=cn_date(previous_date), previous_level=f"{previous.level.label}{previous.level.name}",
-            previous_score=num(previous.score), score_delta=("+" if delta > 0 else "") + num(delta),
-            level_change="up" if a.level.rank > previous.level.rank else
-            "down" if a.level.rank < previous.level.rank else "same",
-            dimensions=[d for d in dims if d.previous_score], changed_answers=changed)
+            previous_date=cn_date(previous_date),
+            previous_level=f"{previous.level.label}{previous.level.name}",
+            previous_score=num(previous.score),
+            score_delta=("+" if delta > 0 else "") + num(delta),
+            level_change="up"
+            if a.level.rank > previous.level.rank
+            else "down"
+            if a.level.rank < previous.level.rank
+            else "same",
+            dimensions=[d for d in dims if d.previous_score],
+            changed_answers=changed,
+        )
 
     peer_rank = ""
     if peer is not None and peer.percentile is not None:
@@ -591,9 +702,13 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
 
     e = a.enterprise
     ent = {
-        "name": e.name, "sub_sector": e.sub_sector_name, "industry_type": e.industry_type_name,
-        "size": zh(e.size_name.split("（")[0]) if e.size_name else "", "region": e.region,
-        "credit_code": e.credit_code or "", "assessor": ev.provenance.assessor,
+        "name": e.name,
+        "sub_sector": e.sub_sector_name,
+        "industry_type": e.industry_type_name,
+        "size": zh(e.size_name.split("（")[0]) if e.size_name else "",
+        "region": e.region,
+        "credit_code": e.credit_code or "",
+        "assessor": ev.provenance.assessor,
         "mode": ev.provenance.mode_text,
     }
     appendix = []
@@ -601,7 +716,9 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         qs = [qviews[x.id] for x in a.questions if x.dimension == d.id]
         if qs:
             appendix.append((_dim_view(d, descriptions), qs))
-    sources = [SourceView(s.id, zh(s.title), zh(s.issuer), s.ref, str(s.year or ""), s.url) for s in q.sources]
+    sources = [
+        SourceView(s.id, zh(s.title), zh(s.issuer), s.ref, str(s.year or ""), s.url) for s in q.sources
+    ]
     method = [
         f"问卷：{zh(a.questionnaire_title)}（版本{a.questionnaire_version}）；"
         f"计分规则：{zh(scheme.rules.title)}（版本{a.rules_version}）。",
@@ -611,26 +728,55 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         "任一门槛未通过，等级即停在前一级。“升级还缺什么”列出的是下一等级未满足的分数与门槛条件。",
     ]
     if plan_v is not None:
-        method.append("建议措施由规则根据具体答案和维度等级触发，每条都注明触发原因；"
-                      "投入与周期为参考区间，不是报价。")
+        method.append(
+            "建议措施由规则根据具体答案和维度等级触发，每条都注明触发原因；投入与周期为参考区间，不是报价。"
+        )
     title = f"{e.name}数字化成熟度诊断报告"
     return ReportContext(
-        title=title, lang="zh-CN", generator=f"maturity {__version__}", enterprise=ent,
+        title=title,
+        lang="zh-CN",
+        generator=f"maturity {__version__}",
+        enterprise=ent,
         assessed_on=cn_date(ev.provenance.assessed_on),
-        questionnaire={"id": a.questionnaire_id, "version": a.questionnaire_version,
-                       "title": zh(a.questionnaire_title), "rules_id": a.rules_id, "rules_version": a.rules_version},
-        level=level, band_level=band_level, next_level=next_level, score=num(a.score), score_label=a.score_label,
-        answered=a.answered, applicable=a.applicable, levels=levels, dimensions=dims,
-        foundations=[d for d in dims if d.kind != "scenario"], scenarios=scenarios,
-        strongest=strongest, weakest=weakest, next_steps=next_steps,
+        questionnaire={
+            "id": a.questionnaire_id,
+            "version": a.questionnaire_version,
+            "title": zh(a.questionnaire_title),
+            "rules_id": a.rules_id,
+            "rules_version": a.rules_version,
+        },
+        level=level,
+        band_level=band_level,
+        next_level=next_level,
+        score=num(a.score),
+        score_label=a.score_label,
+        answered=a.answered,
+        applicable=a.applicable,
+        levels=levels,
+        dimensions=dims,
+        foundations=[d for d in dims if d.kind != "scenario"],
+        scenarios=scenarios,
+        strongest=strongest,
+        weakest=weakest,
+        next_steps=next_steps,
         blockers=[(zh(plain(b.text)), [tidy_condition(zh(plain(m))) for m in b.missing]) for b in a.blockers],
-        radar_svg=radar, ladder_svg=ladder, appendix=appendix, sources=sources,
-        scheme_note=zh(a.scheme_note), rules_title=a.rules_id, method=method, disclaimer=DISCLAIMER,
+        radar_svg=radar,
+        ladder_svg=ladder,
+        appendix=appendix,
+        sources=sources,
+        scheme_note=zh(a.scheme_note),
+        rules_title=a.rules_id,
+        method=method,
+        disclaimer=DISCLAIMER,
         keywords=",".join(["数字化成熟度", "自评估", e.sub_sector_name, level.label]),
-        plan=plan_v, progress=progress, peer=peer, peer_rank_text=peer_rank,
+        plan=plan_v,
+        progress=progress,
+        peer=peer,
+        peer_rank_text=peer_rank,
         grade=_grade_view(grade, plain) if grade is not None else None,
         next_steps_from_plan=bool(ev.plan and ev.plan.items),
-        dossier=dossier, prepare=_prepare(ev, plan_v),
+        dossier=dossier,
+        prepare=_prepare(ev, plan_v),
         gates=gate_views(scheme, a, plain) if dossier else [],
         crosswalk=crosswalk_rows(ev, plain) if dossier and grade is not None and grade.estimated else [],
         crosswalk_title=zh(grade.scheme_title) if grade is not None else "",

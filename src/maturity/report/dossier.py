@@ -44,8 +44,14 @@ def gate_views(scheme: Any, a: Assessment, plain: Plain) -> list[GateView]:
     for g in a.gates:
         leaves: list[tuple[bool, str]] = []
         _leaves(g.detail, leaves)
-        out.append(GateView(level=names.get(g.level, g.level), title=zh(plain(g.title, owner=False)),
-                            passed=g.passed, lines=[(ok, zh(plain(t, owner=False))) for ok, t in leaves]))
+        out.append(
+            GateView(
+                level=names.get(g.level, g.level),
+                title=zh(plain(g.title, owner=False)),
+                passed=g.passed,
+                lines=[(ok, zh(plain(t, owner=False))) for ok, t in leaves],
+            )
+        )
     return out
 
 
@@ -91,10 +97,18 @@ def crosswalk_rows(ev: Evaluation, plain: Plain) -> list[CrosswalkRow]:
             if m.copy_:
                 qids.append(m.copy_)
             _questions_in(m.model_dump(by_alias=True, exclude={"note"}), qids)
-            named = "、".join(f"“{plain.names.get(q, q)}”" for q in qids[:3]) + ("等" if len(qids) > 3 else "")
+            named = "、".join(f"“{plain.names.get(q, q)}”" for q in qids[:3]) + (
+                "等" if len(qids) > 3 else ""
+            )
             codes = "、".join(qids)
             verb = "直接取自" if m.copy_ else "依据"
             how = f"{verb}{named}（{codes}）" if qids else "按对照规则推定"
-        rows.append(CrosswalkRow(indicator=zh(x.short or x.text), answer=answer, how=zh(how),
-                                 note=zh(plain(m.note)) if m is not None and m.note else ""))
+        rows.append(
+            CrosswalkRow(
+                indicator=zh(x.short or x.text),
+                answer=answer,
+                how=zh(how),
+                note=zh(plain(m.note)) if m is not None and m.note else "",
+            )
+        )
     return rows

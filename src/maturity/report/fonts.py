@@ -24,9 +24,9 @@ FAMILY = "ReportCJK"  # the @font-face family every template and SVG uses
 FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".otc")
 INSTALL_HINT = (
     "默认字体随安装一起提供（pip 包 noto-cjk-sans-jp-regular 与 noto-cjk-sans-jp-bold）。请在同一环境中运行：\n"
-    "  pip install \"noto-cjk-sans-jp-regular==0.0.1\" \"noto-cjk-sans-jp-bold==0.0.1\"\n"
+    '  pip install "noto-cjk-sans-jp-regular==0.0.1" "noto-cjk-sans-jp-bold==0.0.1"\n'
     "或用 --font 指定一个中文字体文件（如 NotoSansCJK-Regular.ttc、msyh.ttc、PingFang.ttc），"
-    "也可给出已安装的字体名称（如 \"Noto Sans CJK SC\"）。"
+    '也可给出已安装的字体名称（如 "Noto Sans CJK SC"）。'
 )
 
 
@@ -57,8 +57,10 @@ def bundled_font() -> FontChoice:
     regular = _package_font("noto_cjk_sans_jp_regular", "NotoSansCJKjp-Regular.otf")
     bold = _package_font("noto_cjk_sans_jp_bold", "NotoSansCJKjp-Bold.otf")
     if regular is None:
-        raise RenderError("找不到报告使用的中文字体（Noto Sans CJK，随 pip 包 noto-cjk-sans-jp-regular 提供）。",
-                          hint=INSTALL_HINT)
+        raise RenderError(
+            "找不到报告使用的中文字体（Noto Sans CJK，随 pip 包 noto-cjk-sans-jp-regular 提供）。",
+            hint=INSTALL_HINT,
+        )
     return FontChoice(regular, bold, "内置 Noto Sans CJK（pip 包 noto-cjk-sans-jp-regular/-bold 0.0.1）")
 
 
@@ -76,8 +78,9 @@ def _fc_list(family: str) -> list[Path]:
     if exe is None:
         return []
     try:
-        res = subprocess.run([exe, f"{family}", "file", "style"], capture_output=True, text=True, timeout=10,
-                             check=False)
+        res = subprocess.run(
+            [exe, f"{family}", "file", "style"], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return []
     regular: list[Path] = []
@@ -107,8 +110,11 @@ def resolve_font(font: str | os.PathLike[str] | None = None) -> FontChoice:
         return FontChoice(path, _bold_sibling(path), f"字体文件 {path}")
     found = _fc_list(text)
     if not found:
-        raise RenderError(f"系统中找不到名为“{text}”的字体。", hint="可运行 fc-list :lang=zh family 查看已安装的中文字体，"
-                          "或用 --font 直接给出字体文件路径。\n" + INSTALL_HINT)
+        raise RenderError(
+            f"系统中找不到名为“{text}”的字体。",
+            hint="可运行 fc-list :lang=zh family 查看已安装的中文字体，"
+            "或用 --font 直接给出字体文件路径。\n" + INSTALL_HINT,
+        )
     regular = found[0].resolve()
     return FontChoice(regular, _bold_sibling(regular), f"系统字体“{text}”（{regular}）")
 
@@ -243,9 +249,15 @@ _HB_SETS_UNICODE = 1
 
 
 def _repertoire() -> frozenset[int]:
-    cps = set(range(0x20, 0x180)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) \
-        | set(range(0xFF00, 0xFFF0)) | set(range(0x2100, 0x2300)) | set(range(0x2460, 0x2500)) \
-        | set(range(0x25A0, 0x2600))  # letterlike, arrows, math, enclosed numbers, list-marker shapes
+    cps = (
+        set(range(0x20, 0x180))
+        | set(range(0x2000, 0x2070))
+        | set(range(0x3000, 0x3040))
+        | set(range(0xFF00, 0xFFF0))
+        | set(range(0x2100, 0x2300))
+        | set(range(0x2460, 0x2500))
+        | set(range(0x25A0, 0x2600))
+    )  # letterlike, arrows, math, enclosed numbers, list-marker shapes
     # Every GB 2312 character, found by decoding its code table (rows and cells 0xA1-0xFE) rather than by
     # trying to encode all 65k BMP code points (4x slower); tests check the two give the same set.
     for hi in range(0xA1, 0xFF):
@@ -264,7 +276,11 @@ def repertoire() -> frozenset[int]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("MATURITY_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = (
+        os.environ.get("MATURITY_CACHE_DIR")
+        or os.environ.get("XDG_CACHE_HOME")
+        or str(Path.home() / ".cache")
+    )
     return Path(base) / "maturity" / "fonts"
 
 
@@ -274,8 +290,10 @@ def _harfbuzz() -> tuple[Any, Any] | None:
     import ctypes
     import ctypes.util
 
-    names = {"hb": ["libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"],
-             "hbs": ["libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"]}
+    names = {
+        "hb": ["libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"],
+        "hbs": ["libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"],
+    }
     libs = {}
     for key, cands in names.items():
         found = ctypes.util.find_library("harfbuzz" if key == "hb" else "harfbuzz-subset")
@@ -360,7 +378,10 @@ def _compact_file(src: Path, extra: frozenset[int]) -> Path | None:
         f"{REPERTOIRE_VERSION}|{src}|{st.st_size}|{st.st_mtime_ns}|{','.join(map(str, sorted(extra)))}".encode()
     ).hexdigest()[:24]
     name = f"{src.stem}-{key}{src.suffix if src.suffix.lower() in ('.otf', '.ttf') else '.otf'}"
-    for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"maturity-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"):
+    for folder in (
+        cache_dir(),
+        Path(tempfile.gettempdir()) / f"maturity-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}",
+    ):
         target = folder / name
         if target.is_file() and target.stat().st_size > 0:
             return target
@@ -369,7 +390,10 @@ def _compact_file(src: Path, extra: frozenset[int]) -> Path | None:
     data = _hb_subset(src, repertoire() | extra)
     if data is None:
         return None
-    for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"maturity-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"):
+    for folder in (
+        cache_dir(),
+        Path(tempfile.gettempdir()) / f"maturity-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}",
+    ):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".font.", dir=folder)
@@ -388,7 +412,9 @@ _COMPACT: dict[tuple, FontChoice] = {}
 def compact(choice: FontChoice, text: str = "") -> FontChoice:
     """A FontChoice pointing at compact working copies that cover ``text``; the original if that fails."""
     full = font_codepoints(choice.regular)
-    extra = frozenset(ord(c) for c in set(text) if ord(c) not in repertoire() and ord(c) in full and ord(c) > 0x20)
+    extra = frozenset(
+        ord(c) for c in set(text) if ord(c) not in repertoire() and ord(c) in full and ord(c) > 0x20
+    )
     key = (choice, extra)
     hit = _COMPACT.get(key)
     if hit is not None:

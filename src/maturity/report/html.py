@@ -51,8 +51,10 @@ def contained(name: str, paths: tuple[Path, ...]) -> Path | None:
         real = Path(os.path.realpath(candidate))
         base = Path(os.path.realpath(root))
         if ".." in parts or not real.is_relative_to(base):
-            raise RenderError(f"模板 {name} 指向模板文件夹之外（{real}），已拒绝",
-                              hint="模板文件夹中的文件和链接只能指向该文件夹之内；请把所需文件复制到模板文件夹中。")
+            raise RenderError(
+                f"模板 {name} 指向模板文件夹之外（{real}），已拒绝",
+                hint="模板文件夹中的文件和链接只能指向该文件夹之内；请把所需文件复制到模板文件夹中。",
+            )
         if real.is_file():
             return real
     return None
@@ -105,11 +107,14 @@ def find_file(name: str, paths: tuple[Path, ...]) -> Path:
 
 def font_face_css(font: FontChoice) -> str:
     """@font-face rules binding the ReportCJK family to the chosen files (regular, and bold if any)."""
-    rules = [f'@font-face{{font-family:"{FAMILY}";font-weight:400;font-style:normal;'
-             f'src:url("{font.regular.as_uri()}")}}']
+    rules = [
+        f'@font-face{{font-family:"{FAMILY}";font-weight:400;font-style:normal;'
+        f'src:url("{font.regular.as_uri()}")}}'
+    ]
     bold = font.bold or font.regular
-    rules.append(f'@font-face{{font-family:"{FAMILY}";font-weight:700;font-style:normal;'
-                 f'src:url("{bold.as_uri()}")}}')
+    rules.append(
+        f'@font-face{{font-family:"{FAMILY}";font-weight:700;font-style:normal;src:url("{bold.as_uri()}")}}'
+    )
     return "\n".join(rules) + "\n"
 
 
@@ -140,8 +145,10 @@ def render_html(ctx: Any, paths: tuple[Path, ...], *, inline_css: str = "") -> s
     except jinja2.TemplateSyntaxError as e:
         raise RenderError(f"模板语法错误：{e.filename}:{e.lineno}：{e.message}") from None
     except SecurityError as e:
-        raise RenderError(f"模板试图执行不安全的操作，已拒绝：{e}",
-                          hint="自定义模板在沙箱中渲染，不能访问以下划线开头的属性或调用修改数据的方法。") from None
+        raise RenderError(
+            f"模板试图执行不安全的操作，已拒绝：{e}",
+            hint="自定义模板在沙箱中渲染，不能访问以下划线开头的属性或调用修改数据的方法。",
+        ) from None
     except jinja2.UndefinedError as e:
         raise RenderError(f"模板引用了不存在的数据：{e.message}") from None
 

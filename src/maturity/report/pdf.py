@@ -26,6 +26,8 @@ from maturity.report.fonts import FontChoice, check_coverage
 from maturity.report.html import STYLESHEET, find_file, font_face_css
 
 _LOCK = threading.Lock()
+
+
 def _free_caches() -> None:  # while the modules they hold are still alive
     _CSS.clear()
     _FONT_CONFIGS.clear()
@@ -44,7 +46,7 @@ def _weasyprint() -> Any:
         raise RenderError(
             f"无法加载 PDF 引擎 WeasyPrint 所需的系统库：{e}",
             hint="Debian/Ubuntu：sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0；"
-                 "macOS：brew install pango；Windows：安装 GTK3 运行库或使用 WSL。可运行 maturity doctor 检查。",
+            "macOS：brew install pango；Windows：安装 GTK3 运行库或使用 WSL。可运行 maturity doctor 检查。",
         ) from None
     return weasyprint
 
@@ -75,7 +77,9 @@ def _quick_find_library() -> Iterator[None]:
             if not table:
                 table.append(_ldconfig())
             pattern = rf"\s(lib{re.escape(name)}\.so[^\s]*) \(([^)]*)\)"
-            found[name] = next((m.group(1) for m in re.finditer(pattern, table[0]) if _same_abi(m.group(2))), None)
+            found[name] = next(
+                (m.group(1) for m in re.finditer(pattern, table[0]) if _same_abi(m.group(2))), None
+            )
         return found[name]
 
     ctypes.util.find_library = quick
@@ -91,8 +95,14 @@ def _ldconfig() -> str:
 
     for exe in ("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig"):
         try:
-            res = subprocess.run([exe, "-p"], capture_output=True, text=True, timeout=10, check=False,
-                                 env=dict(os.environ, LC_ALL="C", LANG="C"))
+            res = subprocess.run(
+                [exe, "-p"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+                env=dict(os.environ, LC_ALL="C", LANG="C"),
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         return res.stdout
@@ -226,7 +236,12 @@ def stylesheets(font: FontChoice, paths: tuple[Path, ...]) -> list[Any]:
     with _captured_log():  # CSS parse warnings (e.g. a user's unsupported property) are not printed raw
         sheets = [
             wp.CSS(string=font_face_css(font), font_config=cfg, url_fetcher=fetcher),
-            wp.CSS(filename=str(css_file), font_config=cfg, url_fetcher=fetcher, base_url=css_file.parent.as_uri() + "/"),
+            wp.CSS(
+                filename=str(css_file),
+                font_config=cfg,
+                url_fetcher=fetcher,
+                base_url=css_file.parent.as_uri() + "/",
+            ),
         ]
     with _LOCK:
         _CSS[key] = sheets
@@ -246,7 +261,9 @@ class PdfResult:
     warnings: list[str]
 
 
-def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_fonts: bool = True) -> PdfResult:
+def html_to_pdf(
+    html: str, font: FontChoice, paths: tuple[Path, ...], *, check_fonts: bool = True
+) -> PdfResult:
     """Render ``html`` (already checked for coverage by the caller or here) to PDF bytes."""
     wp = _weasyprint()
     if check_fonts:
@@ -257,7 +274,8 @@ def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_f
     with _captured_log() as capture:
         try:
             doc = wp.HTML(string=html, base_url=paths[0].as_uri() + "/", url_fetcher=fetcher).render(
-                font_config=cfg, stylesheets=sheets)
+                font_config=cfg, stylesheets=sheets
+            )
             clean_metadata(doc.metadata)
             data = doc.write_pdf()
         except RenderError:
@@ -268,7 +286,8 @@ def html_to_pdf(html: str, font: FontChoice, paths: tuple[Path, ...], *, check_f
         chars = sorted(set(capture.notdef))
         raise RenderError(
             f"PDF 中有 {len(chars)} 个字符没有可用字形（会显示为方框）：{'、'.join(chars[:30])}。未生成报告。",
-            hint="请用 --font 换用覆盖这些字符的中文字体；运行 maturity doctor 可检查字体。")
+            hint="请用 --font 换用覆盖这些字符的中文字体；运行 maturity doctor 可检查字体。",
+        )
     assert data is not None
     return PdfResult(data, len(doc.pages), list(fetcher.refused), capture.messages)
 
@@ -307,5 +326,7 @@ def visible_text(html: str, paths: tuple[Path, ...]) -> str:
         css = ""
     css = re.sub(r"/\*.*?\*/", " ", css, flags=re.S)
     strings = re.findall(r"\"([^\"]*)\"|'([^']*)'", css)
-    text += " ".join(a or b for a, b in strings if not (a or b).lower().startswith(("file:", "http", "data:")))
+    text += " ".join(
+        a or b for a, b in strings if not (a or b).lower().startswith(("file:", "http", "data:"))
+    )
     return text + " •◦▪"  # default list markers (disc, circle, square) are drawn from the same font

@@ -104,8 +104,11 @@ class Plain:
             return text
         p = self.pattern.pattern
         # "DB-05「text」" -> "「text」" (owner) / "「text」（DB-05）" (dossier)
-        text = re.sub(rf"({p})「([^」]*)」", (lambda m: f"“{m.group(2)}”") if owner else
-                      (lambda m: f"“{m.group(2)}”（{m.group(1)}）"), text)
+        text = re.sub(
+            rf"({p})「([^」]*)」",
+            (lambda m: f"“{m.group(2)}”") if owner else (lambda m: f"“{m.group(2)}”（{m.group(1)}）"),
+            text,
+        )
         # "（QC-04）" / "（QC-04、QC-05）" -> "" (owner)
         if owner:
             text = re.sub(rf"（(?:{p})(?:[、，,/ ]+(?:{p}))*）", "", text)
@@ -124,8 +127,10 @@ def _plain_for(qid: str, version: str, ids: tuple[str, ...], texts: tuple[str, .
     if not ids:
         return Plain(None, {})
     alts = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-    return Plain(re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])"),
-                 {i: _question_name(t) for i, t in zip(ids, texts, strict=True)})
+    return Plain(
+        re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])"),
+        {i: _question_name(t) for i, t in zip(ids, texts, strict=True)},
+    )
 
 
 def plain_for(q: Questionnaire) -> Plain:
@@ -143,7 +148,7 @@ def region_parts(region: str) -> tuple[str, str]:
     """(province, city) of a free-text region, either possibly ""; "北京市朝阳区" -> ("", "北京市")."""
     s = re.sub(r"[（(].*?[）)]", "", region or "").strip()
     prov = _PROVINCE.match(s)
-    rest = s[prov.end():] if prov else s
+    rest = s[prov.end() :] if prov else s
     city = _CITY.match(rest)
     return (prov.group(1) if prov else "", city.group(1) if city else "")
 
@@ -172,7 +177,7 @@ def where_to_ask(enterprise_region: str) -> str:
     """Where an owner asks about local support, named for their own city or county."""
     prov, city = region_parts(enterprise_region)
     place = city or prov or "当地"
-    county = re.sub(r"[（(].*?[）)]", "", enterprise_region or "")[len(prov) + len(city):]
+    county = re.sub(r"[（(].*?[）)]", "", enterprise_region or "")[len(prov) + len(city) :]
     local = county if county.endswith(("区", "县", "市")) and len(county) >= 2 else ""
     first = f"{local}或{place}" if local else place
     return f"{first}的工业和信息化主管部门（工信局）或中小企业服务中心"

@@ -1,5 +1,7 @@
-"""Synthetic answers: filled answer sheets as a consultant's team would type them, generated from the
-questionnaire, and plain random answer documents (:func:`synthetic_answers`).
+"""Synthetic enterprises for demos, tests and benchmarks.
+
+Filled answer sheets as a consultant's team would type them, generated from the questionnaire, and plain
+random answer documents (:func:`synthetic_answers`).
 
 Used by the tests and the benchmarks. In a sheet row every value is what a person would type in the
 sheet (option labels, "甲、乙" for multi-choice, plain numbers); ``expected`` holds the canonical answers
@@ -58,7 +60,9 @@ def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0
                 chosen = rng.sample(plain, k=rng.randint(1, min(3, len(plain))))
             cells[header] = "、".join(o.label for o in chosen)
             order = {o.value: k for k, o in enumerate(opts)}
-            values = [o.value for o in chosen]  # a ranked question keeps the order given (the owner's priorities)
+            values = [
+                o.value for o in chosen
+            ]  # a ranked question keeps the order given (the owner's priorities)
             row.expected[x.id] = values if x.ranked else sorted(values, key=order.__getitem__)
         elif x.kind == "number":
             lo = x.min if x.min is not None else 0.0
@@ -69,9 +73,9 @@ def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0
             cells[header] = int(v) if v.is_integer() else v
             row.expected[x.id] = float(v)
         else:
-            v = rng.choice(["已上线设备管理模块", "计划明年实施", "无"])
-            cells[header] = v
-            row.expected[x.id] = v
+            text = rng.choice(["已上线设备管理模块", "计划明年实施", "无"])
+            cells[header] = text
+            row.expected[x.id] = text
     return row
 
 
@@ -124,8 +128,12 @@ def synthetic_answers(questionnaire, n: int, seed: int = 7) -> list[dict[str, An
                 answers[x.id] = rng.sample(normal, rng.randint(1, len(normal)))
             elif x.kind == "number":
                 answers[x.id] = round(rng.uniform(x.min or 0, x.max or 100), 1)
-        docs.append({
-            "questionnaire": questionnaire.id, "questionnaire_version": questionnaire.version,
-            "enterprise": {"name": f"企业{i:05d}", "sub_sector": rng.choice(subs)}, "answers": answers,
-        })
+        docs.append(
+            {
+                "questionnaire": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "enterprise": {"name": f"企业{i:05d}", "sub_sector": rng.choice(subs)},
+                "answers": answers,
+            }
+        )
     return docs
