@@ -216,3 +216,11 @@ def test_batch_pdf_accepts_the_same_appendix_flag(tmp_path):
     assert result.pdfs == 1
     (pdf,) = (tmp_path / "out").rglob("*.pdf")
     assert "附录一" in _pdf_text(pdf)
+
+
+def test_the_cheapest_step_to_the_next_national_grade_is_in_the_report(example_evaluation_html):
+    """The furniture firm is 0.02 points short of 二级: the report says which one change closes it (issue 14)."""
+    html, ev = example_evaluation_html
+    assert ev.plan is not None and ev.plan.grade_step is not None
+    assert "离下一级最近的一步" in html
+    assert ev.plan.grade_step.titles[0].replace(" ", "") in html.replace(" ", "")

@@ -260,6 +260,7 @@ class ReportContext:
     peer: PeerContext | None = None
     peer_rank_text: str = ""
     grade: GradeView | None = None
+    grade_step: str = ""  # the cheapest change that reaches the next national grade, in words
     next_steps_from_plan: bool = False
     dossier: bool = False  # the consultant's appendix (answers with codes, method, gates, crosswalk)
     glossary: list[tuple[str, str]] = field(default_factory=list)  # filled from the rendered text
@@ -774,6 +775,9 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         peer=peer,
         peer_rank_text=peer_rank,
         grade=_grade_view(grade, plain) if grade is not None else None,
+        grade_step=zh(ev.plan.grade_step.text)
+        if ev.plan is not None and ev.plan.grade_step is not None
+        else "",
         next_steps_from_plan=bool(ev.plan and ev.plan.items),
         dossier=dossier,
         prepare=_prepare(ev, plan_v),
