@@ -224,3 +224,34 @@ def test_the_cheapest_step_to_the_next_national_grade_is_in_the_report(example_e
     assert ev.plan is not None and ev.plan.grade_step is not None
     assert "离下一级最近的一步" in html
     assert ev.plan.grade_step.titles[0].replace(" ", "") in html.replace(" ", "")
+
+
+def test_the_cover_carries_the_programme_profile_and_says_when_it_was_rated_on_site(tmp_path):
+    """Issue 16 item 1: the structured profile reaches the firm's own report, and an on-site rating says so."""
+    data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+    data["enterprise"].update(
+        region="",
+        province="江西省",
+        city="赣州市",
+        county="南康区",
+        park="南康家具产业园",
+        scale="above",
+        sme_tier="specialised",
+        service_provider="示例数字化服务商",
+        mode="onsite",
+    )
+    p = tmp_path / "onsite.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    html = build_html(pipeline.evaluate_file(p))
+    cover = html[html.index('class="cover"') : html.index("</section>", html.index('class="cover"'))]
+    for text in (
+        "江西省赣州市南康区",
+        "南康家具产业园",
+        "规上",
+        "专精特新",
+        "示例数字化服务商",
+        "现场评估",
+        "评估人在企业现场核实",
+    ):
+        assert text in cover, text
+    assert "本报告为企业自评估结果" not in cover

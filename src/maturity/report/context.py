@@ -441,7 +441,8 @@ def _plan_model_view(
                 name=zh(h.name),
                 items=items,
                 cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
-                target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）",
+                target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）"
+                + (f"，全国评测估算{h.projected_grade.label}" if h.projected_grade is not None else ""),
             )
         )
     if not any(h.items for h in horizons):
@@ -589,6 +590,20 @@ def _catalog_solutions(questionnaire_id: str) -> dict[str, tuple[str, str]]:
     return {} if cat is None else {x.id: (x.title, x.dimension) for x in cat.solutions}
 
 
+def _programme_profile(e: Any) -> dict[str, str]:
+    """The structured profile a programme manager files the firm under (empty strings where not given)."""
+    from maturity.models.answers import SCALE_NAMES, SME_TIER_NAMES
+
+    division = "".join(dict.fromkeys(x for x in (e.province, e.city, e.county) if x))
+    return {
+        "division": division,
+        "park": e.park,
+        "scale": SCALE_NAMES.get(e.scale, "") if e.scale else "",
+        "sme_tier": SME_TIER_NAMES.get(e.sme_tier, "") if e.sme_tier and e.sme_tier != "none" else "",
+        "service_provider": e.service_provider,
+    }
+
+
 def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportContext:
     """Everything the templates need, as plain values; ``dossier`` adds the consultant's appendix."""
     ev = evaluation
@@ -711,7 +726,11 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         "credit_code": e.credit_code or "",
         "assessor": ev.provenance.assessor,
         "mode": ev.provenance.mode_text,
+        "onsite": "yes" if ev.provenance.mode == "onsite" else "",
+        **_programme_profile(ev.answers.enterprise),
     }
+    if not ent["region"]:
+        ent["region"] = ent["division"]
     appendix = []
     for d in a.dimensions:
         qs = [qviews[x.id] for x in a.questions if x.dimension == d.id]
