@@ -55,18 +55,18 @@ def show_plan(p: Plan) -> None:
         head.append("\n" + p.nothing_fits, style="yellow")
     elif not p.items:
         head.append("\n没有需要推荐的方案：触发条件均不成立，或相关能力已经具备。", style="green")
-    if p.priorities:
-        head.append("\n" + p.priorities, style="dim")
     if p.grade_step is not None:
         out.print(
             Panel(
-                Text(p.grade_step.text, style="bold"),
+                prose(p.grade_step.text, style="bold"),
                 title="离下一个全国评测等级最近的一步（估算）",
                 title_align="left",
                 expand=False,
             )
         )
     out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
+    if p.priorities:
+        out.print(prose(p.priorities, style="dim"))
 
     for h in p.horizons:
         title = (
