@@ -7,7 +7,7 @@ PDF) goes through these functions; none wires the chain itself.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity import __version__
 from maturity.advice.next_steps import next_steps
@@ -18,6 +18,9 @@ from maturity.models.answers import AnswersFile
 from maturity.models.catalog import Plan
 from maturity.models.evaluation import Evaluation, PeerStanding, Previous, Provenance
 from maturity.models.results import Assessment, NationalGrade
+
+if TYPE_CHECKING:
+    from maturity.report import ReportResult
 
 
 def evaluate(
@@ -138,7 +141,7 @@ def write_report(
     font: Any = None,
     force: bool = False,
     appendix: bool = False,
-) -> Any:
+) -> ReportResult:
     """Render the evaluation's PDF report (and optionally its HTML); nothing is written on any error.
 
     The owner's report (at most 12 pages for the bundled examples); ``appendix`` adds the consultant's dossier."""
