@@ -124,6 +124,22 @@ def _pool_worker(main: tuple[int, int | None], initializer: Callable | None, ini
         initializer(*initargs)
 
 
+def _watch_main(distributed: Any, main: tuple[int, int | None]) -> Any:
+    """A Dask worker plugin: the worker exits when the main process that started the local cluster is gone
+    (made here because distributed is imported only when a cluster is asked for)."""
+
+    class WatchMain(distributed.WorkerPlugin):
+        def __init__(self, main: tuple[int, int | None]) -> None:
+            self.main = main
+
+        def setup(self, worker: Any) -> None:
+            from maturity.batch.parent_watch import exit_with_parent
+
+            exit_with_parent(*self.main)
+
+    return WatchMain(main)
+
+
 class LocalPool:
     """``--jobs N``: a process pool on this machine (or this process itself for N = 1)."""
 
@@ -306,6 +322,9 @@ class DaskCluster:
         if spec.address is None:
             self._local = self._start_local(distributed, spec.workers)
             self.client = distributed.Client(self._local, timeout=CONNECT_TIMEOUT)
+            # A local cluster's workers are this process's children: like the local pool's, they exit when it
+            # dies (kill -9 included). The plugin also reaches workers started later (a lost one restarted).
+            self.client.register_plugin(_watch_main(distributed, _this_process()), name="maturity-watch-main")
         else:
             try:
                 self.client = distributed.Client(spec.address, timeout=CONNECT_TIMEOUT)
