@@ -77,6 +77,28 @@ class Pty:
     def send(self, line: str) -> None:
         os.write(self.master, (line + "\n").encode("utf-8"))
 
+    def wait_in_read(self, timeout: float = 10) -> None:
+        """Wait until the child is blocked reading the terminal, the state a user's Ctrl-C meets.
+
+        A signal that arrives after ``input()`` has printed its prompt but before it enters ``read()`` only
+        sets CPython's flag, and the read then blocks anyway (no keypress can ever land there, but a test
+        that signals the instant the prompt appears can). So look at the child's current system call
+        (Linux ``/proc``); elsewhere, give it a moment.
+        """
+        read_nr = {"x86_64": "0", "aarch64": "63"}.get(os.uname().machine)
+        status = Path(f"/proc/{self.proc.pid}/syscall")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                fields = status.read_text().split()
+            except OSError:
+                break
+            if read_nr is not None and fields and fields[0] == read_nr:
+                time.sleep(0.05)  # past the syscall entry for sure
+                return
+            time.sleep(0.02)
+        time.sleep(0.5)
+
     def question(self) -> str:
         """Wait for the next question screen and its prompt; return the question id."""
         text = self.read_until(r"\[([A-Z]+-\d+)\]\n(?:.*\n)*?> ")
@@ -121,7 +143,7 @@ def test_interrupt_at_a_random_question_then_resume(tmp_path, sig):
         t.send(lines[i])
     assert t.question() == asked[k]
     os.write(t.master, lines[k][:1].encode())  # typed but not confirmed with Enter
-    time.sleep(0.2)
+    t.wait_in_read()
     os.killpg(t.proc.pid, sig) if sig == signal.SIGKILL else t.proc.send_signal(sig)
     rc = t.wait()
     if sig == signal.SIGINT:
@@ -179,6 +201,7 @@ def test_ctrl_c_prints_a_resume_command_that_keeps_every_option(tmp_path):
         assert t.question() == asked[i]
         t.send(lines[i])
     assert t.question() == asked[2]
+    t.wait_in_read()
     t.proc.send_signal(signal.SIGINT)
     assert t.wait() == 130
     command = re.search(r"继续答题：(maturity assess .+)", t.buf)[1].strip()
