@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,14 @@ from maturity.cli import app
 from maturity.resources import data_root, example_path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _no_fsync_in_process(monkeypatch):
+    """In-process tests need atomic writes, not durability against power loss: skip fsync, which costs
+    milliseconds per autosave and far more on a busy disk. The tests that kill real processes mid-write
+    run the CLI as subprocesses, which keep the real fsync."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("wheel")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,6 +40,7 @@ def wheel(tmp_path_factory) -> Path:
     return whl
 
 
+@pytest.mark.slow
 def test_wheel_ships_the_data_folders(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for folder in ("questionnaires", "scoring_rules", "report_templates", "examples"):

@@ -30,6 +30,9 @@ from maturity.errors import ClusterError, InputError
 sys.path.insert(0, str(Path(__file__).parent))
 from maturity.batch import synthetic as synth
 
+# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("dask-cluster")
+
 needs_dask = pytest.mark.skipif(
     find_spec("distributed") is None,
     reason='dask.distributed is not installed (pip install -e ".[test,cluster]")',
@@ -126,6 +129,7 @@ def test_missing_extra_is_a_clear_error(tmp_path, q, monkeypatch):
 
 
 @needs_dask
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, q, monkeypatch):
     write_input(q, tmp_path / "in.csv", 2, seed=1)
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 2.0)
@@ -138,6 +142,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, q, monkeypatch):
 
 
 @needs_dask
+@pytest.mark.slow
 def test_unreachable_scheduler_from_the_environment_cli(tmp_path, q):
     write_input(q, tmp_path / "in.csv", 2, seed=1)
     address = f"tcp://127.0.0.1:{free_port()}"
@@ -194,6 +199,7 @@ def test_a_worker_that_joins_late_checks_itself(q, tmp_path):
 
 # ---- same results -----------------------------------------------------------------------------------
 @needs_dask
+@pytest.mark.slow
 def test_remote_cluster_summary_equals_local_pool(tmp_path, q, scheduler):
     write_input(q, tmp_path / "in.csv", 450, seed=3)  # three scoring tasks of up to 200 rows
     local = run_batch(tmp_path / "in.csv", tmp_path / "pool", jobs=2)

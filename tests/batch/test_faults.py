@@ -185,6 +185,7 @@ def mounted(tmp_path):
         subprocess.run(["umount", "-l", str(target)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_real_full_disk(tmp_path, mounted):
     path = make_csv(tmp_path / "in.csv", 60)
     disk = mounted("tiny", "size=96k")
@@ -199,6 +200,7 @@ def test_real_full_disk(tmp_path, mounted):
     assert leftovers(disk / "out") == []
 
 
+@pytest.mark.slow
 def test_real_read_only_folder(tmp_path, mounted, example):
     path = make_csv(tmp_path / "in.csv", 3)
     ro = mounted("ro", "ro,size=64k")
@@ -238,6 +240,7 @@ def _answers(out: Path) -> int:
     return sum(1 for p in d.iterdir() if p.suffix == ".yaml") if d.is_dir() else 0
 
 
+@pytest.mark.slow
 def test_a_second_run_into_the_same_folder_is_refused(tmp_path):
     path = make_csv(tmp_path / "in.csv", 300)
     other = make_csv(tmp_path / "other.csv", 5, seed=9)
@@ -303,6 +306,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the workers through /proc")
+@pytest.mark.slow
 def test_workers_exit_when_the_main_process_is_killed(tmp_path):
     path = make_csv(tmp_path / "in.csv", 600)
     out = tmp_path / "out"
@@ -320,6 +324,7 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the workers through /proc")
+@pytest.mark.slow
 def test_a_killed_worker_is_a_clean_error_and_resume_completes(tmp_path):
     path = make_csv(tmp_path / "in.csv", 400)
     out = tmp_path / "out"

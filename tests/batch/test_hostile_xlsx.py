@@ -99,6 +99,7 @@ def test_whitespace_inside_sheet_data_refused(tmp_path):
     assert_refused(run_batch(path, tmp_path / "out", unchecked_directory=True), "blank.xlsx", SHEET, "空白")
 
 
+@pytest.mark.slow
 def test_lying_directory_does_not_bypass_the_limits(tmp_path):
     """The directory claims 1 KiB for a part that unzips to 64 MiB: reading stops at the claimed size."""
     path = cell_bomb(tmp_path / "liar.xlsx", 64 * MiB)

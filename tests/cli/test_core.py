@@ -121,6 +121,7 @@ def test_explain_names_the_blocking_gates(cli, example):
     assert "还缺什么" in r.stdout
 
 
+@pytest.mark.slow
 def test_user_mistakes_get_a_message_not_a_traceback(tmp_path):
     r = subprocess.run(
         [sys.executable, "-m", "maturity", "score", str(tmp_path / "missing.yaml")],

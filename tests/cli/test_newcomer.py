@@ -107,6 +107,7 @@ def test_completion_options_exist_with_chinese_help(cli):
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+@pytest.mark.slow
 def test_completion_script_for_each_shell(shell):
     env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1", "PATH": "/usr/bin:/bin"}
     r = subprocess.run([MATURITY, "--show-completion", shell], capture_output=True, text=True, env=env)

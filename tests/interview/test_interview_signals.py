@@ -131,6 +131,7 @@ def _start(tmp_path: Path, q, out: Path) -> Pty:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+@pytest.mark.slow
 def test_interrupt_at_a_random_question_then_resume(tmp_path, sig):
     q = questionnaire()
     lines, asked, _ = walk(q)

@@ -274,6 +274,7 @@ def test_answers_errors_keep_file_line_col(write):
     assert (issue.file, issue.line, issue.col) == (str(p), 6, 3)
 
 
+@pytest.mark.slow
 def test_score_does_not_import_the_report_or_spreadsheet_engines(example, tmp_path):
     code = (
         "import sys\nfrom maturity.cli import app\n"

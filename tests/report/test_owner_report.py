@@ -26,6 +26,9 @@ from maturity.report.words import (
 )
 from maturity.resources import data_dir
 
+# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("owner-report-pdfs")
+
 EXAMPLES = sorted((data_dir("examples")).glob("*-example.yaml"))
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

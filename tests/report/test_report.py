@@ -23,6 +23,9 @@ from maturity.models.evaluation import Evaluation, Previous
 from maturity.report import build_html, render_report
 from maturity.resources import example_path
 
+# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("example-report-pdf")
+
 GOLDEN = Path(__file__).parent / "golden"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")

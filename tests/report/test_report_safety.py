@@ -105,6 +105,7 @@ def test_metadata_is_cleaned_of_control_characters():
 
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+@pytest.mark.slow
 def test_newline_in_enterprise_name_does_not_reach_the_pdf_title(tmp_path):
     data = yaml.safe_load(example_path().read_text(encoding="utf-8"))
     data["enterprise"]["name"] = "换行\n测试企业"
