@@ -113,3 +113,18 @@ def test_atomic_write_gives_normal_permissions(tmp_path):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
     finally:
         os.umask(umask)
+
+
+@pytest.mark.parametrize("depth", [150, 3000])
+def test_deep_nesting_is_refused_with_where_it_gets_too_deep(write, depth):
+    """A few kilobytes of ``[[[[…`` used to keep the pure-Python scanner busy for seconds."""
+    p = write("deep.yaml", "name: x\nanswers: " + "[" * depth + "]" * depth + "\n")
+    with pytest.raises(DataValidationError) as e:
+        load(p)
+    (issue,) = e.value.issues
+    assert "嵌套层数过深" in issue.message and issue.line == 2 and issue.col > 100
+
+
+def test_ordinary_nesting_is_read(write):
+    p = write("ok.yaml", "a: " + "[" * 40 + "1" + "]" * 40 + "\n")
+    assert load(p).data["a"] is not None

@@ -25,6 +25,7 @@ from maturity.errors import DataValidationError, InputError, Issue
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NODES = 200_000  # after alias expansion; the bundled questionnaire has about 5,000
+MAX_DEPTH = 100  # nested mappings/lists; the bundled files nest at most about 10 deep
 Marks = dict[tuple, tuple[int, int]]
 
 
@@ -188,6 +189,30 @@ def _load_yaml_c(path: Path, text: str) -> Loaded | None:
     return Loaded(path, data, marks)
 
 
+def _too_deep_at(text: str) -> tuple[int, int] | None:
+    """Where the text nests deeper than MAX_DEPTH (line, col), found by libyaml's C parser in milliseconds;
+    None if it does not, or if libyaml is missing or finds another error (the pure loader then explains it).
+    The pure-Python scanner takes seconds on a few kilobytes of ``[[[[…`` before it fails."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as e:
+        if "nesting depth" in (e.problem or "") and e.problem_mark is not None:
+            return e.problem_mark.line + 1, e.problem_mark.column + 1
+        return None
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _load_yaml(path: Path, text: str) -> Loaded:
     if "\t" in text:
         # YAML forbids tabs for indentation; PyYAML's message is cryptic, so say it plainly.
@@ -204,6 +229,11 @@ def _load_yaml(path: Path, text: str) -> Loaded:
                         )
                     ]
                 )
+    deep = _too_deep_at(text)
+    if deep is not None:
+        raise DataValidationError(
+            [Issue(str(path), "YAML 嵌套层数过深，不是有效的问卷、规则或答卷文件", line=deep[0], col=deep[1])]
+        )
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as e:
