@@ -69,3 +69,17 @@ def test_plan_without_catalog_is_a_clear_error(cli, write):
     )
     res = cli("plan", path)
     assert res.exit_code == 1 and "没有配套的方案目录" in res.stderr
+
+
+@pytest.mark.parametrize("stem", ["furniture", "paper", "personal-care", "home-appliance"])
+def test_plan_screen_names_no_solution_or_policy_id(cli, data, monkeypatch, stem):
+    """An owner reads titles: no catalog id (``cloud-erp``, ``jx-dx-2026``) in the roadmap on screen."""
+    from maturity.load import bundled
+
+    monkeypatch.setenv("COLUMNS", "200")
+    res = cli("plan", data / "examples" / f"{stem}-example.yaml")
+    assert res.exit_code == 0, res.stderr
+    cat = bundled.catalog("light-industry")
+    ids = {s.id for s in cat.solutions} | {p.id for p in cat.policies}
+    screen = " ".join(res.stdout.split())
+    assert not {i for i in ids if i in screen}, sorted(i for i in ids if i in screen)

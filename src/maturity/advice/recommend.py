@@ -602,6 +602,8 @@ def build_plan(
     dims = q.dimension_map
     last_requires: dict[str, list[str]] = {}
     pain_label = _pain_labels(q)
+    in_use = _systems_in_use(q, state0)
+    titles = {x.id: x.title for x in catalog.solutions}
     covered: set[str] = set()  # the owner's pains a scheduled solution already addresses
 
     for h, hz in enumerate(stages):
@@ -615,9 +617,7 @@ def build_plan(
             s = c.solution
             missing = [p for p in c.prereqs if p in left_ids]
             if missing:
-                left.append(
-                    _left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施")
-                )
+                left.append(_missing_prerequisites(s, missing, titles))
                 left_ids.add(s.id)
                 continue
             if not _adds_something_to(q, prev_answers, s):
@@ -666,7 +666,14 @@ def build_plan(
                 end_weeks=hz.end_weeks,
                 items=[
                     _item(
-                        scheme, c, start[c.solution.id], finish[c.solution.id], pain_label, _enabled(c, items)
+                        scheme,
+                        c,
+                        start[c.solution.id],
+                        finish[c.solution.id],
+                        pain_label,
+                        _enabled(c, items),
+                        in_use,
+                        titles,
                     )
                     for c in items
                 ],
@@ -685,9 +692,7 @@ def build_plan(
         s = c.solution
         missing = [p for p in c.prereqs if p in left_ids]
         if missing:
-            left.append(
-                _left(s, "prerequisite", f"前置方案 {'、'.join(missing)} 未纳入计划，本方案无法先行实施")
-            )
+            left.append(_missing_prerequisites(s, missing, titles))
         elif s.id in last_requires:
             left.append(
                 _left(
@@ -751,6 +756,19 @@ def build_plan(
         for p in catalog.policies
         if p.id in used and policy_applies(p, region)
     ]
+    # an item names only the policies that apply in the firm's region (a 广东 firm is not shown a 江西 programme)
+    applicable = {p.id for p in policies}
+    plans = [
+        hp.model_copy(
+            update={
+                "items": [
+                    it.model_copy(update={"policies": [x for x in it.policies if x in applicable]})
+                    for it in hp.items
+                ]
+            }
+        )
+        for hp in plans
+    ]
     return Plan(
         catalog_id=catalog.id,
         catalog_version=catalog.version,
@@ -811,6 +829,13 @@ def policy_applies(p: Any, region: str) -> bool:
     """A national policy applies everywhere; a regional one (``applies_in``) where the region starts with one of
     its names (an unknown region sees national policies only)."""
     return not p.applies_in or any(region.startswith(r) for r in p.applies_in)
+
+
+def _systems_in_use(q: Questionnaire, state: State) -> dict[str, str]:
+    """The systems the owner says are in use (PR-04): option value -> its label."""
+    x = q.question_map.get(SYSTEMS)
+    labels = {o.value: o.label for o in q.options_of(x)} if x is not None else {}
+    return {v: labels.get(v, v) for v in chosen(state, SYSTEMS)}
 
 
 def _pain_labels(q: Questionnaire) -> dict[str, str]:
@@ -1006,6 +1031,19 @@ def _left(s: Solution, kind: str, reason: str) -> LeftOut:
     return LeftOut(id=s.id, title=s.title, kind=kind, reason=reason, cost=s.cost)
 
 
+def _missing_prerequisites(s: Solution, missing: list[str], titles: dict[str, str]) -> LeftOut:
+    names = [titles.get(m, m) for m in missing]
+    return LeftOut(
+        id=s.id,
+        title=s.title,
+        kind="prerequisite",
+        reason="前置方案" + "、".join(f"“{n}”" for n in names) + "未纳入计划，本方案无法先行实施",
+        cost=s.cost,
+        missing=list(missing),
+        missing_titles=names,
+    )
+
+
 def _enabled(c: Candidate, items: list[Candidate]) -> list[tuple[str, list[str]]]:
     """The scheduled solutions of the same stage that wait for ``c`` and address the owner's pains."""
     return [
@@ -1022,9 +1060,17 @@ def _item(
     finish: int,
     pain_label: dict[str, str],
     enabled: tuple[tuple[str, list[str]], ...] | list[tuple[str, list[str]]] = (),
+    in_use: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> PlanItem:
     s = c.solution
     because = "因为：" + "；".join(r.text for r in c.reasons)
+    have = [label for v, label in (in_use or {}).items() if v in s.included_in]
+    if have:
+        because += (
+            f"。您已在用{'、'.join(have)}：这类系统常带有这项功能，先请现有供应商确认并启用相应模块，"
+            "往往不必另购，费用可能只到参考区间的下限"
+        )
     pains = list(c.pains)
     for title, ps in enabled:
         because = f"这是“{title}”的前置，" + because
@@ -1046,6 +1092,7 @@ def _item(
         start_week=start,
         finish_week=finish,
         prerequisites=list(s.prerequisites),
+        prerequisite_titles=[(titles or {}).get(x, x) for x in s.prerequisites],
         kpis=list(s.kpis),
         policies=list(s.policies),
         source=s.source,

@@ -3,8 +3,9 @@ where it is (in words), and cost/time beside each recommendation. Runs in the ba
 
 The grade is estimated through the bundled crosswalk from the row's assessed state (no second full assessment):
 the target scheme's :meth:`Scheme.summary_of` on the derived answers, as :func:`maturity.engine.grade.estimate_grade`
-does with :meth:`Scheme.assess`. Borderline: the estimated score lies within :data:`BORDERLINE_POINTS` of a grade
-boundary, so the grade an on-site rating gives may well differ.
+does with :meth:`Scheme.assess`. Borderline (临界): the same rule as the report's national-grade page
+(:func:`maturity.engine.grade.deciding_factors`: the score within 2 points of a grade's threshold, or a counted
+gate met exactly or missed by one), so an on-site rating may well give another grade.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from maturity.engine.scoring import Scheme, Summary, _band
-
-BORDERLINE_POINTS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +43,11 @@ class Grader:
             else None
         )
         self.target = bundled.scheme(target_id) if self.crosswalk is not None else None
-        if self.target is not None:
-            self.bounds = sorted({b.min_score for b in self.target.rules.level_bands if b.min_score > 0})
-            self.edition = f"{self.target.questionnaire.title}（{self.target.questionnaire.version}）"
-        else:
-            self.bounds, self.edition = [], ""
+        self.edition = (
+            f"{self.target.questionnaire.title}（{self.target.questionnaire.version}）"
+            if self.target is not None
+            else ""
+        )
 
     def grade(self, enterprise: Any, summary: Summary) -> RowGrade | None:
         if self.crosswalk is None or self.target is None:
@@ -65,7 +64,9 @@ class Grader:
         if s.next_id is not None and s.next_gates_pass:
             need = next((b.min_score for b in t.rules.level_bands if b.level == s.next_id), None)
             gap = math.ceil(max(0.0, need - s.score) * 10 - 1e-9) / 10 if need is not None else None
-        near = any(abs(s.score - b) < BORDERLINE_POINTS for b in self.bounds)
+        from maturity.engine.grade import deciding_factors
+
+        near = bool(deciding_factors(t, s.score, s.state, s.level_id, s.next_id))
         return RowGrade(
             label=t.level_ref[s.level_id].label,
             level_id=s.level_id,

@@ -90,8 +90,14 @@ def show_plan(p: Plan) -> None:
                 name.append("\n（制度建设，不是数字化改造）", style="yellow")
             name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
             if it.prerequisites:
-                titles = {x.id: x.title for x in p.items} | {x.id: x.title for x in p.left_out}
-                name.append(f"\n前置：{'、'.join(titles.get(x, x) for x in it.prerequisites)}", style="dim")
+                where = {x.id: h2.name for h2 in p.horizons for x in h2.items}
+                pre = [
+                    f"{t}（{where.get(x, '已具备')}）"
+                    for x, t in zip(
+                        it.prerequisites, it.prerequisite_titles or it.prerequisites, strict=False
+                    )
+                ]
+                name.append(f"\n前置：{'、'.join(pre)}", style="dim")
             if it.policies:
                 names = {pol.id: pol.name for pol in p.policies}
                 name.append(f"\n政策：{'、'.join(names.get(x, x) for x in it.policies)}", style="cyan")
@@ -109,11 +115,10 @@ def show_plan(p: Plan) -> None:
         table.add_column("原因", no_wrap=True)
         table.add_column("说明", ratio=4, overflow="fold")
         for lo in p.left_out:
-            table.add_row(prose(f"{lo.title}（{lo.id}）"), _KIND.get(lo.kind, lo.kind), prose(lo.reason))
+            table.add_row(prose(lo.title), _KIND.get(lo.kind, lo.kind), prose(lo.reason))
         out.print(table)
     if p.policies:
         table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
-        table.add_column("编号", style="cyan", no_wrap=True)
         table.add_column("政策", ratio=2, overflow="fold")
         table.add_column("类型", no_wrap=True)
         table.add_column("支持内容", ratio=4, overflow="fold")
@@ -127,7 +132,7 @@ def show_plan(p: Plan) -> None:
             doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
             if doc:
                 policy_name += f"\n{doc}"
-            table.add_row(pol.id, policy_name, _POLICY_KIND.get(pol.kind, pol.kind), prose(detail))
+            table.add_row(policy_name, _POLICY_KIND.get(pol.kind, pol.kind), prose(detail))
         out.print(table)
     out.print(prose(p.note, style="dim"))
     out.print(prose(p.method, style="dim"))

@@ -6,7 +6,7 @@ scene away from a count threshold, the grade is flagged borderline and the decid
 
 from __future__ import annotations
 
-from maturity.engine.conditions import count_hits
+from maturity.engine.conditions import State, count_hits
 from maturity.engine.crosswalk import derive
 from maturity.engine.scoring import Scheme
 from maturity.models.answers import AnswersFile
@@ -57,8 +57,21 @@ def points(x: float, thresholds: tuple[float, ...] = (20, 40, 60, 80)) -> str:
 
 def borderline(sch: Scheme, result: Assessment) -> tuple[bool, list[str]]:
     """Whether the grade is within reach of changing, and what decides it (readable sentences)."""
+    out = deciding_factors(
+        sch,
+        result.score,
+        sch.state_of(result),
+        result.level.id,
+        result.next_level.id if result.next_level else None,
+    )
+    return bool(out), out
+
+
+def deciding_factors(sch: Scheme, score: float, state: State, current: str, nxt: str | None) -> list[str]:
+    """What could change the grade: a score within SCORE_MARGIN of a grade's threshold, or a counted gate
+    (scenes at a level) met exactly or missed by one. The one rule behind 临界 in the report and the batch
+    summary."""
     rules = sch.rules
-    score = result.score
     out: list[str] = []
     names = {lv.id: lv.label for lv in sch.questionnaire.levels}
     cuts = tuple(b.min_score for b in rules.level_bands if b.min_score > 0)
@@ -74,9 +87,6 @@ def borderline(sch: Scheme, result: Assessment) -> tuple[bool, list[str]]:
                 f"评测得分 {points(score, cuts)} 分，距{names.get(band.level, band.level)}分数线 "
                 f"{band.min_score:g} 分{side}"
             )
-    state = sch.state_of(result)
-    current = result.level.id
-    nxt = result.next_level.id if result.next_level else None
     for level_id, at_risk_when in ((current, 0), (nxt, 1)):
         for g in sch.gates_by_level.get(level_id or "", ()):
             for node in walk(g.when):
@@ -91,7 +101,7 @@ def borderline(sch: Scheme, result: Assessment) -> tuple[bool, list[str]]:
         for qid, text in SWING_ITEMS.items():
             if qid in sch.questionnaire.question_map:
                 out.append(f"单项“{text}”的作答可使得分相差 7.5 分")
-    return bool(out), out
+    return out
 
 
 def _grade(

@@ -265,7 +265,7 @@ class Scheme:
         core = self._core(enterprise, normalized)
         st = core.state
         gates_pass = all(holds(g.when, st) for g in self.gates_by_level.get(core.next_id or "", ()))
-        return LevelStanding(st.score or 0.0, core.level_id, core.next_id, gates_pass)
+        return LevelStanding(st.score or 0.0, core.level_id, core.next_id, gates_pass, st)
 
     def probe_of(
         self, enterprise: Enterprise, normalized: dict[str, Normalized], gates_of: str | None
@@ -423,6 +423,7 @@ class LevelStanding(NamedTuple):
     level_id: str
     next_id: str | None
     next_gates_pass: bool
+    state: State
 
 
 class Summary(NamedTuple):

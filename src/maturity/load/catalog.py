@@ -128,7 +128,7 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                         f"前置方案 {pre} 的适用范围比本方案窄，部分企业将无法满足前置条件",
                         pre,
                     )
-        for key, qid in (("addresses", PAINS), ("provides", SYSTEMS)):
+        for key, qid in (("addresses", PAINS), ("provides", SYSTEMS), ("included_in", SYSTEMS)):
             question = q.question_map.get(qid)
             known = (
                 {o.value for o in q.options_of(question) if not o.exclusive}

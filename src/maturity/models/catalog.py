@@ -112,6 +112,10 @@ class Solution(StrictModel):
     provides: list[Id] = Field(
         default_factory=list, description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐"
     )
+    included_in: list[Id] = Field(
+        default_factory=list,
+        description="常带有本方案功能的系统（问卷 PR-04 的选项）：企业已在用时，建议先启用现有系统的模块",
+    )
     paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
 
 
@@ -169,6 +173,9 @@ class PlanItem(ResultModel):
     start_week: int = Field(description="预计最早开始（自计划起第几周）")
     finish_week: int
     prerequisites: list[str] = Field(default_factory=list)
+    prerequisite_titles: list[str] = Field(
+        default_factory=list, description="前置方案的名称（与 prerequisites 一一对应）"
+    )
     kpis: list[Kpi] = Field(default_factory=list)
     policies: list[str] = Field(default_factory=list)
     source: str
@@ -225,6 +232,10 @@ class LeftOut(ResultModel):
     kind: Literal["budget", "prerequisite", "capacity", "requires", "covered", "horizon"]
     reason: str
     cost: Range
+    missing: list[str] = Field(
+        default_factory=list, description="未纳入计划的前置方案（kind 为 prerequisite 时）"
+    )
+    missing_titles: list[str] = Field(default_factory=list, description="这些前置方案的名称")
 
 
 class PolicyRef(ResultModel):

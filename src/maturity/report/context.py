@@ -448,13 +448,12 @@ def _plan_model_view(
     if not any(h.items for h in horizons):
         return None
 
-    def missing_prereqs(reason: str) -> list[str]:
-        inner = reason.split("前置方案", 1)[-1].split("未纳入", 1)[0]
-        return [name_of(i.strip()) for i in inner.split("、") if i.strip()]
+    def missing_prereqs(x: Any) -> list[str]:
+        return [zh(t) for t in x.missing_titles] or [name_of(m) for m in x.missing]
 
     def left_text(x: Any) -> str:
         if x.kind == "prerequisite":
-            return f"前置方案{'、'.join(missing_prereqs(x.reason)) or '（见路线图）'}未纳入计划，本方案无法先行实施"
+            return f"前置方案{'、'.join(missing_prereqs(x)) or '（见路线图）'}未纳入计划，本方案无法先行实施"
         if x.kind == "capacity":
             return _capacity_reason(x.reason)
         return zh(plain(x.reason))
@@ -466,7 +465,7 @@ def _plan_model_view(
         )
         title = zh(x.title)
         if x.kind == "prerequisite":
-            title += f"（需先实施：{'、'.join(missing_prereqs(x.reason))}）"
+            title += f"（需先实施：{'、'.join(missing_prereqs(x))}）"
         elif x.kind == "requires":
             title += f"（{zh(plain(x.reason.split('：', 1)[-1]))}）"
         groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
