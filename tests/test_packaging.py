@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("wheel")
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(

@@ -30,16 +30,13 @@ from maturity.errors import ClusterError, InputError
 sys.path.insert(0, str(Path(__file__).parent))
 from maturity.batch import synthetic as synth
 
-# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("dask-cluster")
-
 needs_dask = pytest.mark.skipif(
     find_spec("distributed") is None,
     reason='dask.distributed is not installed (pip install -e ".[test,cluster]")',
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def q():
     return api.scheme("light-industry").questionnaire
 
@@ -72,7 +69,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scheduler():
     """A Dask cluster on 127.0.0.1 that run_batch reaches by its address, as a remote one."""
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")

@@ -25,9 +25,7 @@ from maturity.report.words import (
     where_to_ask,
 )
 from maturity.resources import data_dir
-
-# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("owner-report-pdfs")
+from tests.shared import once, shared_dir, worker_order
 
 EXAMPLES = sorted((data_dir("examples")).glob("*-example.yaml"))
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -52,18 +50,21 @@ def _internal_ids(qid: str) -> set[str]:
     return ids
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """Each bundled example rendered twice: the owner's report and the report with the dossier."""
-    d = tmp_path_factory.mktemp("owner")
-    out = {}
-    for ex in EXAMPLES:
-        ev = pipeline.evaluate_file(ex)
-        owner, dossier = d / f"{ex.stem}.pdf", d / f"{ex.stem}-dossier.pdf"
-        pipeline.write_report(ev, owner)
-        pipeline.write_report(ev, dossier, appendix=True)
-        out[ex.stem] = (owner, dossier)
-    return out
+    """Each bundled example rendered twice: the owner's report and the report with the dossier (rendered once
+    per test run, shared by the xdist workers)."""
+    d = shared_dir(tmp_path_factory, "owner-reports")
+    jobs = [(ex, appendix) for ex in EXAMPLES for appendix in (False, True)]
+    for ex, appendix in worker_order(jobs):
+        name = f"{ex.stem}-dossier.pdf" if appendix else f"{ex.stem}.pdf"
+        once(
+            d / name,
+            lambda path, ex=ex, appendix=appendix: pipeline.write_report(
+                pipeline.evaluate_file(ex), path, appendix=appendix
+            ),
+        )
+    return {ex.stem: (d / f"{ex.stem}.pdf", d / f"{ex.stem}-dossier.pdf") for ex in EXAMPLES}
 
 
 def test_both_examples_are_bundled():
@@ -194,7 +195,7 @@ def test_each_solution_appears_once_and_left_out_are_grouped(example_evaluation_
         assert html.count("两年路线图已排满") == 1
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def example_evaluation_html():
     ev = pipeline.evaluate_file(EXAMPLES[0])
     return build_html(ev), ev

@@ -23,9 +23,6 @@ from maturity.models.evaluation import Evaluation, Previous
 from maturity.report import build_html, render_report
 from maturity.resources import example_path
 
-# the module-scoped fixtures are built once: keep these tests on one xdist worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("example-report-pdf")
-
 GOLDEN = Path(__file__).parent / "golden"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
@@ -35,12 +32,12 @@ def run(*args: str) -> str:
     return subprocess.run(list(args), capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def example_assessment():
     return api.assess_file(example_path())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def example_evaluation() -> Evaluation:
     return pipeline.evaluate_file(example_path())
 
@@ -53,7 +50,7 @@ def bare(ev: Evaluation, **sections) -> Evaluation:
     return replace(plain, **sections)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The bundled example rendered once through the CLI (PDF + standalone HTML)."""
     from typer.testing import CliRunner
