@@ -569,11 +569,12 @@ def test_row_estimate_uses_the_dimension_record_or_gives_up(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
-    rows = rows_for(q, 6, seed=21)
+    n = 2 * jobs + 1  # more reports than workers
+    rows = rows_for(q, n, seed=21)
     path = tmp_path / "in.csv"
     path.write_bytes(synth.write_csv(q, rows))
     res = run_batch(path, tmp_path / "out", jobs=jobs, recommend=False, pdf=True)
-    assert (res.scored, res.pdfs, res.pdf_failed) == (6, 6, 0) and not res.failed
+    assert (res.scored, res.pdfs, res.pdf_failed) == (n, n, 0) and not res.failed
     got = summary_rows(tmp_path / "out")
     assert [r["企业名称"] for r in got] == [r.name for r in rows]  # input order
     for r in got:
