@@ -15,6 +15,15 @@ from maturity.resources import data_root, example_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The quick loop (``-m "not slow"``) runs fewer generated examples per property test (tests/strategies.py);
+    set here so every xdist worker, which runs this too, sees it before the test modules are imported."""
+    from tests.strategies import QUICK_LOOP_ENV
+
+    if "not slow" in (config.getoption("markexpr", "") or ""):
+        os.environ[QUICK_LOOP_ENV] = "1"
+
+
 @pytest.fixture(autouse=True)
 def _no_fsync_in_process(monkeypatch):
     """In-process tests need atomic writes, not durability against power loss: skip fsync, which costs

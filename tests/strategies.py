@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from hypothesis import strategies as st
 
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import Question, Questionnaire
+
+QUICK_LOOP_ENV = "MATURITY_QUICK_LOOP"
+
+
+def examples(n: int) -> int:
+    """How many generated examples a property test runs: ``n`` in the full suite, a sixth (at least 8) in the
+    quick loop (``-m "not slow"``, see tests/conftest.py), so the quick loop still runs every property."""
+    return max(8, n // 6) if os.environ.get(QUICK_LOOP_ENV) else n
 
 
 def answer_for(q: Questionnaire, x: Question) -> st.SearchStrategy[Any]:

@@ -12,10 +12,11 @@ from maturity import api
 from maturity.errors import DataValidationError, InputError, MaturityError
 from maturity.load.yamlio import loads
 from maturity.resources import example_path
+from tests.strategies import examples
 
 EXAMPLE = yaml.safe_load(example_path().read_text(encoding="utf-8"))
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

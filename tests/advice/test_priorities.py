@@ -12,7 +12,7 @@ from maturity.advice import recommend
 from maturity.load import bundled
 from maturity.models.answers import AnswersFile
 from maturity.resources import example_path
-from tests.strategies import answer_sets
+from tests.strategies import answer_sets, examples
 
 SCHEME = bundled.scheme("light-industry")
 CATALOG = bundled.catalog("light-industry")
@@ -27,7 +27,7 @@ def _evaluate(doc: dict, **options):
     return pipeline.evaluate_answers(AnswersFile.model_validate(doc), **options)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_reason_quotes_an_na_unanswered_or_out_of_profile_answer(data):
     answers = data.draw(answer_sets(SCHEME.questionnaire))

@@ -18,7 +18,7 @@ from maturity.load.catalog import _best_state
 from maturity.models.answers import AnswersFile
 from maturity.models.conditions import QuestionCond, walk
 from maturity.resources import example_path
-from tests.strategies import answer_sets
+from tests.strategies import answer_sets, examples
 
 FIX = Path(__file__).parent.parent / "fixtures" / "plan"
 
@@ -214,7 +214,7 @@ def test_l7_enterprise_gets_no_upgrade_it_already_has(bundled, sub):
     assert plan.items == [] and plan.left_out == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), budget=st.one_of(st.none(), st.floats(min_value=0, max_value=150)))
 def test_random_answer_sets_never_violate_prerequisites_or_budget(bundled, data, budget):
     scheme, catalog = bundled

@@ -11,7 +11,7 @@ from maturity.advice import recommend, shortlist
 from maturity.batch.synthetic import synthetic_answers
 from maturity.load import catalog as catalog_loader
 from maturity.models.answers import AnswersFile
-from tests.strategies import answer_sets
+from tests.strategies import answer_sets, examples
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def full_ranking(scheme, catalog, answers):
     return recommend.rank(scheme, cands, a, recommend.answers_from_assessment(a))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_shortlist_equals_the_full_ranking(bundled, data):
     """Same titles in the same order as the roadmap's ranking (prerequisites, ties and all), for any n."""
@@ -40,7 +40,7 @@ def test_shortlist_equals_the_full_ranking(bundled, data):
         ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_summary_standing_ranks_like_the_assessment(bundled, data):
     """Ranking from the engine's Summary (batch) gives the same candidates and impacts as from an Assessment."""

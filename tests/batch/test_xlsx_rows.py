@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from tests.strategies import examples
 
 from maturity.batch import xlsx_rows
 from maturity.batch.xlsx_rows import BadCell
@@ -257,7 +258,9 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     rows=st.lists(st.lists(cell_values, min_size=1, max_size=8), min_size=1, max_size=6),
     write_only=st.booleans(),

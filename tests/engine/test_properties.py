@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from maturity import api
 from maturity.models.answers import Answer
-from tests.strategies import answer_sets, improvements
+from tests.strategies import answer_sets, examples, improvements
 
 SCHEMES = ["light-industry", "miit-2024"]
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("qid", SCHEMES)
