@@ -1066,11 +1066,14 @@ def _item(
     s = c.solution
     because = "因为：" + "；".join(r.text for r in c.reasons)
     have = [label for v, label in (in_use or {}).items() if v in s.included_in]
-    if have:
-        because += (
-            f"。您已在用{'、'.join(have)}：这类系统常带有这项功能，先请现有供应商确认并启用相应模块，"
-            "往往不必另购，费用可能只到参考区间的下限"
-        )
+    in_use_note = (
+        f"您已在用{'、'.join(have)}：这类系统常带有这项功能，先请现有供应商确认并启用相应模块，"
+        "往往不必另购，费用可能只到参考区间的下限"
+        if have
+        else ""
+    )
+    if in_use_note:
+        because += "。" + in_use_note
     pains = list(c.pains)
     for title, ps in enabled:
         because = f"这是“{title}”的前置，" + because
@@ -1093,6 +1096,7 @@ def _item(
         finish_week=finish,
         prerequisites=list(s.prerequisites),
         prerequisite_titles=[(titles or {}).get(x, x) for x in s.prerequisites],
+        in_use_note=in_use_note,
         kpis=list(s.kpis),
         policies=list(s.policies),
         source=s.source,

@@ -182,6 +182,7 @@ class PlanItem(ResultModel):
     paperwork: bool = Field(False, description="只是建立制度或文件（不是数字化改造）")
     addresses: list[str] = Field(default_factory=list, description="能解决的企业所选问题（原文）")
     because: str = Field(description="推荐理由，如 因为：……（QC-04）")
+    in_use_note: str = Field("", description="企业已在用的系统常带有此功能时的提示：先启用现有模块")
     reasons: list[Reason]
     impact: Impact
 

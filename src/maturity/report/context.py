@@ -419,8 +419,10 @@ def _plan_model_view(
             Recommendation(
                 title=zh(i.title),
                 what=zh(i.changes),
-                reasons=[zh(plain(r.text)) for r in i.reasons]
-                or [zh(plain(i.because.removeprefix("因为：")))],
+                reasons=(
+                    [zh(plain(r.text)) for r in i.reasons] or [zh(plain(i.because.removeprefix("因为：")))]
+                )
+                + ([zh(i.in_use_note)] if i.in_use_note and i.reasons else []),
                 reasons_coded=[zh(plain(r.text, owner=False)) for r in i.reasons]
                 or [zh(i.because.removeprefix("因为："))],
                 cost=_range_text(i.cost, "万元") + (f"（{zh(i.cost_note)}）" if i.cost_note else ""),
