@@ -221,14 +221,14 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
             question = q.question_map[item]
             return (question.short or short(question.text, 12)) + f"（{item}）"
 
-        what = _selector_text(spec.questions, "题目")
+        what = spec.label or _selector_text(spec.questions, "题目")
         first = q.question_map.get(hit_ids[0] if hit_ids else (miss_ids[0] if miss_ids else ""))
     else:
 
         def name(item: str) -> str:
             return q.dimension_map[item].name
 
-        what = _selector_text(spec.dimensions, "维度")
+        what = spec.label or _selector_text(spec.dimensions, "维度")
         first = None
     hits = [name(x) for x in hit_ids]
     misses = [name(x) for x in miss_ids]
@@ -268,6 +268,8 @@ def _pred_text(state: State, pred: Any, question: Any = None) -> str:
         )
         return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
+        if isinstance(pred, QuestionPredicate):
+            return f"作答得分不低于该题满分的 {_fmt_num(pred.score_at_least)}%"
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
     if getattr(pred, "value_at_least", None) is not None:
         return f"数值 ≥ {_fmt_num(pred.value_at_least)}"
