@@ -233,14 +233,22 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
     hits = [name(x) for x in hit_ids]
     misses = [name(x) for x in miss_ids]
     passed = len(hits) >= spec.at_least
-    text = (
-        f"{what}中{_pred_text(state, spec.predicate(), first)}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
-    )
+    pred = spec.predicate()
+    grade = getattr(pred, "at_least", None)
+    if spec.questions is not None and spec.questions.tag in ("scene", "binding") and grade in _GRADES:
+        # scene questions' option values are the 评测指标 scene levels: name the level, not one question's option
+        pred_text = f"达到评测{_GRADES[grade]}及以上"
+    else:
+        pred_text = _pred_text(state, pred, first)
+    text = f"{what}中{pred_text}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
     if hits:
         text += f"（已达到：{'、'.join(hits)}）"
     if not passed and misses:
         text += f"；未达到：{'、'.join(misses)}"
     return ConditionResult.model_construct(passed=passed, text=text, children=[])
+
+
+_GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
 
 
 def _selector_text(sel: Any, noun: str) -> str:
@@ -269,7 +277,7 @@ def _pred_text(state: State, pred: Any, question: Any = None) -> str:
         return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
         if isinstance(pred, QuestionPredicate):
-            return f"作答得分不低于该题满分的 {_fmt_num(pred.score_at_least)}%"
+            return f"作答得分不低于该题满分的 {_fmt_num(pred.score_at_least or 0.0)}%"
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
     if getattr(pred, "value_at_least", None) is not None:
         return f"数值 ≥ {_fmt_num(pred.value_at_least)}"

@@ -101,11 +101,17 @@ def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
     return issues
 
 
-_ITEM_NAMES = {"questions": "题目", "levels": "等级", "solutions": "方案", "gates": "门槛", "policies": "政策"}
+_ITEM_NAMES = {
+    "questions": "题目",
+    "levels": "等级",
+    "solutions": "方案",
+    "gates": "门槛",
+    "policies": "政策",
+}
 
 
 def _missing_source(data: Any, loc: tuple) -> str:
-    """"题目 RD-03 没有注明来源…" for a question, level or solution without its ``source``."""
+    """The message for a question, level or solution without its ``source`` ("题目 RD-03 没有注明来源…")."""
     item = data
     for part in loc:
         try:
