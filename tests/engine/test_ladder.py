@@ -201,8 +201,9 @@ def test_no_gate_hangs_on_a_single_answer_below_the_top():
 
 
 def test_one_step_moves_a_dimension_by_less_than_one_band():
-    """The premise of the structural rule: with every question answered, one option step of a question that
-    shows no follow-up changes its dimension's score by less than the narrowest dimension band."""
+    """The premise of the structural rule: one option step of any question that shows no follow-up changes its
+    dimension's score by less than the narrowest dimension band, even when every question that allows 不适用 is
+    answered so (the dimension then has the fewest questions left to share the weight)."""
     from maturity.batch.sheet import applies
 
     sch = api.scheme(SCHEME)
@@ -214,9 +215,9 @@ def test_one_step_moves_a_dimension_by_less_than_one_band():
         _, q_w = sch.weights(sub.industry_type)
         for d in q.dimensions:
             qs = [x for x in q.questions if x.dimension == d.id and x.scored and applies(x, q, sub.id)]
-            total = sum(q_w[x.id] for x in qs)
+            total = sum(q_w[x.id] for x in qs if not x.allow_na)
             for x in qs:
-                if x.id in ctl or x.show_if is not None:
+                if x.id in ctl:
                     continue
                 if x.kind == "multi":
                     step = max(o.score for o in q.options_of(x))
