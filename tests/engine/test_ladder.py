@@ -15,6 +15,7 @@ import pytest
 
 from maturity import api
 from maturity.batch.synthetic import latent_answers
+from maturity.engine.ladder import cliffs, leaves
 from maturity.models.answers import AnswersFile
 from maturity.models.questionnaire import Question, Questionnaire
 
@@ -114,77 +115,11 @@ def test_one_option_step_moves_the_level_by_at_most_one_step_many_firms():
 
 
 # ---- no cliffs: the structure that guarantees it -------------------------------------------------------
-def _leaves(cond: Any) -> list[Any]:
-    from maturity.models.conditions import AllCond, AnyCond, walk
-
-    return [c for c in walk(cond) if not isinstance(c, AllCond | AnyCond)]
-
-
-def _one_step_below_still(q: Questionnaire, qids: list[str], strong: float, weak: float) -> bool:
-    """Whether, for every question, an answer scoring >= ``strong`` still scores >= ``weak`` one step lower."""
-    for qid in qids:
-        x = q.question_map[qid]
-        scores = (
-            [b.score for b in x.bands or []] if x.kind == "number" else [o.score for o in q.options_of(x)]
-        )
-        for i, s in enumerate(scores):
-            if s >= strong and i > 0 and scores[i - 1] < weak:
-                return False
-    return True
-
-
-def _dominates(q: Questionnaire, rank: dict[str, int], hi: Any, lo: Any) -> bool:
-    """Whether condition ``hi`` (next level) keeps ``lo`` (this level) true after any one-step change."""
-    from maturity.models.conditions import CountCond, DimensionCond
-
-    if isinstance(lo, DimensionCond) and isinstance(hi, DimensionCond):
-        return (
-            hi.dimension == lo.dimension
-            and lo.level_at_least is not None
-            and hi.level_at_least is not None
-            and rank[hi.level_at_least] >= rank[lo.level_at_least] + 1
-        )
-    if not (isinstance(lo, CountCond) and isinstance(hi, CountCond)):
-        return False
-    a, b = lo.count, hi.count
-    pa, pb = a.predicate(), b.predicate()
-    if a.dimensions is not None and b.dimensions is not None:
-        if a.dimensions != b.dimensions:
-            return False
-        la, lb = rank[pa.level_at_least], rank[pb.level_at_least]  # type: ignore[union-attr]
-        return (lb >= la and b.at_least >= a.at_least + 1) or (lb >= la + 1 and b.at_least >= a.at_least)
-    if a.questions is None or b.questions is None:
-        return False
-    from maturity.engine.conditions import select_questions
-
-    qa, qb = set(select_questions(q, a.questions)), set(select_questions(q, b.questions))
-    if not qb <= qa:
-        return False
-    if pa.at_least is not None and pb.at_least is not None:  # type: ignore[union-attr]
-        va, vb = int(pa.at_least), int(pb.at_least)  # type: ignore[union-attr]  # scene levels "0".."4"
-        return (vb >= va and b.at_least >= a.at_least + 1) or (vb >= va + 1 and b.at_least >= a.at_least)
-    sa, sb = pa.score_at_least, pb.score_at_least  # type: ignore[union-attr]
-    if sa is None or sb is None:
-        return False
-    if sb >= sa and b.at_least >= a.at_least + 1:
-        return True
-    return sb > sa and b.at_least >= a.at_least and _one_step_below_still(q, sorted(qb), sb, sa)
-
-
 def test_every_requirement_is_asked_one_step_stronger_at_the_next_level():
-    """The design rule behind "no cliffs": whatever level k requires, level k+1 requires with a margin of one
-    option step (one more scene or item, or one dimension level higher), so a firm at k+1 that loses one step
-    still meets everything below k+1. The top level needs no margin."""
+    """The design rule behind "no cliffs" (maturity.engine.ladder): whatever level k requires, level k+1 requires
+    with a margin of one option step, so a firm at k+1 that loses one step still meets everything below k+1."""
     sch = api.scheme(SCHEME)
-    q = sch.questionnaire
-    rank = sch.level_rank
-    by_level: dict[str, list[Any]] = {}
-    for g in sch.rules.gates:
-        by_level.setdefault(g.level, []).extend(_leaves(g.when))
-    levels = [lv.id for lv in sch.levels]
-    for this, nxt in itertools.pairwise(levels[1:]):
-        for leaf in by_level.get(this, []):
-            assert any(_dominates(q, rank, hi, leaf) for hi in by_level.get(nxt, [])), (this, leaf)
+    assert cliffs(sch.rules, sch.questionnaire) == []
 
 
 def test_no_gate_hangs_on_a_single_answer_below_the_top():
@@ -194,10 +129,27 @@ def test_no_gate_hangs_on_a_single_answer_below_the_top():
     sch = api.scheme(SCHEME)
     top = sch.levels[-1].id
     for g in sch.rules.gates:
-        if g.level == top:
-            continue
-        for leaf in _leaves(g.when):
-            assert not isinstance(leaf, QuestionCond | ScoreCond), (g.id, leaf)
+        if g.level != top:
+            assert not any(isinstance(leaf, QuestionCond | ScoreCond) for _, leaf in leaves(g.when)), g.id
+
+
+def test_validate_warns_about_a_cliff_naming_file_line_and_gate(cli, write):
+    """A rules author who adds a single-answer requirement below the top is told where and why."""
+    import yaml
+
+    from maturity.resources import data_dir
+
+    path = data_dir("scoring_rules") / "light-industry.rules.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    gate = next(g for g in doc["gates"] if g["id"] == "L4-foundation")
+    gate["when"]["all"].append({"question": "DB-05", "at_least": "most"})
+    bad = write("cliff.rules.yaml", yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    res = cli("validate", bad)
+    assert res.exit_code == 0  # a warning, not an error
+    assert f"{bad}:" in res.stderr + res.stdout
+    out = res.stderr + res.stdout
+    assert "提示：门槛 L4-foundation（L4）的这一条只看一道题（DB-05）" in out
+    assert "gates." in out and ".when.all.2" in out
 
 
 def test_one_step_moves_a_dimension_by_less_than_one_band():
