@@ -222,3 +222,16 @@ def test_the_ladder_lines_up_with_the_estimated_national_grade():
     assert share({7}, "G3") > 0.6  # most 三级 firms are at L7+
     assert share({1, 2, 3, 4}, "G1") > 0.8  # 一级 firms stay at L4 or below, nearly all
     assert share({6, 7}, "G1") < 0.05
+
+
+def test_one_round_of_quick_wins_within_budget_lifts_an_ordinary_sme_to_l6():
+    """The calibration target (docs/ladder.md): an ordinary SME reaches L6 with one round of 小快轻准 solutions.
+    The furniture example's own roadmap (its owner's 15万 budget) projects L6 after the first horizon."""
+    from maturity import pipeline
+    from maturity.resources import data_dir
+
+    ev = pipeline.evaluate_file(data_dir("examples") / "furniture-example.yaml")
+    first = ev.plan.horizons[0]
+    assert ev.assessment.level.id == "L5" and first.items
+    assert ev.plan.total_cost_max <= ev.plan.budget
+    assert first.projected_level is not None and first.projected_level.id == "L6"
