@@ -23,7 +23,7 @@ def test_every_example_validates_without_any_remark(name):
 
 
 def test_the_process_industry_example_uses_the_process_questions():
-    """A paper mill: process-only questions are asked and scored; L3, held below L4 by the score and two gates."""
+    """A paper mill: process-only questions are asked and scored; L4, in the L5 band but held by two L5 gates."""
     la = api.load_answers(EXAMPLES / "paper-example.yaml")
     a = api.assess(la)
     assert a.enterprise.industry_type == "process"
@@ -31,10 +31,9 @@ def test_the_process_industry_example_uses_the_process_questions():
     for qid in ("RD-06", "MF-06", "QC-06"):  # 配方、工艺参数控制、化验指标: process industry only
         assert by_id[qid].status == "answered", qid
     assert by_id["MF-05"].status == "not_applicable"  # 扫码报工 is asked of discrete makers only
-    assert a.level.label == "L3" and a.next_level.label == "L4"
-    assert 30 <= a.score < 45
-    kinds = sorted(b.kind for b in a.blockers)
-    assert kinds.count("score") == 1 and kinds.count("gate") >= 2
+    assert a.level.label == "L4" and a.band_level.label == "L5" and a.next_level.label == "L5"
+    assert 36 <= a.score < 45
+    assert sorted(b.gate or b.kind for b in a.blockers) == ["L5-scenarios", "L5-scenes"]
     plan = api.plan_for(la, a)
     assert plan.items
     catalog = bundled.catalog("light-industry")
@@ -45,9 +44,9 @@ def test_the_process_industry_example_uses_the_process_questions():
 def test_the_furniture_example_is_the_quick_start():
     a = api.assess_file(EXAMPLES / "furniture-example.yaml")
     assert a.enterprise.industry_type == "discrete"
-    # the score is just below the L4 band, and two L4 gates (every scenario at L3, systems in 80% of areas) hold it too
-    assert a.level.label == "L3" and a.band_level.label == "L3" and 44 <= a.score < 45
-    assert sorted(b.kind for b in a.blockers) == ["gate", "gate", "score"]
+    # the score is just below the L6 band, and two L6 gates (every scenario at L5, a scene at 评测三级) hold it too
+    assert a.level.label == "L5" and a.band_level.label == "L5" and 44 <= a.score < 45
+    assert sorted(b.gate or b.kind for b in a.blockers) == ["L6-scenarios", "L6-scenes", "score"]
 
 
 # ---- the owner's priorities, budget and what exists -------------------------------------------------

@@ -116,3 +116,21 @@ def test_light_paths_agree_with_the_full_assessment(qid):
         assert (quick.score, quick.level_id) == (full.score, full.level.id)
 
     check()
+
+
+@pytest.mark.parametrize("qid", SCHEMES)
+def test_compiled_gate_checks_agree_with_the_condition_evaluator(qid):
+    """The level climb uses compiled gate checks; each must have exactly the truth value of `holds`."""
+    from maturity.engine.conditions import holds
+
+    sch = api.scheme(qid)
+
+    @SETTINGS
+    @given(answer_sets(sch.questionnaire))
+    def check(a):
+        state = sch.summary(a).state
+        for level, gates in sch.gates_by_level.items():
+            for g, compiled in zip(gates, sch.gate_checks[level], strict=True):
+                assert compiled(state) == holds(g.when, state), g.id
+
+    check()

@@ -70,3 +70,46 @@ def test_catalog_solution_with_undeclared_source_fails_validate(cli, write):
     res = cli("validate", path, Q_PATH)
     assert res.exit_code == 1
     assert "未声明的来源 ghost-source" in res.stderr
+
+
+def _drop_line(text: str, anchor: str, key: str = "    source: ") -> tuple[str, int]:
+    """``text`` without the first ``key`` line after ``anchor``, and the 1-based line of ``anchor``."""
+    start = text.index(anchor)
+    at = text.index(key, start)
+    end = text.index("\n", at) + 1
+    return text[:at] + text[end:], text[:start].count("\n") + 2
+
+
+def test_question_without_source_fails_validate_naming_file_line_and_field(cli, write):
+    text = Q_PATH.read_text(encoding="utf-8")
+    bad, line = _drop_line(text, "\n  - id: RD-03\n")
+    path = write("q.yaml", bad)
+    res = cli("validate", path)
+    assert res.exit_code == 1
+    assert f"{path}:{line}:" in res.stderr
+    assert "questions." in res.stderr and ".source" in res.stderr
+    assert "题目 RD-03 没有注明来源（source）" in res.stderr
+
+
+def test_catalog_solution_without_source_fails_validate_naming_file_line_and_field(cli, write):
+    text = C_PATH.read_text(encoding="utf-8")
+    bad, line = _drop_line(text, "\n  - id: cloud-cad\n")
+    path = write("bad.catalog.yaml", bad)
+    res = cli("validate", path, Q_PATH)
+    assert res.exit_code == 1
+    assert f"{path}:{line}:" in res.stderr
+    assert "方案 cloud-cad 没有注明来源（source）" in res.stderr
+
+
+def test_every_gate_and_level_names_a_titled_source():
+    """Each rung of the ladder and each of its gates points at a declared source with a title."""
+    q = bundled.bundled_questionnaire("light-industry")
+    titles = {s.id: s.title for s in q.sources}
+    assert all(titles.get(lv.source or "") for lv in q.levels)
+    rules = bundled.scheme("light-industry").rules
+    assert all(titles.get(g.source or "") for g in rules.gates)
+
+
+def test_the_scheme_note_keeps_the_ladder_the_tools_own():
+    note = bundled.bundled_questionnaire("light-industry").scheme_note
+    assert "本工具自定义" in note and "不是任何政府部门或评定机构的官方评定结果" in note

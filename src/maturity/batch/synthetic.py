@@ -137,3 +137,66 @@ def synthetic_answers(questionnaire, n: int, seed: int = 7) -> list[dict[str, An
             }
         )
     return docs
+
+
+def _latent_position(rng: random.Random, theta: float, n: int, spread: float) -> int:
+    """An option index in 0..n-1 around ``theta`` (0 = worst, 1 = best), with Gaussian noise."""
+    pos = theta * (n - 1) + rng.gauss(0.0, spread * (n - 1))
+    return max(0, min(n - 1, round(pos)))
+
+
+def latent_answers(
+    questionnaire: Questionnaire,
+    thetas: list[float],
+    seed: int = 7,
+    *,
+    spread: float = 0.18,
+    prefix: str = "企业",
+) -> list[dict[str, Any]]:
+    """Answer documents of firms with a latent maturity ``theta`` in [0, 1] each.
+
+    Unlike :func:`synthetic_answers` (every option equally likely), the answers of one firm hang together: each
+    scored question is answered around the same relative position of its option list (``theta`` × the number of
+    steps, plus noise of ``spread`` steps per step), a multi-choice option is ticked with probability ``theta``
+    (noisy), and a number falls into the band at that position. Used to see how a ladder spreads a population
+    (scripts/ladder_calibration.py) and by the ladder tests.
+    """
+    rng = random.Random(seed)
+    subs = [s.id for s in questionnaire.sub_sectors] or ["x"]
+    docs = []
+    for i, theta in enumerate(thetas):
+        answers: dict[str, Any] = {}
+        for x in questionnaire.questions:
+            opts = questionnaire.options_of(x)
+            if x.kind in ("single", "yesno"):
+                if not x.scored:
+                    answers[x.id] = opts[0].value
+                    continue
+                ranked = sorted(range(len(opts)), key=lambda k: (opts[k].score, k))
+                answers[x.id] = opts[ranked[_latent_position(rng, theta, len(opts), spread)]].value
+            elif x.kind == "multi":
+                normal = [o.value for o in opts if not o.exclusive]
+                excl = [o.value for o in opts if o.exclusive]
+                p = max(0.0, min(1.0, theta + rng.gauss(0.0, spread)))
+                chosen = [v for v in normal if rng.random() < p]
+                if not x.scored:
+                    chosen = chosen[:3]
+                answers[x.id] = chosen or (excl[:1] if excl else normal[:1])
+            elif x.kind == "number" and x.bands:
+                k = _latent_position(rng, theta, len(x.bands), spread)
+                lo = x.bands[k - 1].max if k > 0 else (x.min or 0.0)
+                hi = x.bands[k].max
+                if x.max is not None:
+                    hi = min(hi, x.max)
+                answers[x.id] = round(max(lo, hi - rng.uniform(0.0, (hi - lo) * 0.8)), 1)
+            elif x.kind == "number":
+                answers[x.id] = round(rng.uniform(x.min or 0, x.max or 100), 1)
+        docs.append(
+            {
+                "questionnaire": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "enterprise": {"name": f"{prefix}{i:05d}", "sub_sector": rng.choice(subs)},
+                "answers": answers,
+            }
+        )
+    return docs

@@ -5,6 +5,7 @@ Pure functions; no I/O. ``State`` is built by :mod:`maturity.engine.scoring`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,26 +222,34 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
             question = q.question_map[item]
             return (question.short or short(question.text, 12)) + f"（{item}）"
 
-        what = _selector_text(spec.questions, "题目")
+        what = spec.label or _selector_text(spec.questions, "题目")
         first = q.question_map.get(hit_ids[0] if hit_ids else (miss_ids[0] if miss_ids else ""))
     else:
 
         def name(item: str) -> str:
             return q.dimension_map[item].name
 
-        what = _selector_text(spec.dimensions, "维度")
+        what = spec.label or _selector_text(spec.dimensions, "维度")
         first = None
     hits = [name(x) for x in hit_ids]
     misses = [name(x) for x in miss_ids]
     passed = len(hits) >= spec.at_least
-    text = (
-        f"{what}中{_pred_text(state, spec.predicate(), first)}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
-    )
+    pred = spec.predicate()
+    grade = getattr(pred, "at_least", None)
+    if spec.questions is not None and spec.questions.tag in ("scene", "binding") and grade in _GRADES:
+        # scene questions' option values are the 评测指标 scene levels: name the level, not one question's option
+        pred_text = f"达到评测{_GRADES[grade]}及以上"
+    else:
+        pred_text = _pred_text(state, pred, first)
+    text = f"{what}中{pred_text}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
     if hits:
         text += f"（已达到：{'、'.join(hits)}）"
     if not passed and misses:
         text += f"；未达到：{'、'.join(misses)}"
     return ConditionResult.model_construct(passed=passed, text=text, children=[])
+
+
+_GRADES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
 
 
 def _selector_text(sel: Any, noun: str) -> str:
@@ -268,6 +277,8 @@ def _pred_text(state: State, pred: Any, question: Any = None) -> str:
         )
         return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
+        if isinstance(pred, QuestionPredicate):
+            return f"作答得分不低于该题满分的 {_fmt_num(pred.score_at_least or 0.0)}%"
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
     if getattr(pred, "value_at_least", None) is not None:
         return f"数值 ≥ {_fmt_num(pred.value_at_least)}"
@@ -323,3 +334,89 @@ def failing_leaves(res: ConditionResult) -> list[str]:
     for kid in res.children:
         out.extend(failing_leaves(kid))
     return out or [res.text]
+
+
+# ---- compiled conditions: the level climb asks the same gates of every answer set ------------------------
+Check = Callable[[State], bool]
+
+
+def compile_condition(cond: Any, q: Questionnaire, opt_pos: dict[str, dict[str, int]]) -> Check:
+    """A function with exactly the truth value of :func:`holds` for ``cond``, with selectors resolved and
+    option positions looked up once (the scoring engine compiles each gate per scheme)."""
+    if isinstance(cond, AllCond):
+        kids = [compile_condition(c, q, opt_pos) for c in cond.all]
+        return lambda st: all(k(st) for k in kids)
+    if isinstance(cond, AnyCond):
+        kids = [compile_condition(c, q, opt_pos) for c in cond.any]
+        return lambda st: any(k(st) for k in kids)
+    if isinstance(cond, CountCond):
+        spec = cond.count
+        need = spec.at_least
+        pred = spec.predicate()
+        if need <= 0:
+            return lambda st: True
+        if spec.questions is not None and isinstance(pred, QuestionPredicate) and pred.at_least is not None:
+            qids = select_questions(q, spec.questions)
+            ladder = [(qid, opt_pos[qid], opt_pos[qid].get(pred.at_least, 10**6)) for qid in qids]
+
+            def count_at_least(st: State) -> bool:
+                values, status = st.values, st.status
+                n = 0
+                for qid, pos, floor in ladder:
+                    value = values.get(qid)
+                    if value is None or status.get(qid) in ("na", "not_applicable"):
+                        continue
+                    if pos.get(value, -1) >= floor:
+                        n += 1
+                        if n >= need:
+                            return True
+                return False
+
+            return count_at_least
+        if (
+            spec.questions is not None
+            and isinstance(pred, QuestionPredicate)
+            and pred.score_at_least is not None
+        ):
+            qids = select_questions(q, spec.questions)
+            floor_score = pred.score_at_least
+
+            def count_scores(st: State) -> bool:
+                scores, status = st.q_scores, st.status
+                n = 0
+                for qid in qids:
+                    if status.get(qid) in ("na", "not_applicable"):
+                        continue
+                    if (scores.get(qid) or 0.0) >= floor_score:
+                        n += 1
+                        if n >= need:
+                            return True
+                return False
+
+            return count_scores
+        if spec.dimensions is not None and isinstance(pred, DimensionPredicate) and pred.level_at_least:
+            dids = select_dimensions(q, spec.dimensions)
+            target = pred.level_at_least
+
+            def count_levels(st: State) -> bool:
+                rank, levels = st.level_rank, st.dim_levels
+                floor = rank[target]
+                n = 0
+                for did in dids:
+                    level = levels.get(did)
+                    if level is not None and rank[level] >= floor:
+                        n += 1
+                        if n >= need:
+                            return True
+                return False
+
+            return count_levels
+    if isinstance(cond, DimensionCond) and cond.level_at_least is not None:
+        did, want = cond.dimension, cond.level_at_least
+
+        def dimension_level(st: State) -> bool:
+            level = st.dim_levels.get(did)
+            return level is not None and st.level_rank[level] >= st.level_rank[want]
+
+        return dimension_level
+    return lambda st: holds(cond, st)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from functools import cached_property
 from typing import NamedTuple, cast
 
-from maturity.engine.conditions import State, count_failing_leaves, evaluate, failing_leaves, holds
+from maturity.engine.conditions import (
+    Check,
+    State,
+    compile_condition,
+    count_failing_leaves,
+    evaluate,
+    failing_leaves,
+    holds,
+)
 from maturity.engine.normalize import Normalized, answer_text, normalize_answers, option_score
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile, Enterprise
@@ -71,6 +79,11 @@ class Scheme:
         self.gates_by_level: dict[str, list] = {}
         for g in rules.gates:
             self.gates_by_level.setdefault(g.level, []).append(g)
+        # the climb's checks, compiled once: same truth values as `holds(g.when, state)`
+        self.gate_checks: dict[str, list[Check]] = {
+            level: [compile_condition(g.when, q, self.opt_pos) for g in gates]
+            for level, gates in self.gates_by_level.items()
+        }
 
     @cached_property
     def _weights(self) -> dict[str | None, tuple[dict[str, float], dict[str, float]]]:
@@ -186,7 +199,7 @@ class Scheme:
         level = self.levels[0]
         next_level = None
         for lv in self.levels[1:]:
-            if lv.rank <= band_rank and all(holds(g.when, state) for g in self.gates_by_level.get(lv.id, ())):
+            if lv.rank <= band_rank and all(check(state) for check in self.gate_checks.get(lv.id, ())):
                 level = lv
                 continue
             next_level = lv
@@ -264,7 +277,7 @@ class Scheme:
         question a batch asks of a second scheme (the estimated national grade) for every row."""
         core = self._core(enterprise, normalized)
         st = core.state
-        gates_pass = all(holds(g.when, st) for g in self.gates_by_level.get(core.next_id or "", ()))
+        gates_pass = all(check(st) for check in self.gate_checks.get(core.next_id or "", ()))
         return LevelStanding(st.score or 0.0, core.level_id, core.next_id, gates_pass, st)
 
     def probe_of(

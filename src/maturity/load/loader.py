@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from maturity.engine.ladder import cliffs
 from maturity.engine.normalize import normalize_answers
 from maturity.errors import DataValidationError, InputError, Issue, VersionMismatchError
 from maturity.load import cache
@@ -269,6 +270,9 @@ def check_rules(loaded: Loaded, q: Questionnaire | None) -> tuple[Rules | None, 
         for loc, msg, val in check_condition(g.when, q, ("gates", i, "when"), allow_not=False):
             add(issue_at(loaded, loc, msg, val))
     iss += duplicate_ids(loaded, r.gates, ("gates",), "门槛")
+    if not iss:  # cliffs are worth a look only in rules that are otherwise sound
+        for i, path, msg in cliffs(r, q):
+            add(issue_at(loaded, ("gates", i, "when", *path), msg, severity="warning"))
     return r, issues + iss
 
 

@@ -90,6 +90,8 @@ def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
         line, col = loaded.locate(loc)
         field = ".".join(str(p) for p in loc) or "(整个文件)"
         message = _message(dict(err))
+        if err["type"] == "missing" and loc and loc[-1] == "source":
+            message = _missing_source(loaded.data, loc[:-1])
         key = (field, message)
         if key in seen:
             continue
@@ -97,6 +99,30 @@ def issues_from(exc: ValidationError, loaded: Loaded) -> list[Issue]:
         value = "" if err["type"] == "missing" else _short(err.get("input", ""))
         issues.append(Issue(str(loaded.path), message, line=line, col=col, field=field, value=value))
     return issues
+
+
+_ITEM_NAMES = {
+    "questions": "题目",
+    "levels": "等级",
+    "solutions": "方案",
+    "gates": "门槛",
+    "policies": "政策",
+}
+
+
+def _missing_source(data: Any, loc: tuple) -> str:
+    """The message for a question, level or solution without its ``source`` ("题目 RD-03 没有注明来源…")."""
+    item = data
+    for part in loc:
+        try:
+            item = item[part]
+        except (KeyError, IndexError, TypeError):
+            item = None
+            break
+    name = _ITEM_NAMES.get(str(loc[0]), "此项") if loc else "此项"
+    ident = item.get("id") if isinstance(item, dict) else None
+    who = f"{name} {ident}" if ident else name
+    return f"{who} 没有注明来源（source）：请填写 sources 中声明的一项的 id，每道题、每个等级描述和每个方案都要有出处"
 
 
 def not_a_mapping(data: Any) -> str:

@@ -99,6 +99,7 @@ class CountSpec(StrictModel):
     dimensions: Selector | None = None
     where: dict[str, Any]
     at_least: int = Field(ge=0)
+    label: str = Field("", description="计数对象的名称，用于说明文字（如 系统集成要素）；不写时按选择器生成")
 
     @model_validator(mode="after")
     def _check(self) -> CountSpec:
