@@ -138,10 +138,12 @@ class Question(ContentModel):
         return "ranked" in self.tags
 
 
+# worst -> best; constructed without validation (the values are literal and valid) so that importing this
+# module does not build Option's validator (model schemas are built on first use, see StrictModel)
 YES_NO = [
-    Option(value="no", label="否", score=0),
-    Option(value="yes", label="是", score=100),
-]  # worst -> best
+    Option.model_construct(value="no", label="否", score=0.0),
+    Option.model_construct(value="yes", label="是", score=100.0),
+]
 
 
 class Migration(ContentModel):

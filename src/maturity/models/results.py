@@ -17,7 +17,7 @@ QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicab
 
 
 class ResultModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LevelRef(ResultModel):
