@@ -944,10 +944,15 @@ def grade_step(
     def cost(ids: frozenset[str]) -> tuple[float, float]:
         return (sum(by_id[i].solution.cost.max for i in ids), sum(by_id[i].solution.cost.min for i in ids))
 
+    base_norm = scheme.normalize(answers)
+
     def estimate(ids: frozenset[str]) -> Estimate:
         sols = [by_id[i].solution for i in sorted(ids, key=lambda i: by_id[i].index)]
         new = apply_improvements(scheme.questionnaire, answers, sols)
-        return estimate_of(cw, scheme, new, target)  # score, level and answers only: the search compares these
+        # answers are normalised one by one: only the improved ones need it again
+        changed = {qid: x for qid, x in new.answers.items() if x is not answers.answers.get(qid)}
+        norm = {**base_norm, **scheme.normalize(new.model_copy(update={"answers": changed}))}
+        return estimate_of(cw, scheme, new, target, norm)  # score, level, answers: what is compared
 
     rank_of = target.level_rank
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from maturity.engine.conditions import count_hits
 from maturity.engine.crosswalk import derive, derive_from_state
+from maturity.engine.normalize import Normalized
 from maturity.engine.scoring import Scheme
 from maturity.models.answers import AnswersFile
 from maturity.models.conditions import CountCond, walk
@@ -56,10 +57,17 @@ class Estimate(NamedTuple):
     answers: list[Any]  # the target questions' canonical answers, in questionnaire order
 
 
-def estimate_of(cw: Crosswalk, source: Scheme, answers: AnswersFile, target: Scheme) -> Estimate:
-    """Score, level and answers of :func:`estimate_result` for ``answers`` (not yet assessed), without
-    building either Assessment's explanations: the same figures at a fraction of the cost."""
-    state, _ = source.scored_state(answers)
+def estimate_of(
+    cw: Crosswalk,
+    source: Scheme,
+    answers: AnswersFile,
+    target: Scheme,
+    normalized: dict[str, Normalized] | None = None,
+) -> Estimate:
+    """Score, level and answers of :func:`estimate_result` for ``answers`` (not yet assessed; ``normalized``:
+    their canonical form if known), without building either Assessment's explanations: the same figures at
+    a fraction of the cost."""
+    state, _ = source.scored_state(answers, normalized)
     derived = derive_from_state(
         cw, state, target.questionnaire, answers.enterprise, answers.created_at, answers.updated_at
     )
