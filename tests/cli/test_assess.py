@@ -431,13 +431,13 @@ def test_first_prompt_does_not_wait_for_the_models(tmp_path):
     import sys
 
     code = (
-        "import sys, builtins\n"
-        "real = builtins.input\n"
-        "def ask(prompt=''):\n"
-        "    if '请选择问卷' in prompt:\n"
-        "        print('MODELS', sorted(m for m in sys.modules if m.startswith('maturity.models')), flush=True)\n"
-        "    return real(prompt)\n"
-        "builtins.input = ask\n"
+        "import sys\n"
+        "import maturity.cli.assess as assess\n"
+        "start = assess._prepare\n"
+        "def prepare(qid):\n"  # called once the menu is printed, just before the prompt (and the thread)
+        "    print('MODELS', sorted(m for m in sys.modules if m.startswith('maturity.models')), flush=True)\n"
+        "    return start(qid)\n"
+        "assess._prepare = prepare\n"
         "sys.argv = ['maturity', 'assess', '--interactive']\n"
         "from maturity.cli import main\n"
         "main()\n"
