@@ -268,17 +268,14 @@ def measure_large(n_rows: int = 200_000, keep: Path | None = None) -> list[tuple
 
 def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
     from maturity.batch.runner import _pdf_work
+    from maturity.models.evaluation import PeerStanding
 
-    peer = {
-        "group": "全部企业",
-        "group_n": 100,
-        "median": 50.0,
-        "percentile": 50.0,
-        "dimension_medians": {},
-        "level_counts": {},
-        "note": "基准测试",
-    }
-    items = [[(str(f), str(outdir / f"{workers}-{i}.pdf"), peer)] for i, f in enumerate(answer_files)]
+    peer = PeerStanding(cohort="全部企业", size=100, median_score=50.0, percentile=50.0, note="基准测试")
+    # the worker's input: checked answers as plain data, the PDF path, the peer standing (as batch sends them)
+    items = [
+        [(api.load_answers(f).answers.model_dump(mode="json"), str(outdir / f"{workers}-{i}.pdf"), peer)]
+        for i, f in enumerate(answer_files)
+    ]
     t = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as ex:
         results = [r for chunk in ex.map(_pdf_work, items) for r in chunk]

@@ -222,3 +222,45 @@ def test_random_answer_sets_never_violate_prerequisites_or_budget(bundled, data,
     a = scheme.assess(answers)
     plan = recommend.build_plan(scheme, a, catalog, budget=budget)
     check_invariants(scheme, catalog, a, plan)
+
+
+@pytest.mark.slow
+def test_next_grade_step_search_finds_what_full_estimates_find(monkeypatch):
+    """The search for the cheapest step to the next national grade compares lean estimates (only the
+    improved answers normalised again, no explanations built); with full Assessments in their place it
+    must find the same step, on the bundled examples (each with a step) and on random answer sets."""
+    from maturity import pipeline
+    from maturity.engine import grade
+    from maturity.load import bundled as data
+    from maturity.load.answers import load_answers
+
+    def full(cw, source, answers, target, normalized=None):
+        res, _ = grade.estimate_result(cw, source, source.assess(answers), answers, target)
+        return grade.Estimate(res.score, res.level.id, [x.answer for x in res.questions])
+
+    lean = grade.estimate_of
+
+    def plans(answers: AnswersFile):
+        loaded = pipeline.answers_checked(answers, data.scheme(answers.questionnaire))
+        result = loaded.scheme.assess(loaded.answers, loaded.normalized)
+        out = []
+        for fn in (lean, full):
+            monkeypatch.setattr(grade, "estimate_of", fn)
+            out.append(pipeline._plan(loaded, result, None))
+        monkeypatch.setattr(grade, "estimate_of", lean)
+        return out
+
+    steps = 0
+    for name in ("furniture", "paper", "home-appliance", "personal-care"):
+        a, b = plans(load_answers(Path(example_path()).parent / f"{name}-example.yaml").answers)
+        assert a == b
+        steps += a.grade_step is not None
+    assert steps >= 3  # the examples exercise the search
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(answer_sets(data.scheme("light-industry").questionnaire))
+    def check(answers: AnswersFile) -> None:
+        a, b = plans(answers)
+        assert a == b
+
+    check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -298,6 +299,19 @@ def test_menu_counts_all_questions_and_says_only_applicable_ones_are_asked(cli):
     for b in api.list_bundled():
         count = len(api.bundled_questionnaire(b.id).questions)
         assert f"{b.id}，共{count}道题，只问适用于本企业的题目" in re.sub(r"\s", "", res.output)
+        assert re.sub(r"\s", "", b.title) in re.sub(r"\s", "", res.output)
+
+
+def test_menu_read_without_models_shows_what_the_models_hold(tmp_path, monkeypatch):
+    """The first prompt is printed from the files' plain data (cached or not), before any questionnaire is
+    validated: ids, titles (stripped, folded lines joined) and question counts are the validated ones."""
+    from maturity.load import bundled
+
+    want = [(b.id, b.title, len(api.bundled_questionnaire(b.id).questions)) for b in api.list_bundled()]
+    for cache_dir in ("cold", "cold", "off"):  # empty cache, then filled, then no cache at all
+        monkeypatch.setenv("MATURITY_CACHE_DIR", str(tmp_path / cache_dir))
+        monkeypatch.setenv("MATURITY_NO_CACHE", "1" if cache_dir == "off" else "")
+        assert [(m.id, m.title, m.questions) for m in bundled.menu()] == want
 
 
 def test_answered_column_does_not_count_follow_ups_never_asked(cli, example_copy):
@@ -407,3 +421,30 @@ def test_programme_profile_asked_and_saved(cli, q, tmp_path):
     assert (ent.park, ent.scale, ent.sme_tier, ent.employees) == ("家具产业园", "above", "specialised", 120)
     assert (ent.revenue_band, ent.mode, ent.service_provider) == ("300-2000", "onsite", "某服务商")
     assert ent.assessed_on.isoformat() == "2025-03-18"
+
+
+def test_first_prompt_does_not_wait_for_the_models(tmp_path):
+    """The questionnaire menu is printed before the data models are imported or any questionnaire is
+    validated (they are prepared in the background while the owner reads the menu), and the interview
+    then goes on as usual."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import maturity.cli.assess as assess\n"
+        "start = assess._prepare\n"
+        "def prepare(qid):\n"  # called once the menu is printed, just before the prompt (and the thread)
+        "    print('MODELS', sorted(m for m in sys.modules if m.startswith('maturity.models')), flush=True)\n"
+        "    return start(qid)\n"
+        "assess._prepare = prepare\n"
+        "sys.argv = ['maturity', 'assess', '--interactive']\n"
+        "from maturity.cli import main\n"
+        "main()\n"
+    )
+    env = dict(os.environ, MATURITY_CACHE_DIR=str(tmp_path / "cache"))
+    r = subprocess.run(
+        [sys.executable, "-c", code], input="\n", capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert "MODELS []" in r.stdout
+    assert "企业名称" in r.stdout  # the next prompt: the profile, from the loaded questionnaire

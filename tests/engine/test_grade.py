@@ -322,3 +322,28 @@ def test_crosswalk_carries_the_bundled_example_over(crosswalk, scheme):
     for tid, sid in {"S1": "RD-01", "S7": "QC-01", "S13": "MG-05"}.items():
         assert d.answers.answers[tid].value == src.answers[sid].value
     scheme.assess(d.answers)  # the derived answers are valid MIIT answers
+
+
+def test_lean_estimate_gives_the_full_estimates_figures() -> None:
+    """The what-if search of the roadmap's "one step to the next national grade" compares estimates built
+    without explanations (estimate_of); on random answer sets they must equal the full estimate's score,
+    level and answers, or the step found would differ from what the report then shows."""
+    from hypothesis import HealthCheck, given, settings
+
+    from maturity.engine.grade import estimate_of, estimate_result
+    from maturity.load import bundled
+    from tests.strategies import answer_sets
+
+    source, target = bundled.scheme("light-industry"), bundled.scheme("miit-2024")
+    cw = bundled.crosswalk("light-industry", "miit-2024")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(answer_sets(source.questionnaire))
+    def check(answers: AnswersFile) -> None:
+        full, _ = estimate_result(cw, source, source.assess(answers), answers, target)
+        lean = estimate_of(cw, source, answers, target)
+        assert lean.score == full.score
+        assert lean.level_id == full.level.id
+        assert lean.answers == [x.answer for x in full.questions]
+
+    check()

@@ -287,3 +287,27 @@ def test_score_does_not_import_the_report_or_spreadsheet_engines(example, tmp_pa
         [sys.executable, "-c", code, str(example)], capture_output=True, text=True, env=env, check=True
     )
     assert "HEAVY []" in res.stdout, res.stdout[-500:]
+
+
+ANSWER_LIKE = sorted((ROOT / "tests" / "corpus" / "files").glob("*")) + sorted(
+    (data_root() / "examples").glob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", ANSWER_LIKE, ids=lambda p: p.name)
+def test_answers_read_by_libyaml_report_what_the_pure_loader_reports(path, monkeypatch):
+    """Answers files are parsed by libyaml when it can; every outcome (the answers, or each issue with its
+    file:line:col and message) is the one the pure-Python loader gives."""
+    from maturity import api
+
+    def outcome():
+        try:
+            loaded = api.load_answers(path)
+        except Exception as e:
+            issues = getattr(e, "issues", [])
+            return type(e).__name__, str(e), [(i.file, i.line, i.col, i.field, i.message) for i in issues]
+        return loaded.answers, loaded.normalized.keys(), loaded.warnings
+
+    fast = outcome()
+    monkeypatch.setattr(yamlio, "_load_yaml_c", lambda path, text: None)  # the pure loader only
+    assert outcome() == fast

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maturity.engine.conditions import State, evaluate, failing_leaves, holds, short
 from maturity.engine.normalize import Normalized
@@ -58,6 +58,9 @@ from maturity.models.conditions import (
 )
 from maturity.models.questionnaire import Question, Questionnaire
 from maturity.models.results import Assessment, Blocker
+
+if TYPE_CHECKING:
+    from maturity.engine.grade import Estimate
 
 METHOD = (
     "等级预测方法：把计划内各方案声明的“落地后可如实改选的答案”（improves）按阶段累加到当前答卷上"
@@ -940,10 +943,11 @@ def grade_step(
     answers lift the estimated national grade by one; None when none does or the grade is out of reach
     (more than ``STEP_REACH`` points away). Only solutions improving an answer the crosswalk reads are tried;
     pairs are built from the ``_PAIR_POOL`` cheapest singles that change the estimate at all."""
-    from maturity.engine.grade import estimate_result, points
+    from maturity.engine.grade import estimate_of, estimate_result, points
 
     cw, target = national
     cur, _ = estimate_result(cw, scheme, a, answers, target)
+    cur_rank, cur_scenes = cur.level.rank, _scenes(cur)
     nxt = cur.next_level
     if nxt is None or not cands:
         return None
@@ -965,22 +969,29 @@ def grade_step(
     def cost(ids: frozenset[str]) -> tuple[float, float]:
         return (sum(by_id[i].solution.cost.max for i in ids), sum(by_id[i].solution.cost.min for i in ids))
 
-    def estimate(ids: frozenset[str]) -> Assessment:
+    base_norm = scheme.normalize(answers)
+
+    def estimate(ids: frozenset[str]) -> Estimate:
         sols = [by_id[i].solution for i in sorted(ids, key=lambda i: by_id[i].index)]
         new = apply_improvements(scheme.questionnaire, answers, sols)
-        return estimate_result(cw, scheme, scheme.assess(new), new, target)[0]
+        # answers are normalised one by one: only the improved ones need it again
+        changed = {qid: x for qid, x in new.answers.items() if x is not answers.answers.get(qid)}
+        norm = {**base_norm, **scheme.normalize(new.model_copy(update={"answers": changed}))}
+        return estimate_of(cw, scheme, new, target, norm)  # score, level, answers: what is compared
+
+    rank_of = target.level_rank
 
     reads = _crosswalk_reads(cw)
     relevant = [c for c in cands if any(qid in reads for qid in c.solution.improves)]  # others cannot move it
     singles = sorted({closure({c.solution.id}) for c in relevant}, key=lambda ids: (cost(ids), sorted(ids)))
-    found: tuple[frozenset[str], Assessment] | None = None
+    found: tuple[frozenset[str], Estimate] | None = None
     moved: list[frozenset[str]] = []  # singles that change the estimate at all (pairs are built from these)
     for ids in singles:
         g = estimate(ids)
-        if g.level.rank > cur.level.rank:
+        if rank_of[g.level_id] > cur_rank:
             found = (ids, g)
             break
-        if g.score != cur.score or _scenes(g) != _scenes(cur):
+        if g.score != cur.score or g.answers != cur_scenes:
             moved.append(ids)
     if found is None:
         pool = moved[:_PAIR_POOL]
@@ -990,7 +1001,7 @@ def grade_step(
         )
         for ids in pairs:
             g = estimate(ids)
-            if g.level.rank > cur.level.rank:
+            if rank_of[g.level_id] > cur_rank:
                 found = (ids, g)
                 break
     if found is None:

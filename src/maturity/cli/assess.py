@@ -181,20 +181,45 @@ class Terminal:
 
 
 # ---- start: questionnaire, profile, file ------------------------------------------------------
-def _choose_questionnaire(ui: Terminal) -> str:
-    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE, bundled_questionnaire, list_bundled
+def _choose_questionnaire(ui: Terminal, waiting: Any = None) -> str:
+    """The questionnaire menu, shown from the files' plain data (see bundled.menu) so that the first prompt
+    does not wait for the models; ``waiting()`` is called once the menu is printed, just before the prompt
+    (the caller starts :func:`_prepare` there, so it does not compete with printing the menu)."""
+    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE, menu
 
-    bundled = list_bundled()
+    bundled = menu()
     ids = [b.id for b in bundled]
     default = ids.index(DEFAULT_QUESTIONNAIRE) + 1 if DEFAULT_QUESTIONNAIRE in ids else 1
     if len(bundled) == 1:
         return bundled[0].id
     for n, b in enumerate(bundled, 1):
-        count = len(bundled_questionnaire(b.id).questions)
-        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=count))
+        ui.say(ui.msg("q_item", n=n, title=b.title, id=b.id, count=b.questions))
+    if waiting is not None:
+        waiting()
     chosen = ui.choose(ui.msg("choose_questionnaire", default=default), len(bundled), default=default)
     assert chosen is not None
     return bundled[chosen - 1].id
+
+
+def _prepare(qid: str) -> Any:
+    """Import the interview and load questionnaire ``qid`` in a background thread while the first prompt
+    waits for the user (``input()`` releases the GIL); returns the thread, to be joined before they are
+    used. Errors are left for the main thread, which loads again and reports them."""
+    import threading
+
+    def work() -> None:
+        try:
+            from maturity.interview import navigator, store  # noqa: F401
+            from maturity.load import bundled
+
+            if bundled.exists(qid):
+                bundled.bundled_questionnaire(qid)
+        except Exception:  # reported by the main thread, which loads again
+            pass
+
+    thread = threading.Thread(target=work, name="maturity-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 def _numbered(items: list[str]) -> Any:
@@ -392,10 +417,8 @@ def assess(
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
     from maturity.errors import InputError
-    from maturity.interview import store
     from maturity.interview.messages import Messages
-    from maturity.interview.session import Session
-    from maturity.load import bundled
+    from maturity.load.bundled import DEFAULT_QUESTIONNAIRE
 
     msg = Messages(lang.value)
     if resume is not None and answers is not None:
@@ -422,7 +445,18 @@ def assess(
         ui.say(msg("lang_scope"), style="yellow")
     path: Path | None = None
     session = None
+    preparing: list[Any] = []
     try:
+        if resume is None and not questionnaire:
+            qid = _choose_questionnaire(ui, lambda: preparing.append(_prepare(DEFAULT_QUESTIONNAIRE)))
+        else:
+            qid = questionnaire
+        for thread in preparing:
+            thread.join()
+        from maturity.interview import store
+        from maturity.interview.session import Session
+        from maturity.load import bundled
+
         if resume is not None:
             qid = store.read(resume).questionnaire
             if questionnaire and questionnaire != qid:
@@ -433,7 +467,7 @@ def assess(
             answered, total = session.progress()
             ui.say(msg("resuming", answered=answered, total=total), style="green")
         else:
-            qid = questionnaire or _choose_questionnaire(ui)
+            assert qid is not None
             q = bundled.bundled_questionnaire(qid)
             cont = False
             if out_path is not None:

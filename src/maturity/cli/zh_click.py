@@ -26,42 +26,59 @@ _WORDS = {
     "Aborted!": "已取消。",
 }
 
+
+class _Pattern:
+    """A regular expression compiled when first used: these are needed only when a usage error is shown,
+    and compiling them all costs every start of the CLI a few milliseconds."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return self._compiled.sub(repl, text)
+
+
 # Usage-error messages, most specific first: (pattern, replacement).
-_MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"Missing command\.?"), "缺少命令。"),
-    (re.compile(r"No such command (?P<name>'[^']*')\.?"), r"没有名为 \g<name> 的命令。"),
-    (re.compile(r"\s*Did you mean (?P<s>.+)\?$"), r"您要输入的是不是 \g<s>？"),
+_MESSAGES: list[tuple[_Pattern, str | Callable[[re.Match[str]], str]]] = [
+    (_Pattern(r"Missing command\.?"), "缺少命令。"),
+    (_Pattern(r"No such command (?P<name>'[^']*')\.?"), r"没有名为 \g<name> 的命令。"),
+    (_Pattern(r"\s*Did you mean (?P<s>.+)\?$"), r"您要输入的是不是 \g<s>？"),
     (
-        re.compile(r"No such option: (?P<opt>\S+)(?: \(Possible options: (?P<s>[^)]*)\))?"),
+        _Pattern(r"No such option: (?P<opt>\S+)(?: \(Possible options: (?P<s>[^)]*)\))?"),
         lambda m: (
             f"没有选项 {m['opt']}。" + (f"您要输入的是不是 {m['s'].replace(', ', '、')}？" if m["s"] else "")
         ),
     ),
     (
-        re.compile(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?$"),
+        _Pattern(r"Missing (?P<kind>argument|option|parameter) (?P<name>.+?)\.?$"),
         lambda m: f"缺少{ {'argument': '参数', 'option': '选项'}.get(m['kind'], '参数') } {m['name']}。",
     ),
-    (re.compile(r"Invalid value for (?P<name>.+?): (?P<msg>.*)$", re.S), r"\g<name> 的值无效：\g<msg>"),
-    (re.compile(r"Invalid value: (?P<msg>.*)$", re.S), r"值无效：\g<msg>"),
-    (re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)$"), r"多余的参数：\g<args>"),
+    (_Pattern(r"Invalid value for (?P<name>.+?): (?P<msg>.*)$", re.S), r"\g<name> 的值无效：\g<msg>"),
+    (_Pattern(r"Invalid value: (?P<msg>.*)$", re.S), r"值无效：\g<msg>"),
+    (_Pattern(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)$"), r"多余的参数：\g<args>"),
     (
-        re.compile(r"Option (?P<opt>'[^']*') requires (?:an argument|(?P<n>\d+) arguments)\.?"),
+        _Pattern(r"Option (?P<opt>'[^']*') requires (?:an argument|(?P<n>\d+) arguments)\.?"),
         lambda m: f"选项 {m['opt']} 后面需要{'一个值' if not m['n'] else m['n'] + ' 个值'}。",
     ),
-    (re.compile(r"Option (?P<opt>'[^']*') does not take a value\.?"), r"选项 \g<opt> 不需要值。"),
+    (_Pattern(r"Option (?P<opt>'[^']*') does not take a value\.?"), r"选项 \g<opt> 不需要值。"),
     (
-        re.compile(r"(?P<v>'[^']*') is not one of (?P<c>.+)\.$"),
+        _Pattern(r"(?P<v>'[^']*') is not one of (?P<c>.+)\.$"),
         lambda m: f"{m['v']} 不在可选值 {m['c'].replace(', ', '、')} 之中。",
     ),
     (
-        re.compile(r"(?P<v>'[^']*') is not a valid (?P<t>integer|float|boolean)(?: range)?\.?"),
+        _Pattern(r"(?P<v>'[^']*') is not a valid (?P<t>integer|float|boolean)(?: range)?\.?"),
         lambda m: (
             f"{m['v']} 不是有效的{ {'integer': '整数', 'float': '数值', 'boolean': '是/否值'}[m['t']] }。"
         ),
     ),
-    (re.compile(r"(?P<v>.+?) is not in the range (?P<r>.+)\.$"), r"\g<v> 不在 \g<r> 范围内。"),
+    (_Pattern(r"(?P<v>.+?) is not in the range (?P<r>.+)\.$"), r"\g<v> 不在 \g<r> 范围内。"),
     (
-        re.compile(r"(?P<kind>File|Directory|Path) (?P<p>'[^']*') does not exist\.?"),
+        _Pattern(r"(?P<kind>File|Directory|Path) (?P<p>'[^']*') does not exist\.?"),
         lambda m: f"{ {'File': '文件', 'Directory': '文件夹', 'Path': '路径'}[m['kind']] } {m['p']} 不存在。",
     ),
 ]

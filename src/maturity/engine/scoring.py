@@ -272,6 +272,17 @@ class Scheme:
         core = self._core(answers.enterprise, normalized)
         return QuickResult(core.state.score or 0.0, core.level_id, core.state.dim_scores)
 
+    def scored_state(
+        self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None
+    ) -> tuple[State, str]:
+        """The condition-evaluation state and the level id of :meth:`assess`, without building the
+        explanations: ``state`` equals ``state_of(assess(answers))`` (statuses, canonical values, question
+        and dimension scores, dimension levels, score). For "what if" searches that only compare grades."""
+        if normalized is None:
+            normalized = self.normalize(answers)
+        core = self._core(answers.enterprise, normalized)
+        return core.state, core.level_id
+
     def level_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> LevelStanding:
         """Score, level, next level and whether the next level's gates all pass (not explained): the lean
         question a batch asks of a second scheme (the estimated national grade) for every row."""

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from maturity.errors import InputError
-from maturity.load import loader
 from maturity.resources import data_dir
 
 if TYPE_CHECKING:
@@ -66,9 +65,43 @@ def list_bundled() -> list[BundledQuestionnaire]:
     return out
 
 
+@dataclass(frozen=True)
+class MenuEntry:
+    id: str
+    title: str
+    questions: int
+
+
+def menu() -> list[MenuEntry]:
+    """Id, title and number of questions of each bundled questionnaire, for the interview's first prompt:
+    read from each file's plain data (the data cache, else libyaml) without building the models, so the
+    prompt appears before the questionnaire is validated. Values are those of the validated model (the
+    title stripped and its folded lines joined as :class:`~maturity.models.base.ContentModel` does); a file
+    whose plain data does not give them is loaded and checked as usual, which reports its errors."""
+    from maturity.load import cache
+
+    out = []
+    for path in sorted(data_dir("questionnaires").glob("*.yaml")):
+        data = cache.load(path).data
+        plain = data if isinstance(data, dict) else {}
+        title, questions = plain.get("title"), plain.get("questions")
+        if plain.get("id") != path.stem or not isinstance(title, str) or not isinstance(questions, list):
+            q = bundled_questionnaire(path.stem)
+            out.append(MenuEntry(q.id, q.title, len(q.questions)))
+            continue
+        if "\n" in title or " " in title:
+            from maturity.cjk import join_cjk_lines
+
+            title = join_cjk_lines(title)
+        out.append(MenuEntry(path.stem, title.strip(), len(questions)))
+    return out
+
+
 @cache
 def bundled_questionnaire(qid: str) -> Questionnaire:
     """A bundled questionnaire by id, loaded and checked once per process."""
+    from maturity.load import loader
+
     return loader.load_questionnaire(questionnaire_path(qid))
 
 
@@ -76,6 +109,7 @@ def bundled_questionnaire(qid: str) -> Questionnaire:
 def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
     """The compiled questionnaire + rules for a bundled questionnaire id (once per process)."""
     from maturity.engine.scoring import Scheme
+    from maturity.load import loader
 
     q = bundled_questionnaire(qid)
     return Scheme(q, loader.load_rules(rules_path(qid), q))
@@ -98,4 +132,6 @@ def crosswalk(source_id: str, target_id: str) -> Crosswalk:
     path = crosswalk_path(source_id, target_id)
     if not path.is_file():
         raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
+    from maturity.load import loader
+
     return loader.load_crosswalk(path, scheme(source_id).questionnaire, scheme(target_id).questionnaire)

@@ -282,7 +282,7 @@ def load_rules(path: str | Path, q: Questionnaire) -> Rules:
 
 # ---- answers ----------------------------------------------------------------------------
 def read_answers(path: str | Path) -> tuple[Loaded, AnswersFile]:
-    loaded = load(path)
+    loaded = load(path, fast=True)  # libyaml when it gives the same data and marks (see yamlio)
     model, issues = validate_model(AnswersFile, loaded)
     raise_errors(issues)
     return loaded, model

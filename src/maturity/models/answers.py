@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from maturity.models.base import Id, SemVer, StrictModel, Text
+from maturity.models.base import Id, SemVer, StrictModel, Text, empty_dict
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -206,4 +206,4 @@ class AnswersFile(StrictModel):
     enterprise: Enterprise
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=empty_dict)

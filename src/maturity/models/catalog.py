@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from maturity.models.base import Id, SemVer, StrictModel, Text
+from maturity.models.base import Id, SemVer, StrictModel, Text, empty_list
 from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType, Source
 from maturity.models.results import LevelRef, ResultModel
@@ -67,7 +67,7 @@ class Policy(StrictModel):
     eligibility: str = Field("", description="申请条件，如 评测达到二级及以上")
     region: str = Field("", description="适用地区；全国性政策留空")
     applies_in: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="只对这些地区的企业显示（与企业所在地区按开头匹配，如 江西）；留空为全国",
     )
     source: Id
@@ -95,25 +95,28 @@ class Solution(StrictModel):
     cost: Range = Field(description="参考费用区间（万元），非报价")
     cost_note: str = Field("", description="费用口径，如 按年订阅、每台设备")
     weeks: Range = Field(description="参考部署周期（周）")
-    prerequisites: list[Id] = Field(default_factory=list, description="须先具备的其他方案")
+    prerequisites: list[Id] = Field(default_factory=empty_list, description="须先具备的其他方案")
     requires: Condition | None = Field(None, description="在所排阶段开始时须已具备的条件（按预测状态判断）")
     kpis: list[Kpi] = Field(min_length=1)
     industry_types: list[IndustryType] = Field(
         default_factory=lambda: list[IndustryType](["discrete", "process"])
     )
     sub_sectors: list[Id] | None = Field(None, description="仅适用于这些子行业；不填则不限")
-    policies: list[Id] = Field(default_factory=list)
+    policies: list[Id] = Field(default_factory=empty_list)
     source: Id
     trigger: Condition = Field(description="何时推荐：与等级门槛相同的条件语言")
     improves: dict[Id, str | float | list[str]] = Field(
         min_length=1, description="方案落地后可如实改选的答案：题号 → 选项/数值（用于预测等级）"
     )
-    addresses: list[Id] = Field(default_factory=list, description="能解决的企业痛点（问卷 PR-01 的选项）")
+    addresses: list[Id] = Field(
+        default_factory=empty_list, description="能解决的企业痛点（问卷 PR-01 的选项）"
+    )
     provides: list[Id] = Field(
-        default_factory=list, description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐"
+        default_factory=empty_list,
+        description="方案本身就是这些系统（问卷 PR-04 的选项）：企业已在用时不再推荐",
     )
     included_in: list[Id] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="常带有本方案功能的系统（问卷 PR-04 的选项）：企业已在用时，建议先启用现有系统的模块",
     )
     paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
@@ -126,9 +129,9 @@ class Catalog(StrictModel):
     questionnaire: Id
     questionnaire_version: SemVer
     note: Text = Field(description="费用与周期的性质说明（参考区间、可配置、非报价）——每份路线图都会显示")
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=empty_list)
     horizons: list[Horizon] = Field(min_length=1)
-    policies: list[Policy] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=empty_list)
     solutions: list[Solution] = Field(min_length=1)
 
     @property
@@ -154,10 +157,10 @@ class Impact(ResultModel):
 
     addresses_next_level: bool = Field(description="单独实施即可补上下一等级的门槛缺口或分数缺口")
     raises_level: bool = Field(False, description="单独实施即可升到下一等级")
-    gates: list[str] = Field(default_factory=list, description="单独实施后新通过的下一等级门槛")
+    gates: list[str] = Field(default_factory=empty_list, description="单独实施后新通过的下一等级门槛")
     gaps_closed: int = Field(0, description="下一等级门槛中被补上的未满足条件数")
     score_gain: float = Field(0, description="单独实施后综合得分的提高")
-    pains: list[str] = Field(default_factory=list, description="能解决的企业所选痛点（PR-01 选项）")
+    pains: list[str] = Field(default_factory=empty_list, description="能解决的企业所选痛点（PR-01 选项）")
 
 
 class PlanItem(ResultModel):
@@ -172,15 +175,15 @@ class PlanItem(ResultModel):
     weeks: Range
     start_week: int = Field(description="预计最早开始（自计划起第几周）")
     finish_week: int
-    prerequisites: list[str] = Field(default_factory=list)
+    prerequisites: list[str] = Field(default_factory=empty_list)
     prerequisite_titles: list[str] = Field(
-        default_factory=list, description="前置方案的名称（与 prerequisites 一一对应）"
+        default_factory=empty_list, description="前置方案的名称（与 prerequisites 一一对应）"
     )
-    kpis: list[Kpi] = Field(default_factory=list)
-    policies: list[str] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=empty_list)
+    policies: list[str] = Field(default_factory=empty_list)
     source: str
     paperwork: bool = Field(False, description="只是建立制度或文件（不是数字化改造）")
-    addresses: list[str] = Field(default_factory=list, description="能解决的企业所选问题（原文）")
+    addresses: list[str] = Field(default_factory=empty_list, description="能解决的企业所选问题（原文）")
     because: str = Field(description="推荐理由，如 因为：……（QC-04）")
     in_use_note: str = Field("", description="企业已在用的系统常带有此功能时的提示：先启用现有模块")
     reasons: list[Reason]
@@ -199,7 +202,9 @@ class HorizonPlan(ResultModel):
         description="完成本阶段及之前各阶段后，按改进后的答案重新评分得到的等级"
     )
     projected_score: float
-    raised_dimensions: list[str] = Field(default_factory=list, description="等级提高的维度（名称 L2→L3）")
+    raised_dimensions: list[str] = Field(
+        default_factory=empty_list, description="等级提高的维度（名称 L2→L3）"
+    )
     projected_grade: ProjectedGrade | None = Field(
         None, description="完成本阶段及之前各阶段后，按对照表估算的全国评测等级（无对照表时为空）"
     )
@@ -267,7 +272,7 @@ class Plan(ResultModel):
         "none", description="预算上限从哪来：option 命令行 --budget；answers 答卷“预算范围”一题；none 未设"
     )
     priorities: str = Field("", description="一句话说明怎样使用了企业所选的痛点、预算和时间")
-    pains: list[str] = Field(default_factory=list, description="企业所选痛点（原文）")
+    pains: list[str] = Field(default_factory=empty_list, description="企业所选痛点（原文）")
     grade_step: GradeStep | None = Field(
         None, description="达到下一个全国评测等级的最省方案（在可及范围内时）"
     )
@@ -275,8 +280,8 @@ class Plan(ResultModel):
     total_cost_min: float
     total_cost_max: float
     horizons: list[HorizonPlan]
-    left_out: list[LeftOut] = Field(default_factory=list)
-    policies: list[PolicyRef] = Field(default_factory=list, description="计划内方案可申请的政策支持")
+    left_out: list[LeftOut] = Field(default_factory=empty_list)
+    policies: list[PolicyRef] = Field(default_factory=empty_list, description="计划内方案可申请的政策支持")
 
     @property
     def items(self) -> list[PlanItem]:

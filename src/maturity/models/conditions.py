@@ -173,8 +173,8 @@ Condition = Annotated[
     ),
 ]
 
-for _m in (AllCond, AnyCond, NotCond):
-    _m.model_rebuild()
+# AllCond, AnyCond and NotCond refer to Condition before it exists: their schema (deferred, see StrictModel)
+# is built on first use, when the name resolves.
 
 
 def walk(cond: Any):

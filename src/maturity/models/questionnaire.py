@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from maturity.models.base import ContentModel, Id, SemVer, Text
+from maturity.models.base import ContentModel, Id, SemVer, Text, empty_dict, empty_list
 from maturity.models.conditions import Condition
 
 IndustryType = Literal["discrete", "process"]
@@ -34,7 +34,7 @@ class Level(ContentModel):
     name: Text
     label: Text = Field(description="短标签，如 L3")
     description: Text
-    signs: list[str] = Field(default_factory=list, description="可观察的典型特征")
+    signs: list[str] = Field(default_factory=empty_list, description="可观察的典型特征")
     aligned_with: str = Field("", description="与公开等级体系的大致对应关系")
     source: Id | None = Field(
         None, description="等级描述的依据（sources 中的 id）；`maturity validate` 要求必填"
@@ -104,7 +104,7 @@ class Question(ContentModel):
     allow_na: bool = False
     applies_to: Applicability | None = None
     show_if: Condition | None = None
-    tags: list[Id] = Field(default_factory=list)
+    tags: list[Id] = Field(default_factory=empty_list)
     priority: bool = Field(
         False, description="企业的诉求（痛点、预算、时间、现有系统）：不计分，只用于排序建议"
     )
@@ -138,20 +138,23 @@ class Question(ContentModel):
         return "ranked" in self.tags
 
 
+# worst -> best; constructed without validation (the values are literal and valid) so that importing this
+# module does not build Option's validator (model schemas are built on first use, see StrictModel)
 YES_NO = [
-    Option(value="no", label="否", score=0),
-    Option(value="yes", label="是", score=100),
-]  # worst -> best
+    Option.model_construct(value="no", label="否", score=0.0),
+    Option.model_construct(value="yes", label="是", score=100.0),
+]
 
 
 class Migration(ContentModel):
     """How answers given against an older version map onto this one."""
 
     from_version: SemVer
-    rename: dict[str, str] = Field(default_factory=dict)
-    drop: list[str] = Field(default_factory=list)
+    rename: dict[str, str] = Field(default_factory=empty_dict)
+    drop: list[str] = Field(default_factory=empty_list)
     added: list[str] = Field(
-        default_factory=list, description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）"
+        default_factory=empty_list,
+        description="本版新增、旧版未问的题目（批量模板缺少这些列时整表拒收并说明）",
     )
     note: str = ""
 
@@ -166,11 +169,11 @@ class Questionnaire(ContentModel):
     sources: list[Source] = Field(min_length=1)
     levels: list[Level] = Field(min_length=2)
     dimensions: list[Dimension] = Field(min_length=1)
-    sub_sectors: list[SubSector] = Field(default_factory=list)
-    size_bands: list[SizeBand] = Field(default_factory=list)
-    scales: dict[Id, list[Option]] = Field(default_factory=dict)
+    sub_sectors: list[SubSector] = Field(default_factory=empty_list)
+    size_bands: list[SizeBand] = Field(default_factory=empty_list)
+    scales: dict[Id, list[Option]] = Field(default_factory=empty_dict)
     questions: list[Question] = Field(min_length=1)
-    migrations: list[Migration] = Field(default_factory=list)
+    migrations: list[Migration] = Field(default_factory=empty_list)
 
     # ---- lookups (built once; the model is frozen) ----------------------------------------
     def question(self, qid: str) -> Question:

@@ -11,13 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from maturity.models.base import empty_list
+
 SCHEMA_VERSION = 1
 
 QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicable", "unscored"]
 
 
 class ResultModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LevelRef(ResultModel):
@@ -60,7 +62,7 @@ class DimensionResult(ResultModel):
 class ConditionResult(ResultModel):
     passed: bool
     text: str = Field(description="条件的中文表述及实际情况")
-    children: list[ConditionResult] = Field(default_factory=list)
+    children: list[ConditionResult] = Field(default_factory=empty_list)
 
 
 class GateResult(ResultModel):
@@ -78,7 +80,7 @@ class Blocker(ResultModel):
     kind: Literal["score", "gate"]
     text: str
     gate: str | None = None
-    missing: list[str] = Field(default_factory=list, description="未满足的具体条件")
+    missing: list[str] = Field(default_factory=empty_list, description="未满足的具体条件")
 
 
 class Profile(ResultModel):
@@ -111,7 +113,7 @@ class Assessment(ResultModel):
     dimensions: list[DimensionResult]
     questions: list[QuestionResult]
     gates: list[GateResult]
-    blockers: list[Blocker] = Field(default_factory=list, description="达到下一等级还缺什么")
+    blockers: list[Blocker] = Field(default_factory=empty_list, description="达到下一等级还缺什么")
     answered: int = 0
     applicable: int = 0
 
@@ -149,11 +151,13 @@ class NationalGrade(ResultModel):
     scenes: list[SceneLevel]
     blockers: list[Blocker]
     pending: list[PendingItem] = Field(
-        default_factory=list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）"
+        default_factory=empty_list, description="本问卷答案无法确定、需补充的指标（按 0 分/未达到计）"
     )
     note: str = ""
     borderline: bool = Field(
         False, description="处于临界：得分距某一等级分数线不足 2 分，或达标场景数距门槛只差一个"
     )
-    deciding: list[str] = Field(default_factory=list, description="临界时决定等级的因素（给企业看的句子）")
+    deciding: list[str] = Field(
+        default_factory=empty_list, description="临界时决定等级的因素（给企业看的句子）"
+    )
     grade_source: str = Field("", description="等级名称与分数线、场景门槛的出处说明")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from maturity.models.base import ContentModel, Id, SemVer, Text
+from maturity.models.base import ContentModel, Id, SemVer, Text, empty_dict, empty_list
 from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType
 
 
 class WeightSet(ContentModel):
-    dimensions: dict[Id, float] = Field(default_factory=dict)
-    questions: dict[Id, float] = Field(default_factory=dict)
+    dimensions: dict[Id, float] = Field(default_factory=empty_dict)
+    questions: dict[Id, float] = Field(default_factory=empty_dict)
 
     @model_validator(mode="after")
     def _non_negative(self) -> WeightSet:
@@ -25,7 +25,7 @@ class WeightSet(ContentModel):
 class Weights(WeightSet):
     """Default weights (dimension default 1, question default 1), optionally overridden per industry type."""
 
-    by_industry_type: dict[IndustryType, WeightSet] = Field(default_factory=dict)
+    by_industry_type: dict[IndustryType, WeightSet] = Field(default_factory=empty_dict)
 
 
 class LevelBand(ContentModel):
@@ -52,8 +52,8 @@ class Rules(ContentModel):
     score_decimals: int = Field(1, ge=0, le=3)
     weights: Weights = Field(default_factory=Weights)
     level_bands: list[LevelBand] = Field(min_length=1)
-    dimension_bands: list[LevelBand] = Field(default_factory=list)
-    gates: list[Gate] = Field(default_factory=list)
+    dimension_bands: list[LevelBand] = Field(default_factory=empty_list)
+    gates: list[Gate] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _bands_ordered(self) -> Rules:
