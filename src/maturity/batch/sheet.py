@@ -103,10 +103,7 @@ def applies(q: Question, questionnaire: Questionnaire, sub_sector: str | None) -
     if sub_sector is None or q.applies_to is None:
         return True
     sub = questionnaire.sub_sector_map.get(sub_sector)
-    app = q.applies_to
-    if app.industry_types is not None and (sub is None or sub.industry_type not in app.industry_types):
-        return False
-    return not (app.sub_sectors is not None and sub_sector not in app.sub_sectors)
+    return sub is not None and q.applies_to.admits(sub.industry_type, sub_sector)
 
 
 def template_columns(questionnaire: Questionnaire, sub_sector: str | None = None) -> list[Column]:
