@@ -226,6 +226,10 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     assert n is not None
     sub = subs[n - 1]
     ui.say(msg("industry_is", itype=msg.industry(sub.industry_type)), style="dim")
+    itype = None
+    if sub.industry_type == "process" and ui.ask(msg("ask_mixed")).strip().lower() in msg.yes_words | {"1"}:
+        itype = "mixed"  # a process front end with discrete filling / converting / packing lines
+        ui.say(msg("industry_is", itype=msg.industry(itype)), style="dim")
     size = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else None
     region = clean_text(ui.ask(msg("ask_region")))
     while True:
@@ -239,6 +243,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     return Enterprise(
         name=name,
         sub_sector=sub.id,
+        industry_type=itype,
         size=size,
         region=region,
         credit_code=code or None,
@@ -389,6 +394,12 @@ def assess(
     interactive: bool = typer.Option(
         False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"
     ),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="回答完整问卷（现场评估，约 35–45 分钟）；默认为核心问卷（企业负责人约 20 分钟，未问的题目不计分）。"
+        "与 --resume 一起用时，把核心问卷答卷扩展为完整问卷。",
+    ),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
     from maturity.errors import InputError
@@ -430,8 +441,11 @@ def assess(
             q = bundled.bundled_questionnaire(qid)
             path = resume
             session = store.open_session(path, q)
+            if full:
+                session.depth = "full"
             answered, total = session.progress()
             ui.say(msg("resuming", answered=answered, total=total), style="green")
+            _say_left(ui, session)
         else:
             qid = questionnaire or _choose_questionnaire(ui)
             q = bundled.bundled_questionnaire(qid)
@@ -445,10 +459,17 @@ def assess(
                 enterprise = _ask_profile(ui, q)
                 if path is None:
                     path, cont = _resolve_target(ui, _default_path(enterprise.name, lang.value), qid, force)
-                session = store.open_session(path, q) if cont else Session(q, enterprise)
+                session = (
+                    store.open_session(path, q)
+                    if cont
+                    else Session(q, enterprise, depth="full" if full else "core")
+                )
                 if not cont:
                     store.remove_state(path)
                     store.save(session, path)
+            if full:
+                session.depth = "full"
+            _say_path(ui, session)
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator
 
@@ -473,6 +494,39 @@ def assess(
         err.print(msg("rules_missing", qid=session.questionnaire.id, path=path))
         return
     show_end(msg, path, pdf, force, appendix)
+
+
+def _say_path(ui: Terminal, session: Any) -> None:
+    """The length of the path this enterprise will take (core or full, its own module), from its questions."""
+    from maturity.interview.session import Session
+    from maturity.interview.timing import minutes_text
+
+    q = session.questionnaire
+    order = session.order()
+    module = sum(1 for qid in order if "module" in q.question_map[qid].tags)
+    if session.depth == "full":
+        ui.say(ui.msg("path_full", n=len(order), module=module, minutes=minutes_text(q, order)), style="bold")
+        return
+    full = Session(q, session.enterprise, answers=session.answers, depth="full").order()
+    ui.say(
+        ui.msg(
+            "path_core",
+            n=len(order),
+            module=module,
+            minutes=minutes_text(q, order),
+            full=len(full),
+            full_minutes=minutes_text(q, full),
+        ),
+        style="bold",
+    )
+
+
+def _say_left(ui: Terminal, session: Any) -> None:
+    from maturity.interview.timing import minutes_text
+
+    left = [qid for qid in session.order() if not session.is_answered(qid) and qid not in session.skipped]
+    if left:
+        ui.say(ui.msg("path_left", n=len(left), minutes=minutes_text(session.questionnaire, left)), style="dim")
 
 
 def _resume_command(
