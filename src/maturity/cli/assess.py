@@ -441,8 +441,9 @@ def assess(
             q = bundled.bundled_questionnaire(qid)
             path = resume
             session = store.open_session(path, q)
-            if full:
-                session.depth = "full"
+            if full and session.depth != "full":
+                session.depth = "full"  # a core answers file extended to the full questionnaire
+                store.save_answers(session, path)
             answered, total = session.progress()
             ui.say(msg("resuming", answered=answered, total=total), style="green")
             _say_left(ui, session)
@@ -467,8 +468,9 @@ def assess(
                 if not cont:
                     store.remove_state(path)
                     store.save(session, path)
-            if full:
+            if full and session.depth != "full":
                 session.depth = "full"
+                store.save_answers(session, path)
             _say_path(ui, session)
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator

@@ -143,11 +143,11 @@ class Scheme:
             s: float | None = None
             if (itypes is not None and itype not in itypes) or (subs is not None and sub_id not in subs):
                 status = "not_applicable"
+            elif ans is not None and not ans.asked:
+                status = "not_asked"  # never shown (core interview, older version): left out, not 0
             elif show_if is not None and not holds(show_if, state):
                 status = "hidden"
                 s = 0.0 if scored else None
-            elif ans is not None and not ans.asked:
-                status = "not_asked"  # never shown (core interview, older version): left out, not 0
             elif ans is not None and ans.na:
                 status = "na"
             elif ans is None or ans.value is None:

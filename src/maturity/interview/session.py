@@ -99,7 +99,7 @@ class Session:
                     None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification, ans.evidence
                 )
             status = self._status(x, norm, state)
-            if x.id in never and status in ASKED:
+            if x.id in never and status != "not_applicable":
                 status = "not_asked"  # as the engine: never shown on this path, left out of the score
             state.status[x.id] = status
             value = norm.value if norm is not None and status in ("answered", "unscored") else None
