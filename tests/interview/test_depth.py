@@ -80,13 +80,30 @@ def test_the_interview_says_how_long_the_path_taken_is(cli, scheme, tmp_path):
     full = _session(q, "furniture", "full").order()
     for args, order, word in (((), core, "核心问卷"), (("--full",), full, "完整问卷")):
         res = cli(
-            "assess", "--interactive", "-q", "light-industry", "-o", tmp_path / f"{word}.yaml", *args, input="\n".join([*profile_lines(q), "q"]) + "\n"
+            "assess",
+            "--interactive",
+            "-q",
+            "light-industry",
+            "-o",
+            tmp_path / f"{word}.yaml",
+            *args,
+            input="\n".join([*profile_lines(q), "q"]) + "\n",
         )
         assert res.exit_code == 0, res.output
         flat = "".join(res.output.split())
         assert f"{word}：本企业共{len(order)}道题（含行业专题4道），约{minutes_text(q, order)}分钟" in flat
-    assert "--full回答完整问卷" in "".join(cli("assess", "--interactive", "-q", "light-industry", "-o", tmp_path / "c.yaml", "--force",
-                                             input="\n".join([*profile_lines(q), "q"]) + "\n").output.split())
+    assert "--full回答完整问卷" in "".join(
+        cli(
+            "assess",
+            "--interactive",
+            "-q",
+            "light-industry",
+            "-o",
+            tmp_path / "c.yaml",
+            "--force",
+            input="\n".join([*profile_lines(q), "q"]) + "\n",
+        ).output.split()
+    )
 
 
 def test_resume_with_full_extends_a_core_answers_file(cli, scheme, tmp_path):
@@ -95,8 +112,19 @@ def test_resume_with_full_extends_a_core_answers_file(cli, scheme, tmp_path):
 
     q = scheme.questionnaire
     out = tmp_path / "a.yaml"
-    lines, asked, _ = walk(q)
-    assert cli("assess", "--interactive", "-q", "light-industry", "-o", out, input="\n".join([*profile_lines(q), *lines, ""]) + "\n").exit_code == 0
+    lines, _, _ = walk(q)
+    assert (
+        cli(
+            "assess",
+            "--interactive",
+            "-q",
+            "light-industry",
+            "-o",
+            out,
+            input="\n".join([*profile_lines(q), *lines, ""]) + "\n",
+        ).exit_code
+        == 0
+    )
     assert store.read(out).depth == "core"
     res = cli("assess", "--interactive", "--resume", out, "--full", input="q\n")
     assert res.exit_code == 0, res.output
@@ -132,8 +160,11 @@ def test_the_profile_asks_a_process_plant_whether_it_is_mixed(cli, scheme, tmp_p
     q = scheme.questionnaire
     sub = [s.id for s in q.sub_sectors].index("daily-chem") + 1
     out = tmp_path / "a.yaml"
-    script = ["测试日化有限公司", str(sub), "y", "", "", "", "", "", "", "q"]
+    # name, sub-sector, mixed? y, size as figures, Enter confirms, region, credit code, contact, assessor, programme
+    script = ["测试日化有限公司", str(sub), "y", "85人 营收3000万", "", "", "", "", "", "", "q"]
     res = cli("assess", "--interactive", "-q", "light-industry", "-o", out, input="\n".join(script) + "\n")
     assert res.exit_code == 0, res.output
     assert "灌装" in res.output and "混合型" in res.output
-    assert store.read(out).enterprise.industry_type == "mixed"
+    ent = store.read(out).enterprise
+    assert ent.industry_type == "mixed" and ent.size == "small"
+    assert ent.employees == 85 and ent.revenue_band == "2000-10000"  # the figures typed for the size are kept

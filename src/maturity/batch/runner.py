@@ -209,9 +209,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         questionnaire=q.id,
         version=q.version,
         answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
-        applicable=sum(
-            1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden", "not_asked")
-        ),
+        applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden", "not_asked")),
         answers=_answers_json(af) if _STATE.get("keep_answers") else None,
     )
     add_profile(out.record, ent, a, _STATE, scheme, with_costs=rec is not None)

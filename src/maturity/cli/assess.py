@@ -230,7 +230,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     if sub.industry_type == "process" and ui.ask(msg("ask_mixed")).strip().lower() in msg.yes_words | {"1"}:
         itype = "mixed"  # a process front end with discrete filling / converting / packing lines
         ui.say(msg("industry_is", itype=msg.industry(itype)), style="dim")
-    size = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else None
+    size, figures = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else (None, {})
     region = clean_text(ui.ask(msg("ask_region")))
     while True:
         code = unicodedata.normalize("NFKC", ui.ask(msg("ask_credit"))).strip().upper()
@@ -240,6 +240,7 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         ui.problem(msg("credit_bad", problem=problem))
     contact = clean_text(ui.ask(msg("ask_contact")))[:100]
     assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
+    extra = {**figures, **ask_programme_profile(ui)}  # figures typed for the size, unless given again there
     return Enterprise(
         name=name,
         sub_sector=sub.id,
@@ -249,12 +250,21 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         credit_code=code or None,
         contact=contact,
         assessor=assessor,
-        **ask_programme_profile(ui),
+        **extra,
     )
 
 
-def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
-    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why."""
+def _revenue_band(wan: float) -> str:
+    """The profile's 营业收入 band of a revenue in 万元 (thresholds of 《中小企业划型标准规定》, and 1 亿)."""
+    for limit, band in ((300, "lt300"), (2000, "300-2000"), (10000, "2000-10000"), (40000, "10000-40000")):
+        if wan < limit:
+            return band
+    return "ge40000"
+
+
+def _ask_size(ui: Terminal, bands: list[Any]) -> tuple[str | None, dict[str, Any]]:
+    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why; the figures
+    typed are kept as the profile's 从业人员 and 营业收入区间 (what a diagnostician records first)."""
     from maturity.interview.size import SizeGuess, lower_if, parse_size
 
     msg = ui.msg
@@ -263,10 +273,10 @@ def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
     while True:
         raw = ui.ask(msg("ask_size"))
         if not raw.strip() or raw.strip().lower() in ("q", "b"):
-            return None
+            return None, {}
         got = parse_size(raw, len(bands))
         if isinstance(got, int):
-            return bands[got - 1].id
+            return bands[got - 1].id, {}
         if isinstance(got, SizeGuess) and got.band in names:
             figures = "、".join(
                 x
@@ -283,7 +293,12 @@ def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
                 style="green",
             )
             k = ui.choose(msg("size_confirm"), len(bands), allow_empty=True)
-            return bands[k - 1].id if k else got.band
+            kept: dict[str, Any] = {}
+            if got.staff is not None and got.staff.is_integer():
+                kept["employees"] = int(got.staff)
+            if got.revenue is not None:
+                kept["revenue_band"] = _revenue_band(got.revenue)
+            return (bands[k - 1].id if k else got.band), kept
         ui.problem(msg("size_unknown", hi=len(bands)))
 
 
@@ -528,7 +543,9 @@ def _say_left(ui: Terminal, session: Any) -> None:
 
     left = [qid for qid in session.order() if not session.is_answered(qid) and qid not in session.skipped]
     if left:
-        ui.say(ui.msg("path_left", n=len(left), minutes=minutes_text(session.questionnaire, left)), style="dim")
+        ui.say(
+            ui.msg("path_left", n=len(left), minutes=minutes_text(session.questionnaire, left)), style="dim"
+        )
 
 
 def _resume_command(

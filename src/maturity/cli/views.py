@@ -130,8 +130,12 @@ def dimension_table(result: Assessment) -> Table:
     table.add_column("", no_wrap=True)
     table.add_column("等级")
     table.add_column("作答", justify="right", style="dim")
+    never = {x.dimension for x in result.questions if x.status == "not_asked"}
     for d in result.dimensions:
         if d.total == 0:
+            name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+            if d.id in never:  # every question of it was left out (e.g. on the core questionnaire)
+                table.add_row(name, "—", Text("未问（完整问卷中作答）", style="dim"), "—", "0/0")
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
         table.add_row(
@@ -181,8 +185,12 @@ def compact_dimension_table(result: Assessment) -> Table:
     table.add_column("得分", justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("等级")
+    never = {x.dimension for x in result.questions if x.status == "not_asked"}
     for d in result.dimensions:
         if d.total == 0:
+            name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+            if d.id in never:  # every question of it was left out (e.g. on the core questionnaire)
+                table.add_row(name, "—", Text("未问（完整问卷中作答）", style="dim"), "—", "0/0")
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
         table.add_row(

@@ -207,7 +207,10 @@ NOT_ASKED = Normalized(asked=False)
 
 
 def mark_not_asked(
-    questionnaire: Questionnaire, depth: str | None, migrated_from: str | None, normalized: dict[str, Normalized]
+    questionnaire: Questionnaire,
+    depth: str | None,
+    migrated_from: str | None,
+    normalized: dict[str, Normalized],
 ) -> dict[str, Normalized]:
     """``normalized`` with a NOT_ASKED entry for every question the enterprise was never shown (full-depth
     questions of a core interview; questions added since a migrated file's version) and has not answered."""

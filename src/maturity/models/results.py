@@ -13,9 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
-QuestionStatus = Literal[
-    "answered", "na", "unanswered", "hidden", "not_applicable", "unscored", "not_asked"
-]
+QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicable", "unscored", "not_asked"]
 
 
 class ResultModel(BaseModel):

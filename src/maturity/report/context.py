@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from maturity import __version__
 from maturity.models.catalog import Plan, Range
 from maturity.models.evaluation import Evaluation, PeerStanding
+from maturity.models.questionnaire import DEPTH_NAMES
 from maturity.models.results import Assessment, DimensionResult, NationalGrade, QuestionResult
 from maturity.report import charts
 from maturity.report.dossier import CrosswalkRow, GateView, crosswalk_rows, gate_views
@@ -261,6 +262,11 @@ class ReportContext:
     peer: PeerContext | None = None
     peer_rank_text: str = ""
     grade: GradeView | None = None
+    depth_text: str = ""  # 核心问卷 / 完整问卷 (empty when the answers file does not say)
+    not_asked: int = 0  # scored questions never asked, left out of the score
+    not_asked_dimensions: list[str] = field(
+        default_factory=list
+    )  # dimensions none of whose questions was asked
     grade_step: str = ""  # the cheapest change that reaches the next national grade, in words
     next_steps_from_plan: bool = False
     dossier: bool = False  # the consultant's appendix (answers with codes, method, gates, crosswalk)
@@ -685,7 +691,11 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
     for dv in dims:
         if dv.kind != "scenario":
             continue
-        qs = [qviews[x.id] for x in a.questions if x.dimension == dv.id and x.status != "not_applicable"]
+        qs = [
+            qviews[x.id]
+            for x in a.questions
+            if x.dimension == dv.id and x.status not in ("not_applicable", "not_asked")
+        ]
         scored = [x for x in qs if x.score_value is not None]
         sv = ScenarioView(
             dim=dv,
@@ -814,6 +824,13 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         score_label=a.score_label,
         answered=a.answered,
         applicable=a.applicable,
+        depth_text=DEPTH_NAMES.get(ev.answers.depth or "", ""),
+        not_asked=a.not_asked,
+        not_asked_dimensions=[
+            zh(d.name)
+            for d in a.dimensions
+            if d.total == 0 and any(x.dimension == d.id and x.status == "not_asked" for x in a.questions)
+        ],
         levels=levels,
         dimensions=dims,
         foundations=[d for d in dims if d.kind != "scenario"],
