@@ -592,7 +592,9 @@ def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
     path.write_bytes(synth.write_csv(q, rows))
     real = runner._pdf_work
 
-    victim = rows[1].name.split("（")[0]  # "测试企业00001": its sub-sector name may be made safe in the file name
+    victim = rows[1].name.split("（")[
+        0
+    ]  # "测试企业00001": its sub-sector name may be made safe in the file name
 
     def flaky(items, appendix=False):
         out = real([it for it in items if victim not in it[1]])
