@@ -30,7 +30,12 @@ def answer_for(q: Questionnaire, x: Question) -> st.SearchStrategy[Any]:
         return st.one_of(st.sampled_from([[v] for v in exclusive]), subsets) if exclusive else subsets
     if x.kind == "number":
         lo = x.min if x.min is not None else 0.0
-        hi = x.max if x.max is not None else max(b.max for b in x.bands or []) * 1.2
+        if x.max is not None:
+            hi = x.max
+        elif x.bands:
+            hi = max(b.max for b in x.bands) * 1.2
+        else:  # a recorded baseline figure without bands or a maximum
+            hi = lo + 1000
         return st.floats(min_value=lo, max_value=hi, allow_nan=False).map(lambda v: round(v, 1))
     return st.text(alphabet="数字化转型测试", max_size=10)
 

@@ -108,14 +108,15 @@ def test_profile_checks_credit_code_and_choices(cli, q, tmp_path):
 
 
 def test_na_requires_a_justification(cli, q, tmp_path):
+    """On the full questionnaire (the N/A questions of a furniture maker are full-depth ones)."""
     out = tmp_path / "a.yaml"
-    lines, asked, _ = walk(q)
+    lines, asked, _ = walk(q, depth="full")
     first = q.question_map[asked[0]]
     assert not first.allow_na and first.kind != "yesno"
     at = next(i for i, qid in enumerate(asked) if q.question_map[qid].allow_na)
     # "n" where N/A is not allowed; then at the first N/A question: empty reason, cancel, and a real reason
     script = ["n", *lines[:at], "n", "", "c", "n", "本厂只做批量订单，不接定制", "q"]
-    res = run(cli, "-o", out, lines=profile_lines(q) + script)
+    res = run(cli, "-o", out, "--full", lines=profile_lines(q) + script)
     assert res.exit_code == 0, res.output
     assert "本题不能选“不适用”" in res.output
     assert "选择“不适用”须说明理由" in res.output

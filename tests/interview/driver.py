@@ -47,12 +47,15 @@ def typed_answer(q, x, n: int) -> str:
     return f"备注{n}"
 
 
-def walk(q, session: Session | None = None, *, stop_before: int | None = None):
+def walk(q, session: Session | None = None, *, stop_before: int | None = None, depth: str = "core"):
     """Lines answering every asked question in order, and the expected canonical answers.
 
-    Mirrors what a user sees: after each answer the next unanswered question (show_if re-evaluated).
+    Mirrors what a user sees: after each answer the next unanswered question (show_if re-evaluated). ``depth``:
+    the path of a new session, "core" as `maturity assess` (the default) or "full" as `maturity assess --full`.
     """
-    s = session or Session(q, Enterprise(**{k: PROFILE[k] for k in ("name", "sub_sector", "size", "region")}))
+    s = session or Session(
+        q, Enterprise(**{k: PROFILE[k] for k in ("name", "sub_sector", "size", "region")}), depth=depth
+    )
     lines: list[str] = []
     asked: list[str] = []
     qid = s.first_open()

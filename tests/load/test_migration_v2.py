@@ -42,3 +42,18 @@ def test_old_and_new_versions_of_an_example_agree_on_what_both_asked(family):
     a0 = api.assess(api.load_answers(V1 / f"{family}-1.0.0.yaml"))
     a1 = api.assess(api.load_answers(V1 / f"{family}-1.1.0.yaml"))
     assert a0.score == a1.score and a0.level.label == a1.level.label
+
+
+@pytest.mark.parametrize("name", OLD)
+def test_questions_an_old_file_was_never_asked_are_left_out_not_scored_zero(name):
+    """The 2.0.0 additions are "not asked": no score, no weight; the AI dimension has no score at all."""
+    la = api.load_answers(V1 / name)
+    assert la.answers.migrated_from == name.removesuffix(".yaml").rsplit("-", 1)[1]
+    a = api.assess(la)
+    by_id = {x.id: x for x in a.questions}
+    for qid in ("AI-01", "AI-07", "GS-08", "DB-14"):
+        assert by_id[qid].status == "not_asked" and by_id[qid].score is None
+    assert a.dimension("ai").score is None
+    assert a.not_asked > 0
+    note = next(w for w in la.warnings if w.field == "questionnaire_version")
+    assert "记为“未问”，不计分" in note.message

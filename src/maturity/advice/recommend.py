@@ -56,7 +56,7 @@ from maturity.models.conditions import (
     QuestionCond,
     ScoreCond,
 )
-from maturity.models.questionnaire import Question, Questionnaire
+from maturity.models.questionnaire import Question, Questionnaire, type_admits
 from maturity.models.results import Assessment, Blocker
 
 if TYPE_CHECKING:
@@ -118,10 +118,9 @@ def standing(scheme: Scheme, a: Assessment) -> Standing:
 
 
 def standing_of_summary(scheme: Scheme, enterprise: Enterprise, summary: Summary) -> Standing:
-    sub = scheme.sub_sectors.get(enterprise.sub_sector)
     return Standing(
         enterprise,
-        sub.industry_type if sub else None,
+        scheme.questionnaire.industry_type_of(enterprise.sub_sector, enterprise.industry_type),
         summary.state,
         summary.score,
         summary.level.rank,
@@ -242,8 +241,8 @@ def _adds_something(q: Questionnaire, state: State, s: Solution) -> bool:
     qmap = q.question_map
     for qid, target in _targets(q, s).items():
         status = state.status.get(qid)
-        if status is None or status in ("na", "not_applicable"):
-            continue
+        if status is None or status in ("na", "not_applicable", "not_asked"):
+            continue  # never asked: whether the firm already has it is unknown, so it is no reason to recommend
         if _improved_value(q, qmap[qid], state.values.get(qid), target) is not None:
             return True
     return False
@@ -337,6 +336,8 @@ def _answer_reason(state: State, qid: str) -> str:
         actual = "未涉及（前置题未选择相应做法）"
     elif status in ("na", "not_applicable"):
         actual = "不适用"
+    elif status == "not_asked":
+        actual = "未问"
     elif value is None:
         actual = "未作答"
     else:
@@ -359,7 +360,7 @@ class Candidate:
 
 def _applies(s: Solution, st: Standing) -> bool:
     it = st.industry_type
-    if it and it not in s.industry_types:
+    if it and not type_admits(s.industry_types, it):
         return False
     return s.sub_sectors is None or st.enterprise.sub_sector in s.sub_sectors
 

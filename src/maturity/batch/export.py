@@ -116,6 +116,10 @@ def answers_to_data(af: AnswersFile | ParsedRow) -> dict[str, Any]:
         "questionnaire_version": af.questionnaire_version,
         "enterprise": ent,
     }
+    if af.depth:
+        data["depth"] = af.depth
+    if af.migrated_from:
+        data["migrated_from"] = af.migrated_from
     if af.created_at:
         data["created_at"] = af.created_at.isoformat()
     if af.updated_at:

@@ -162,6 +162,10 @@ class ParsedRow:
     answers: dict[str, Normalized]
     created_at: None = None
     updated_at: None = None
+    # A sheet offers the full questionnaire; a blank cell of a full-depth question was not asked (a core
+    # interview typed in), so the row reads as a core answers file: full-depth questions answered count.
+    depth: str = "core"
+    migrated_from: None = None
 
     def to_answers_file(self) -> AnswersFile:
         return AnswersFile.model_validate(
@@ -169,6 +173,7 @@ class ParsedRow:
                 "questionnaire": self.questionnaire,
                 "questionnaire_version": self.questionnaire_version,
                 "enterprise": self.enterprise.model_dump(),
+                "depth": self.depth,
                 "answers": {
                     qid: {"value": a.value, "na": a.na, "justification": a.justification, "note": a.note}
                     for qid, a in self.answers.items()
@@ -482,14 +487,10 @@ class Plan:
         sub = q.sub_sector_map.get(sub_sector or "")
         out = []
         for x in q.questions:
-            if not (x.required and x.scored) or x.show_if is not None or x.id in answers:
+            if not (x.required and x.scored) or x.show_if is not None or x.id in answers or x.depth == "full":
                 continue
             app = x.applies_to
-            if app is not None and (
-                sub is None
-                or (app.industry_types is not None and sub.industry_type not in app.industry_types)
-                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)
-            ):
+            if app is not None and (sub is None or not app.admits(sub.industry_type, sub.id)):
                 continue
             col = self.column_of(x.id)
             err = self.error(r, col, f"必答题 {x.id} 未作答")

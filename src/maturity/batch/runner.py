@@ -148,7 +148,7 @@ def _work(chunk: list[tuple[str, RawRow]], plan: Plan | None) -> list[Outcome]:
 
 
 def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome:
-    from maturity.engine.normalize import Normalized
+    from maturity.engine.normalize import Normalized, mark_not_asked
 
     q = scheme.questionnaire
     out = Outcome(key, raw.source, raw.order, raw.row, raw.name_hint(plan))
@@ -163,14 +163,19 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         return out
     af = parsed
     out.name = af.enterprise.name
-    normalized = (
-        af.answers
-        if isinstance(af, ParsedRow)
-        else {
-            qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence)
-            for qid, a in af.answers.items()
-        }
-    )
+    if isinstance(af, ParsedRow):
+        # a sheet offers the full questionnaire: a blank cell of a full-depth question was not asked
+        normalized = mark_not_asked(q, "core", None, af.answers)
+    else:
+        normalized = mark_not_asked(
+            q,
+            af.depth,
+            af.migrated_from,
+            {
+                qid: Normalized(a.value, a.na, a.note, a.justification, a.evidence)
+                for qid, a in af.answers.items()
+            },
+        )
     rec = _STATE.get("recommend")
     a = scheme.summary_of(af.enterprise, normalized)
     statuses = a.statuses
@@ -204,7 +209,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
         questionnaire=q.id,
         version=q.version,
         answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
-        applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
+        applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden", "not_asked")),
         answers=_answers_json(af) if _STATE.get("keep_answers") else None,
     )
     add_profile(out.record, ent, a, _STATE, scheme, with_costs=rec is not None)

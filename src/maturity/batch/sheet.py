@@ -103,10 +103,7 @@ def applies(q: Question, questionnaire: Questionnaire, sub_sector: str | None) -
     if sub_sector is None or q.applies_to is None:
         return True
     sub = questionnaire.sub_sector_map.get(sub_sector)
-    app = q.applies_to
-    if app.industry_types is not None and (sub is None or sub.industry_type not in app.industry_types):
-        return False
-    return not (app.sub_sectors is not None and sub_sector not in app.sub_sectors)
+    return sub is not None and q.applies_to.admits(sub.industry_type, sub_sector)
 
 
 def template_columns(questionnaire: Questionnaire, sub_sector: str | None = None) -> list[Column]:
@@ -149,6 +146,15 @@ def applicability_text(q: Question, questionnaire: Questionnaire) -> str:
 
 
 def how_to_answer(q: Question, questionnaire: Questionnaire) -> str:
+    text = _how_to_answer(q, questionnaire)
+    if q.record:
+        text += "（基本情况或基线指标，不计分，可留空）"
+    elif q.depth == "full" and q.scored:
+        text += "（完整问卷题目：核心问卷未问时留空，不计分）"
+    return text
+
+
+def _how_to_answer(q: Question, questionnaire: Questionnaire) -> str:
     """One line telling the person filling the sheet what to type in this column."""
     na = f"；不适用时选“{NA_LABEL}”并在右侧一列填写理由" if q.allow_na else ""
     if q.kind == "single":
@@ -369,11 +375,17 @@ def _write_help(ws, q: Questionnaire, cols: list[Column], sub_sector: str | None
             False,
         ),
         (
-            "7. 请勿合并单元格，也不要用公式引用其他表格；可在 Excel、WPS 或 LibreOffice 中填写，保存为 xlsx。",
+            "7. 本表列出完整问卷（现场评估）的全部题目。只做了核心问卷（企业负责人自评）的企业，“如何填写”中标为"
+            "“完整问卷题目”的列可留空：留空视为未问，不计 0 分，所在维度按已问题目计算；"
+            "标为“不计分”的基本情况和基线指标（如准时交付率）可留空。",
             False,
         ),
         (
-            "8. 也可另存为 CSV（UTF-8 或 GB18030 编码均可）。填好后运行：maturity batch 本文件 -o 输出文件夹",
+            "8. 请勿合并单元格，也不要用公式引用其他表格；可在 Excel、WPS 或 LibreOffice 中填写，保存为 xlsx。",
+            False,
+        ),
+        (
+            "9. 也可另存为 CSV（UTF-8 或 GB18030 编码均可）。填好后运行：maturity batch 本文件 -o 输出文件夹",
             False,
         ),
         ("", False),

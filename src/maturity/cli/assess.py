@@ -251,7 +251,11 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
     assert n is not None
     sub = subs[n - 1]
     ui.say(msg("industry_is", itype=msg.industry(sub.industry_type)), style="dim")
-    size = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else None
+    itype = None
+    if sub.industry_type == "process" and ui.ask(msg("ask_mixed")).strip().lower() in msg.yes_words | {"1"}:
+        itype = "mixed"  # a process front end with discrete filling / converting / packing lines
+        ui.say(msg("industry_is", itype=msg.industry(itype)), style="dim")
+    size, figures = _ask_size(ui, questionnaire.size_bands) if questionnaire.size_bands else (None, {})
     region = clean_text(ui.ask(msg("ask_region")))
     while True:
         code = unicodedata.normalize("NFKC", ui.ask(msg("ask_credit"))).strip().upper()
@@ -261,20 +265,31 @@ def _ask_profile(ui: Terminal, questionnaire: Any) -> Any:
         ui.problem(msg("credit_bad", problem=problem))
     contact = clean_text(ui.ask(msg("ask_contact")))[:100]
     assessor = clean_text(ui.ask(msg("ask_assessor")))[:100]
+    extra = {**figures, **ask_programme_profile(ui)}  # figures typed for the size, unless given again there
     return Enterprise(
         name=name,
         sub_sector=sub.id,
+        industry_type=itype,
         size=size,
         region=region,
         credit_code=code or None,
         contact=contact,
         assessor=assessor,
-        **ask_programme_profile(ui),
+        **extra,
     )
 
 
-def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
-    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why."""
+def _revenue_band(wan: float) -> str:
+    """The profile's 营业收入 band of a revenue in 万元 (thresholds of 《中小企业划型标准规定》, and 1 亿)."""
+    for limit, band in ((300, "lt300"), (2000, "300-2000"), (10000, "2000-10000"), (40000, "10000-40000")):
+        if wan < limit:
+            return band
+    return "ge40000"
+
+
+def _ask_size(ui: Terminal, bands: list[Any]) -> tuple[str | None, dict[str, Any]]:
+    """A band by number, or from "30人" / "营收1500万" with a line saying which band that is and why; the figures
+    typed are kept as the profile's 从业人员 and 营业收入区间 (what a diagnostician records first)."""
     from maturity.interview.size import SizeGuess, lower_if, parse_size
 
     msg = ui.msg
@@ -283,10 +298,10 @@ def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
     while True:
         raw = ui.ask(msg("ask_size"))
         if not raw.strip() or raw.strip().lower() in ("q", "b"):
-            return None
+            return None, {}
         got = parse_size(raw, len(bands))
         if isinstance(got, int):
-            return bands[got - 1].id
+            return bands[got - 1].id, {}
         if isinstance(got, SizeGuess) and got.band in names:
             figures = "、".join(
                 x
@@ -303,7 +318,12 @@ def _ask_size(ui: Terminal, bands: list[Any]) -> str | None:
                 style="green",
             )
             k = ui.choose(msg("size_confirm"), len(bands), allow_empty=True)
-            return bands[k - 1].id if k else got.band
+            kept: dict[str, Any] = {}
+            if got.staff is not None and got.staff.is_integer():
+                kept["employees"] = int(got.staff)
+            if got.revenue is not None:
+                kept["revenue_band"] = _revenue_band(got.revenue)
+            return (bands[k - 1].id if k else got.band), kept
         ui.problem(msg("size_unknown", hi=len(bands)))
 
 
@@ -414,6 +434,12 @@ def assess(
     interactive: bool = typer.Option(
         False, "--interactive", help="即使标准输入不是终端也逐题提问（用于脚本或测试）。"
     ),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="回答完整问卷（现场评估，约 35–47 分钟）；默认为核心问卷（企业负责人约 15–20 分钟，未问的题目不计分）。"
+        "与 --resume 一起用时，把核心问卷答卷扩展为完整问卷。",
+    ),
 ) -> None:
     """逐题问答完成自评估：每答一题自动保存，可随时退出、用 --resume 继续，最后显示等级、得分和下一步建议。"""
     from maturity.errors import InputError
@@ -464,8 +490,12 @@ def assess(
             q = bundled.bundled_questionnaire(qid)
             path = resume
             session = store.open_session(path, q)
+            if full and session.depth != "full":
+                session.depth = "full"  # a core answers file extended to the full questionnaire
+                store.save_answers(session, path)
             answered, total = session.progress()
             ui.say(msg("resuming", answered=answered, total=total), style="green")
+            _say_left(ui, session)
         else:
             assert qid is not None
             q = bundled.bundled_questionnaire(qid)
@@ -479,10 +509,18 @@ def assess(
                 enterprise = _ask_profile(ui, q)
                 if path is None:
                     path, cont = _resolve_target(ui, _default_path(enterprise.name, lang.value), qid, force)
-                session = store.open_session(path, q) if cont else Session(q, enterprise)
+                session = (
+                    store.open_session(path, q)
+                    if cont
+                    else Session(q, enterprise, depth="full" if full else "core")
+                )
                 if not cont:
                     store.remove_state(path)
                     store.save(session, path)
+            if full and session.depth != "full":
+                session.depth = "full"
+                store.save_answers(session, path)
+            _say_path(ui, session)
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator
 
@@ -507,6 +545,41 @@ def assess(
         err.print(msg("rules_missing", qid=session.questionnaire.id, path=path))
         return
     show_end(msg, path, pdf, force, appendix)
+
+
+def _say_path(ui: Terminal, session: Any) -> None:
+    """The length of the path this enterprise will take (core or full, its own module), from its questions."""
+    from maturity.interview.session import Session
+    from maturity.interview.timing import minutes_text
+
+    q = session.questionnaire
+    order = session.order()
+    module = sum(1 for qid in order if "module" in q.question_map[qid].tags)
+    if session.depth == "full":
+        ui.say(ui.msg("path_full", n=len(order), module=module, minutes=minutes_text(q, order)), style="bold")
+        return
+    full = Session(q, session.enterprise, answers=session.answers, depth="full").order()
+    ui.say(
+        ui.msg(
+            "path_core",
+            n=len(order),
+            module=module,
+            minutes=minutes_text(q, order),
+            full=len(full),
+            full_minutes=minutes_text(q, full),
+        ),
+        style="bold",
+    )
+
+
+def _say_left(ui: Terminal, session: Any) -> None:
+    from maturity.interview.timing import minutes_text
+
+    left = [qid for qid in session.order() if not session.is_answered(qid) and qid not in session.skipped]
+    if left:
+        ui.say(
+            ui.msg("path_left", n=len(left), minutes=minutes_text(session.questionnaire, left)), style="dim"
+        )
 
 
 def _resume_command(

@@ -20,7 +20,21 @@ _STATUS = {
     "hidden": "未涉及",
     "not_applicable": "不适用本行业",
     "unscored": "不计分",
+    "not_asked": "未问",
 }
+
+
+def not_asked_note(result: Assessment) -> str:
+    """What the owner should know about questions never asked ('' when every question was asked)."""
+    if not result.not_asked:
+        return ""
+    ids = [x.id for x in result.questions if x.status == "not_asked" and x.score is None]
+    return (
+        f"本次作答未问 {result.not_asked} 道计分题（核心问卷不含的完整问卷题目，或旧版答卷未问的新增题目）："
+        f"不计 0 分，不参与计分，所在维度按已问题目计算；要求这些题目的门槛按未满足处理。"
+        f"现场评估时可用 maturity assess --resume 答卷文件 --full 补答（{'、'.join(ids[:12])}"
+        f"{' 等' if len(ids) > 12 else ''}）。"
+    )
 
 
 def bar(score: float | None, width: int = BAR_WIDTH) -> Text:
@@ -104,6 +118,8 @@ def header(result: Assessment) -> Panel:
             style="yellow",
         )
     lines.append(f"\n问卷：{result.questionnaire_title} {result.questionnaire_version}", style="dim")
+    if result.not_asked:
+        lines.append(f"（{result.not_asked} 道题未问，不计分）", style="dim")
     return Panel(lines, title="评估结果", title_align="left", expand=False)
 
 
@@ -114,8 +130,12 @@ def dimension_table(result: Assessment) -> Table:
     table.add_column("", no_wrap=True)
     table.add_column("等级")
     table.add_column("作答", justify="right", style="dim")
+    never = {x.dimension for x in result.questions if x.status == "not_asked"}
     for d in result.dimensions:
         if d.total == 0:
+            name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+            if d.id in never:  # every question of it was left out (e.g. on the core questionnaire)
+                table.add_row(name, "—", Text("未问（完整问卷中作答）", style="dim"), "—", "0/0")
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
         table.add_row(
@@ -165,8 +185,12 @@ def compact_dimension_table(result: Assessment) -> Table:
     table.add_column("得分", justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("等级")
+    never = {x.dimension for x in result.questions if x.status == "not_asked"}
     for d in result.dimensions:
         if d.total == 0:
+            name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
+            if d.id in never:  # every question of it was left out (e.g. on the core questionnaire)
+                table.add_row(name, "—", Text("未问（完整问卷中作答）", style="dim"), "—", "0/0")
             continue
         name = d.name + ("" if d.kind == "scenario" else "（基础）" if d.kind == "foundation" else "")
         table.add_row(
@@ -227,6 +251,8 @@ def show_summary(ev: Evaluation) -> None:
 
 def show_explain(result: Assessment) -> None:
     out.print(header(result))
+    if result.not_asked:
+        out.print(prose(not_asked_note(result), style="yellow"))
     dims = {d.id: d for d in result.dimensions}
     for did, d in dims.items():
         qs = [x for x in result.questions if x.dimension == did]

@@ -20,6 +20,7 @@ STATUS_TEXT = {
     "unanswered": "未答",
     "hidden": "未涉及",
     "not_applicable": "不适用本行业",
+    "not_asked": "未问",
     "unscored": "",
     "absent": "（该版本无此题）",
 }

@@ -52,6 +52,8 @@ def _question_ok(state: State, qid: str, pred: QuestionPredicate) -> bool:
     status = state.status.get(qid, "unanswered")
     if status in ("na", "not_applicable"):
         return state.na_passes
+    if status == "not_asked":
+        return False  # never shown: nothing to credit (every question a gate reads is on the core path)
     value = state.values.get(qid)
     if pred.at_least is not None:
         pos = state.opt_pos[qid]
@@ -151,6 +153,8 @@ def _question_test(state: State, qid: str, pred: QuestionPredicate) -> tuple[boo
     actual = answer_text(state.questionnaire, q, value) if value is not None else "未作答"
     if status == "hidden":
         actual = "未涉及（前置条件不满足）"
+    if status == "not_asked":
+        actual = "未问（本次作答的问卷未包含本题，不予认定）"
     if pred.at_least is not None:
         return ok, f"要求不低于“{answer_text(state.questionnaire, q, pred.at_least)}”，当前：{actual}"
     if pred.in_ is not None:

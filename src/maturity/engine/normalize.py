@@ -158,7 +158,8 @@ def option_score(questionnaire: Questionnaire, q: Question, value: Any) -> float
         by_value = {o.value: o.score for o in questionnaire.options_of(q)}
         return min(100.0, sum(by_value.get(v, 0.0) for v in value))
     if q.kind == "number":
-        assert q.bands
+        if not q.bands:  # a recorded baseline figure, never scored
+            return 0.0
         for band in q.bands:
             if value <= band.max:
                 return band.score
@@ -183,16 +184,44 @@ def answer_text(questionnaire: Questionnaire, q: Question, value: Any) -> str:
 class Normalized:
     """A validated answer in canonical form."""
 
-    __slots__ = ("evidence", "justification", "na", "note", "value")
+    __slots__ = ("asked", "evidence", "justification", "na", "note", "value")
 
     def __init__(
-        self, value: Any = None, na: bool = False, note: str = "", justification: str = "", evidence: str = ""
+        self,
+        value: Any = None,
+        na: bool = False,
+        note: str = "",
+        justification: str = "",
+        evidence: str = "",
+        asked: bool = True,
     ) -> None:
         self.value = value
         self.na = na
         self.note = note
         self.justification = justification
         self.evidence = evidence
+        self.asked = asked  # False: the enterprise was never shown the question (status not_asked)
+
+
+NOT_ASKED = Normalized(asked=False)
+
+
+def mark_not_asked(
+    questionnaire: Questionnaire,
+    depth: str | None,
+    migrated_from: str | None,
+    normalized: dict[str, Normalized],
+) -> dict[str, Normalized]:
+    """``normalized`` with a NOT_ASKED entry for every question the enterprise was never shown (full-depth
+    questions of a core interview; questions added since a migrated file's version) and has not answered."""
+    answered = {qid for qid, n in normalized.items() if n.na or n.value is not None}
+    missing = questionnaire.not_asked(depth, migrated_from, answered)
+    if not missing:
+        return normalized
+    out = dict(normalized)
+    for qid in missing:
+        out[qid] = NOT_ASKED
+    return out
 
 
 def normalize_answers(

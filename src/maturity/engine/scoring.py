@@ -18,7 +18,7 @@ from maturity.engine.conditions import (
     failing_leaves,
     holds,
 )
-from maturity.engine.normalize import Normalized, answer_text, normalize_answers, option_score
+from maturity.engine.normalize import Normalized, answer_text, mark_not_asked, normalize_answers, option_score
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile, Enterprise
 from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Questionnaire
@@ -68,7 +68,7 @@ class Scheme:
                 {o.value: o.score for o in q.options_of(x)}
                 if x.kind in ("single", "yesno", "multi")
                 else None,
-                frozenset(x.applies_to.industry_types)
+                frozenset(x.applies_to.industry_types) | {"mixed"}  # a mixed plant is asked both sets
                 if x.applies_to and x.applies_to.industry_types
                 else None,
                 frozenset(x.applies_to.sub_sectors) if x.applies_to and x.applies_to.sub_sectors else None,
@@ -89,13 +89,17 @@ class Scheme:
     def _weights(self) -> dict[str | None, tuple[dict[str, float], dict[str, float]]]:
         w = self.rules.weights
         out: dict[str | None, tuple[dict[str, float], dict[str, float]]] = {}
-        for itype in (None, "discrete", "process"):
+        for itype in (None, "discrete", "process", "mixed"):
             dims = {d.id: w.dimensions.get(d.id, 1.0) for d in self.questionnaire.dimensions}
             qs = {x.id: w.questions.get(x.id, 1.0) for x in self.questionnaire.questions}
             override = w.by_industry_type.get(itype) if itype else None
             if override:
                 dims.update(override.dimensions)
                 qs.update(override.questions)
+            elif itype == "mixed":  # no set of its own: the mean of the discrete and the process weights
+                (dd, dq), (pd, pq) = out["discrete"], out["process"]
+                dims = {k: (dd[k] + pd[k]) / 2 for k in dims}
+                qs = {k: (dq[k] + pq[k]) / 2 for k in qs}
             out[itype] = (dims, qs)
         return out
 
@@ -124,6 +128,7 @@ class Scheme:
     # ------------------------------------------------------------------------------------
     def normalize(self, answers: AnswersFile) -> dict[str, Normalized]:
         norm, problems = normalize_answers(self.questionnaire, answers.answers)
+        norm = mark_not_asked(self.questionnaire, answers.depth, answers.migrated_from, norm)
         if problems:
             raise DataValidationError(
                 [
@@ -139,8 +144,7 @@ class Scheme:
         The engine needs only the enterprise profile and the canonical answers."""
         q = self.questionnaire
         rules = self.rules
-        sub = self.sub_sectors.get(ent.sub_sector)
-        itype = sub.industry_type if sub else None
+        itype = q.industry_type_of(ent.sub_sector, ent.industry_type)
         dim_w, q_w = self.weights(itype)
         state = State(q, self.opt_pos, self.level_rank, self.level_label, score_label=rules.score_label)
         statuses, values, q_scores = state.status, state.values, state.q_scores
@@ -152,6 +156,8 @@ class Scheme:
             s: float | None = None
             if (itypes is not None and itype not in itypes) or (subs is not None and sub_id not in subs):
                 status = "not_applicable"
+            elif ans is not None and not ans.asked:
+                status = "not_asked"  # never shown (core interview, older version): left out, not 0
             elif show_if is not None and not holds(show_if, state):
                 status = "hidden"
                 s = 0.0 if scored else None
@@ -339,8 +345,8 @@ class Scheme:
         for x in q.questions:
             st = statuses[x.id]
             if (
-                st not in ("not_applicable", "hidden") and x.scored
-            ):  # as `applicable`: hidden follow-ups not asked
+                st not in ("not_applicable", "hidden", "not_asked") and x.scored
+            ):  # as `applicable`: hidden follow-ups and questions never shown not counted
                 total_n[x.dimension] += 1
                 if st in ("answered", "na"):
                     answered_n[x.dimension] += 1
@@ -419,7 +425,10 @@ class Scheme:
             gates=gate_results,
             blockers=blockers,
             answered=sum(1 for x in scored if statuses[x.id] in ("answered", "na")),
-            applicable=sum(1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden")),
+            applicable=sum(
+                1 for x in scored if statuses[x.id] not in ("not_applicable", "hidden", "not_asked")
+            ),
+            not_asked=sum(1 for x in scored if statuses[x.id] == "not_asked"),
         )
 
 

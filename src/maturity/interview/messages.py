@@ -34,6 +34,12 @@ _ZH: dict[str, str] = {
     "industry_is": "按所选行业，本企业属于{itype}行业，将只提问适用的题目。",
     "pick_number": "请输入 {lo}–{hi} 之间的编号。",
     "will_save": "答卷保存在：{path}（每答一题自动保存）",
+    "ask_mixed": "后段是否有离散的灌装、复卷分切或包装线（如日化配制+灌装、造纸+复卷分切、食品加工+包装）？"
+    "有则按混合型提问，流程型和离散型的题目都问 [y/N]：",
+    "path_core": "核心问卷：本企业共 {n} 道题（含行业专题 {module} 道），约 {minutes} 分钟。"
+    "现场评估可用 maturity assess --full 回答完整问卷（本企业 {full} 道题，约 {full_minutes} 分钟）。",
+    "path_full": "完整问卷：本企业共 {n} 道题（含行业专题 {module} 道），约 {minutes} 分钟。",
+    "path_left": "还剩 {n} 道题，约 {minutes} 分钟。",
     "exists_choice": "文件已存在：{path}\n  1. 继续填写这份答卷\n  2. 另存为新文件 {alt}\n  3. 覆盖（原答卷将丢失）\n请选择（回车 = 1）：",
     "exists_choice_other": "文件已存在：{path}（属于其他问卷或无法读取）\n  1. 另存为新文件 {alt}\n  2. 覆盖（原文件将丢失）\n请选择（回车 = 1）：",
     "overwrite_confirm": "确认覆盖 {path}？输入 yes 确认：",
@@ -136,6 +142,14 @@ _EN: dict[str, str] = {
     "industry_is": "This sub-sector is {itype}; only the questions that apply will be asked.",
     "pick_number": "Enter a number from {lo} to {hi}.",
     "will_save": "Answers are saved to: {path} (after every question)",
+    "ask_mixed": "Does the plant also run discrete filling, rewinding/slitting or packing lines? "
+    "If so both process and discrete questions are asked [y/N]: ",
+    "path_core": "Core questionnaire: {n} questions for this enterprise ({module} in its sub-sector module), about "
+    "{minutes} minutes. On site, maturity assess --full asks the full questionnaire ({full} questions, about "
+    "{full_minutes} minutes).",
+    "path_full": "Full questionnaire: {n} questions for this enterprise ({module} in its sub-sector module), about "
+    "{minutes} minutes.",
+    "path_left": "{n} questions left, about {minutes} minutes.",
     "exists_choice": "File exists: {path}\n  1. Continue this answers file\n  2. Save as a new file {alt}\n  3. Overwrite (the old answers are lost)\nChoose (Enter = 1): ",
     "exists_choice_other": "File exists: {path} (another questionnaire, or unreadable)\n  1. Save as a new file {alt}\n  2. Overwrite (the old file is lost)\nChoose (Enter = 1): ",
     "overwrite_confirm": "Really overwrite {path}? Type yes to confirm: ",
@@ -216,8 +230,8 @@ _EN: dict[str, str] = {
 
 _CATALOG = {"zh": _ZH, "en": _EN}
 INDUSTRY_NAMES = {
-    "zh": {"discrete": "离散型", "process": "流程型"},
-    "en": {"discrete": "discrete", "process": "process"},
+    "zh": {"discrete": "离散型", "process": "流程型", "mixed": "混合型"},
+    "en": {"discrete": "discrete", "process": "process", "mixed": "mixed"},
 }
 
 

@@ -38,8 +38,12 @@ class Session:
         position: str | None = None,
         created_at: datetime | None = None,
         updated_at: datetime | None = None,
+        depth: str | None = None,
+        migrated_from: str | None = None,
     ) -> None:
         self.questionnaire = questionnaire
+        self.depth = depth  # "core": full-depth questions are not asked; "full" / None: every question
+        self.migrated_from = migrated_from
         self.enterprise = enterprise
         self.answers: dict[str, Answer] = dict(answers or {})
         self.skipped: set[str] = set(skipped or ())
@@ -54,8 +58,7 @@ class Session:
         levels = questionnaire.levels_sorted()
         self._level_rank = {lv.id: lv.rank for lv in levels}
         self._level_label = {lv.id: lv.label for lv in levels}
-        sub = questionnaire.sub_sector_map.get(enterprise.sub_sector)
-        self.industry_type = sub.industry_type if sub else None
+        self.industry_type = questionnaire.industry_type_of(enterprise.sub_sector, enterprise.industry_type)
 
     @classmethod
     def from_answers_file(
@@ -74,6 +77,8 @@ class Session:
             position=position,
             created_at=af.created_at,
             updated_at=af.updated_at,
+            depth=af.depth,
+            migrated_from=af.migrated_from,
         )
 
     # ---- which questions are asked --------------------------------------------------------
@@ -84,6 +89,8 @@ class Session:
         """Status of every question under the current answers, in questionnaire order."""
         q = self.questionnaire
         state = State(q, self._opt_pos, self._level_rank, self._level_label)
+        answered = {qid for qid, a in self.answers.items() if not a.is_empty or a.na}
+        never = q.not_asked(self.depth, self.migrated_from, answered)
         for x in q.questions:
             ans = self.answers.get(x.id)
             norm = None
@@ -92,6 +99,8 @@ class Session:
                     None if ans.is_empty else ans.value, ans.na, ans.note, ans.justification, ans.evidence
                 )
             status = self._status(x, norm, state)
+            if x.id in never and status != "not_applicable":
+                status = "not_asked"  # as the engine: never shown on this path, left out of the score
             state.status[x.id] = status
             value = norm.value if norm is not None and status in ("answered", "unscored") else None
             state.values[x.id] = value
@@ -106,11 +115,7 @@ class Session:
     def applies(self, x: Question) -> bool:
         """Whether ``applies_to`` includes this enterprise's industry type and sub-sector."""
         app = x.applies_to
-        if app is None:
-            return True
-        if app.industry_types is not None and self.industry_type not in app.industry_types:
-            return False
-        return app.sub_sectors is None or self.enterprise.sub_sector in app.sub_sectors
+        return app is None or app.admits(self.industry_type, self.enterprise.sub_sector)
 
     def _status(self, x: Question, ans: Normalized | None, state: State) -> str:
         if not self.applies(x):
@@ -249,5 +254,7 @@ class Session:
             enterprise=self.enterprise,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            depth=self.depth,
+            migrated_from=self.migrated_from,
             answers=ordered,
         )

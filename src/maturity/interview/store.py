@@ -59,6 +59,10 @@ def answers_data(af: AnswersFile) -> dict[str, Any]:
         "questionnaire_version": af.questionnaire_version,
         "enterprise": ent,
     }
+    if af.depth:
+        data["depth"] = af.depth
+    if af.migrated_from:
+        data["migrated_from"] = af.migrated_from
     if af.created_at:
         data["created_at"] = af.created_at
     if af.updated_at:

@@ -142,6 +142,14 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                         f"未知选项 {v}（须是问卷 {qid} 题的选项：{'、'.join(sorted(known)) or '无此题'}）",
                         v,
                     )
+        for j, k in enumerate(s.kpis):
+            base = q.question_map.get(k.baseline) if k.baseline else None
+            if k.baseline and (base is None or not base.record or base.kind != "number"):
+                add(
+                    at + ("kpis", j, "baseline"),
+                    f"基线题 {k.baseline} 须是问卷中的基线指标题（record: true 的数值题）",
+                    k.baseline,
+                )
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
                 add(at + ("sub_sectors", j), f"未知子行业 {sub}", sub)
@@ -280,7 +288,9 @@ def bundled_catalog(questionnaire: Questionnaire) -> Catalog | None:
 
 
 def solution_applies(s: Solution, industry_type: str, sub_sector: str) -> bool:
-    if industry_type and industry_type not in s.industry_types:
+    from maturity.models.questionnaire import type_admits
+
+    if industry_type and not type_admits(s.industry_types, industry_type):
         return False
     return s.sub_sectors is None or sub_sector in s.sub_sectors
 

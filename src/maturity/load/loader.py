@@ -321,14 +321,13 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
     for loc, msg, val in problems:
         iss.append(issue_at(loaded, loc, msg, val))
     sub = q.sub_sector_map.get(a.enterprise.sub_sector)
+    itype = q.industry_type_of(a.enterprise.sub_sector, a.enterprise.industry_type)
     for qid, ans in a.answers.items():
         x = q.question_map.get(qid)
         app = x.applies_to if x is not None else None
         if app is None or sub is None or ans.is_empty:
             continue
-        if (app.industry_types is not None and sub.industry_type not in app.industry_types) or (
-            app.sub_sectors is not None and sub.id not in app.sub_sectors
-        ):
+        if not app.admits(itype, sub.id):
             iss.append(
                 issue_at(
                     loaded,
@@ -338,8 +337,10 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
                     severity="warning",
                 )
             )
+    answered = {k for k, v in a.answers.items() if not v.is_empty}
+    never_shown = q.not_asked(a.depth, a.migrated_from, answered)
     for x in q.questions:
-        if x.required and x.scored and x.show_if is None and x.applies_to is None:
+        if x.required and x.scored and x.show_if is None and x.applies_to is None and x.id not in never_shown:
             given = a.answers.get(x.id)
             if given is None or given.is_empty:
                 iss.append(
@@ -367,7 +368,13 @@ def migrate(a: AnswersFile, q: Questionnaire, loaded: Loaded | None = None) -> A
                 if qid in m.drop:
                     continue
                 answers[m.rename.get(qid, qid)] = ans
-            return a.model_copy(update={"answers": answers, "questionnaire_version": q.version})
+            return a.model_copy(
+                update={
+                    "answers": answers,
+                    "questionnaire_version": q.version,
+                    "migrated_from": a.questionnaire_version,
+                }
+            )
     raise VersionMismatchError(
         f"答卷按问卷 {a.questionnaire} {a.questionnaire_version} 填写，"
         f"但当前问卷版本为 {q.version}，且问卷未声明如何迁移。",
@@ -381,25 +388,23 @@ def migration_note(loaded: Loaded, old: AnswersFile, q: Questionnaire) -> Issue 
         return None
     m = next((m for m in q.migrations if m.from_version == old.questionnaire_version), None)
     sub = q.sub_sector_map.get(old.enterprise.sub_sector)
+    itype = q.industry_type_of(old.enterprise.sub_sector, old.enterprise.industry_type)
     given = {m.rename.get(k, k) if m else k for k in old.answers}
+    added = set(m.added) if m else set()
     missing = []
     for x in q.questions:
         app = x.applies_to
-        if not x.scored or x.id in given or x.show_if is not None:
+        if not x.scored or x.id in given or x.show_if is not None or x.id not in added:
             continue
-        if (
-            app is not None
-            and sub is not None
-            and (
-                (app.industry_types is not None and sub.industry_type not in app.industry_types)
-                or (app.sub_sectors is not None and sub.id not in app.sub_sectors)
-            )
-        ):
+        if app is not None and sub is not None and not app.admits(itype, sub.id):
             continue
         missing.append(x.id)
     text = f"答卷按 {old.questionnaire_version} 版问卷填写，已迁移到 {q.version} 版评分"
     if missing:
-        text += f"；旧版未问的 {len(missing)} 道计分题按未作答计 0 分（{'、'.join(missing)}）"
+        text += (
+            f"；旧版未问的 {len(missing)} 道计分题记为“未问”，不计分，所在维度按已问题目计算"
+            f"（{'、'.join(missing)}）"
+        )
     if m is not None and m.note:
         text += f"。{' '.join(m.note.split())}"
     return issue_at(loaded, ("questionnaire_version",), text, old.questionnaire_version, severity="warning")

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from maturity.models.base import Id, SemVer, StrictModel, Text, empty_dict
+from maturity.models.questionnaire import Depth, IndustryType
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -63,6 +64,11 @@ class Enterprise(StrictModel):
     name: Text = Field(max_length=100)
     credit_code: str | None = Field(None, description="统一社会信用代码（18 位，可选）")
     sub_sector: Id
+    industry_type: IndustryType | None = Field(
+        None,
+        description="本厂的生产类型，缺省按子行业：discrete 离散型，process 流程型，mixed 混合型（前段流程工艺、"
+        "后段离散的灌装、分切或包装线，如日化配制+灌装、造纸+复卷分切、食品加工+包装，两类题目都问）",
+    )
     size: Id | None = None
     region: str = ""
     contact: str = ""
@@ -206,4 +212,13 @@ class AnswersFile(StrictModel):
     enterprise: Enterprise
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    depth: Depth | None = Field(
+        None,
+        description="作答的问卷深度：core 核心问卷（企业负责人自评，约 20 分钟），full 完整问卷（现场评估）；"
+        "缺省视为完整问卷。core 答卷中未作答的完整问卷题目记为“未问”，不计分",
+    )
+    migrated_from: SemVer | None = Field(
+        None,
+        description="由本工具在迁移旧版答卷时填写：旧版问卷版本号（新版新增、旧版未问的题目记为“未问”，不计分）",
+    )
     answers: dict[str, Answer] = Field(default_factory=empty_dict)

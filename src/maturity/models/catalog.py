@@ -51,6 +51,10 @@ class Range(StrictModel):
 class Kpi(StrictModel):
     metric: Text = Field(description="可度量的指标，如 成品一次合格率")
     target: Text = Field(description="预期变化，如 提升 2–5 个百分点")
+    baseline: Id | None = Field(
+        None,
+        description="记录该指标现状的基线题（问卷中 record: true 的数值题，如 准时交付率）；报告中列出基线值",
+    )
 
 
 class Policy(StrictModel):

@@ -10,10 +10,22 @@ from pydantic import Field, model_validator
 from maturity.models.base import ContentModel, Id, SemVer, Text, empty_dict, empty_list
 from maturity.models.conditions import Condition
 
-IndustryType = Literal["discrete", "process"]
+IndustryType = Literal["discrete", "process", "mixed"]
 QuestionKind = Literal["single", "multi", "number", "yesno", "text"]
+Depth = Literal["core", "full"]
 
-INDUSTRY_TYPE_NAMES = {"discrete": "离散型", "process": "流程型"}
+INDUSTRY_TYPE_NAMES = {"discrete": "离散型", "process": "流程型", "mixed": "混合型"}
+DEPTH_NAMES = {"core": "核心问卷", "full": "完整问卷"}
+
+
+def type_admits(listed: list[str] | tuple[str, ...] | frozenset[str], itype: str | None) -> bool:
+    """Whether a question (or solution) listed for ``listed`` industry types applies to ``itype``.
+
+    A mixed plant (a process front end and a discrete packing or converting line: 日化配制+灌装, 造纸+复卷分切,
+    食品加工+包装) runs both kinds of line, so questions written for either type apply to it."""
+    if itype == "mixed":
+        return True
+    return itype in listed
 
 
 class Source(ContentModel):
@@ -81,6 +93,12 @@ class Applicability(ContentModel):
     industry_types: list[IndustryType] | None = None
     sub_sectors: list[Id] | None = None
 
+    def admits(self, itype: str | None, sub_sector: str | None) -> bool:
+        """Whether an enterprise of this (effective) industry type and sub-sector is asked the question."""
+        if self.industry_types is not None and not type_admits(self.industry_types, itype):
+            return False
+        return self.sub_sectors is None or sub_sector in self.sub_sectors
+
 
 class Question(ContentModel):
     id: Id
@@ -108,6 +126,16 @@ class Question(ContentModel):
     priority: bool = Field(
         False, description="企业的诉求（痛点、预算、时间、现有系统）：不计分，只用于排序建议"
     )
+    record: bool = Field(
+        False,
+        description="诊断基本情况或基线指标（如接单方式、出口占比、准时交付率）：不计分，记入答卷和报告"
+        "（基线指标供路线图的目标值对照）",
+    )
+    depth: Depth = Field(
+        "core",
+        description="core：核心问卷（企业负责人约 20 分钟）和完整问卷都问；full：只在完整问卷（现场评估，"
+        "maturity assess --full）中问。核心问卷未问的题目不计 0 分，而是不参与计分",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Question:
@@ -116,8 +144,12 @@ class Question(ContentModel):
             raise ValueError(f"{k} 题须且只能给出 scale 或 options 之一")
         if k not in ("single", "multi") and (self.scale or self.options):
             raise ValueError(f"{k} 题不能有 scale / options")
+        if self.record and self.priority:
+            raise ValueError("record（基本情况/基线指标）与 priority（诉求）不能同时为 true")
         if k == "number":
             if not self.bands:
+                if self.record:  # a baseline figure: recorded, never scored
+                    return self
                 raise ValueError("number 题须给出 bands（数值分档及得分）")
             maxes = [b.max for b in self.bands]
             if maxes != sorted(maxes) or len(set(maxes)) != len(maxes):
@@ -130,7 +162,7 @@ class Question(ContentModel):
 
     @property
     def scored(self) -> bool:
-        return self.kind != "text" and not self.priority
+        return self.kind != "text" and not self.priority and not self.record
 
     @property
     def ranked(self) -> bool:
@@ -207,6 +239,25 @@ class Questionnaire(ContentModel):
         if q.scale is not None:
             return self.scales.get(q.scale, [])
         return []
+
+    def industry_type_of(self, sub_sector: str, override: str | None = None) -> str | None:
+        """The effective industry type: the enterprise's own (``override``) or its sub-sector's."""
+        if override:
+            return override
+        sub = self.sub_sector_map.get(sub_sector)
+        return sub.industry_type if sub else None
+
+    def not_asked(self, depth: str | None, migrated_from: str | None, answered: set[str] | dict) -> set[str]:
+        """Questions the enterprise was never shown and has no answer to: full-depth questions on a core
+        interview, and questions added since the version an older answers file was migrated from."""
+        out: set[str] = set()
+        if depth == "core":
+            out.update(x.id for x in self.questions if x.depth == "full")
+        if migrated_from:
+            m = next((m for m in self.migrations if m.from_version == migrated_from), None)
+            if m is not None:
+                out.update(m.added)
+        return {qid for qid in out if qid not in answered}
 
     def levels_sorted(self) -> list[Level]:
         return sorted(self.levels, key=lambda lv: lv.rank)

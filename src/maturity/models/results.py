@@ -15,7 +15,7 @@ from maturity.models.base import empty_list
 
 SCHEMA_VERSION = 1
 
-QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicable", "unscored"]
+QuestionStatus = Literal["answered", "na", "unanswered", "hidden", "not_applicable", "unscored", "not_asked"]
 
 
 class ResultModel(BaseModel):
@@ -116,6 +116,11 @@ class Assessment(ResultModel):
     blockers: list[Blocker] = Field(default_factory=empty_list, description="达到下一等级还缺什么")
     answered: int = 0
     applicable: int = 0
+    not_asked: int = Field(
+        0,
+        description="未问的计分题数（核心问卷未包含的完整问卷题目、旧版答卷未问的新增题目）：不计分，"
+        "所在维度按已问题目计算",
+    )
 
     def dimension(self, did: str) -> DimensionResult:
         for d in self.dimensions:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from maturity import __version__
 from maturity.models.catalog import Plan, Range
 from maturity.models.evaluation import Evaluation, PeerStanding
+from maturity.models.questionnaire import DEPTH_NAMES
 from maturity.models.results import Assessment, DimensionResult, NationalGrade, QuestionResult
 from maturity.report import charts
 from maturity.report.dossier import CrosswalkRow, GateView, crosswalk_rows, gate_views
@@ -28,6 +29,7 @@ STATUS_TEXT = {
     "unanswered": "未作答",
     "hidden": "未涉及（前提题为否）",
     "not_applicable": "不适用本行业",
+    "not_asked": "未问（本次问卷未包含，不计分）",
     "unscored": "不计分",
 }
 KIND_TEXT = {"scenario": "典型场景", "foundation": "基础维度", "group": "场景组"}
@@ -274,6 +276,11 @@ class ReportContext:
     peer: PeerContext | None = None
     peer_rank_text: str = ""
     grade: GradeView | None = None
+    depth_text: str = ""  # 核心问卷 / 完整问卷 (empty when the answers file does not say)
+    not_asked: int = 0  # scored questions never asked, left out of the score
+    not_asked_dimensions: list[str] = field(
+        default_factory=list
+    )  # dimensions none of whose questions was asked
     grade_step: str = ""  # the cheapest change that reaches the next national grade, in words
     next_steps_from_plan: bool = False
     dossier: bool = False  # the consultant's appendix (answers with codes, method, gates, crosswalk)
@@ -408,9 +415,21 @@ def _policy_views(plan: Plan, enterprise_region: str) -> list[PolicyView]:
 
 
 def _plan_model_view(
-    plan: Plan, plain: Plain | None = None, titles: dict[str, str] | None = None, enterprise_region: str = ""
+    plan: Plan,
+    plain: Plain | None = None,
+    titles: dict[str, str] | None = None,
+    enterprise_region: str = "",
+    baselines: dict[str, str] | None = None,
 ) -> PlanView | None:
     plain = plain or Plain(None, {})
+    baselines = baselines or {}
+
+    def kpi_text(k: Any) -> str:
+        text = f"{zh(k.metric)}{zh(k.target)}"
+        if k.baseline and k.baseline in baselines:
+            text += f"（现状：{baselines[k.baseline]}）"
+        return text
+
     titles = dict(titles or {})
     policy_names = {p.id: p.name for p in plan.policies}
     for h in plan.horizons:
@@ -443,7 +462,7 @@ def _plan_model_view(
                 time=_range_text(i.weeks, "周"),
                 lifts_to=f"{i.lifts_to.label}{i.lifts_to.name}",
                 policy=[zh(policy_names.get(pid, "")) for pid in i.policies if pid in policy_names],
-                kpis=[f"{zh(k.metric)}{zh(k.target)}" for k in i.kpis],
+                kpis=[kpi_text(k) for k in i.kpis],
                 dimension=i.dimension,
                 dimension_name=zh(i.dimension_name),
                 horizon=zh(h.name),
@@ -502,9 +521,22 @@ def plan_view(
     plain: Plain | None = None,
     titles: dict[str, str] | None = None,
     enterprise_region: str = "",
+    baselines: dict[str, str] | None = None,
 ) -> PlanView | None:
-    """The roadmap as plain values; None if it has nothing to show."""
-    return None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region)
+    """The roadmap as plain values; None if it has nothing to show. ``baselines``: baseline KPI question id ->
+    "准时交付率 82%" (the answers' recorded figures), shown beside the solution KPIs they measure."""
+    return None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region, baselines)
+
+
+def baselines_of(ev: Evaluation) -> dict[str, str]:
+    """The baseline KPIs the answers record (record number questions answered), as "short name value"."""
+    qmap = ev.scheme.questionnaire.question_map
+    out: dict[str, str] = {}
+    for x in ev.assessment.questions:
+        q = qmap.get(x.id)
+        if q is not None and q.record and q.kind == "number" and x.answer_text:
+            out[x.id] = f"{zh(q.short or q.text)} {x.answer_text}"
+    return out
 
 
 def _grade_view(g: NationalGrade, plain: Plain) -> GradeView:
@@ -552,6 +584,19 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
     unanswered = [zh(x.text) for x in a.questions if x.status == "unanswered"]
     if unanswered:
         out.append((f"补答尚未作答的{len(unanswered)}道题（未作答按0分计）", _few(unanswered)))
+    qmap = ev.scheme.questionnaire.question_map
+    never = [
+        zh(qmap[x.id].short or x.text) if x.id in qmap else zh(x.text)
+        for x in a.questions
+        if x.status == "not_asked" and x.id in qmap and qmap[x.id].scored
+    ]
+    if never:
+        out.append(
+            (
+                f"现场评估时补问本次未问的{len(never)}道题（用完整问卷作答；未问的题不计分，所在维度按已问题目计算）",
+                _few(never, 8),
+            )
+        )
     na = [
         zh(x.text) + (f"（所填理由：{zh(x.justification)}）" if x.justification else "")
         for x in a.questions
@@ -574,6 +619,9 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
                     metrics += [zh(x.metric) for x in k.kpis if zh(x.metric) not in metrics]
         if metrics:
             out.append(("记下以下指标现在的数值，作为第一阶段改进前的基线（以后对比成效）", _few(metrics, 8)))
+    recorded = baselines_of(ev)
+    if recorded:
+        out.append(("已记录的基线指标（以后按同一口径对比成效）", list(recorded.values())))
     out.append(
         (
             "现场核实时要看的材料",
@@ -649,7 +697,7 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
     qviews = {x.id: _question_view(x) for x in a.questions}
     solutions = _catalog_solutions(a.questionnaire_id) if ev.plan is not None else {}
     titles = {k: v[0] for k, v in solutions.items()}
-    plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region)
+    plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region, baselines_of(ev))
 
     # scenario sections
     bands = sorted(scheme.rules.dimension_bands, key=lambda b: b.min_score)
@@ -658,7 +706,11 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
     for dv in dims:
         if dv.kind != "scenario":
             continue
-        qs = [qviews[x.id] for x in a.questions if x.dimension == dv.id and x.status != "not_applicable"]
+        qs = [
+            qviews[x.id]
+            for x in a.questions
+            if x.dimension == dv.id and x.status not in ("not_applicable", "not_asked")
+        ]
         scored = [x for x in qs if x.score_value is not None]
         sv = ScenarioView(
             dim=dv,
@@ -787,6 +839,13 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         score_label=a.score_label,
         answered=a.answered,
         applicable=a.applicable,
+        depth_text=DEPTH_NAMES.get(ev.answers.depth or "", ""),
+        not_asked=a.not_asked,
+        not_asked_dimensions=[
+            zh(d.name)
+            for d in a.dimensions
+            if d.total == 0 and any(x.dimension == d.id and x.status == "not_asked" for x in a.questions)
+        ],
         levels=levels,
         dimensions=dims,
         foundations=[d for d in dims if d.kind != "scenario"],
