@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cached_property
 from typing import Literal
 
@@ -18,7 +19,7 @@ INDUSTRY_TYPE_NAMES = {"discrete": "离散型", "process": "流程型", "mixed":
 DEPTH_NAMES = {"core": "核心问卷", "full": "完整问卷"}
 
 
-def type_admits(listed: list[str] | tuple[str, ...] | frozenset[str], itype: str | None) -> bool:
+def type_admits(listed: Collection[str], itype: str | None) -> bool:
     """Whether a question (or solution) listed for ``listed`` industry types applies to ``itype``.
 
     A mixed plant (a process front end and a discrete packing or converting line: 日化配制+灌装, 造纸+复卷分切,
