@@ -29,6 +29,9 @@ def _start(csv_path: Path, out: Path, *extra: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell that started the test run in the background (`cmd &`, nohup) ignores SIGINT, and an ignored
+        # signal stays ignored across exec: give the batch the default a user's terminal gives it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -49,6 +49,8 @@ class Pty:
             cwd=cwd,
             env=env,
             start_new_session=True,
+            # a test run started in the background (`cmd &`, nohup) ignores SIGINT, and that survives exec
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(slave)
         self.buf = ""

@@ -236,7 +236,10 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
         what = spec.label or _selector_text(spec.dimensions, "维度")
         first = None
     hits = [name(x) for x in hit_ids]
-    misses = [name(x) for x in miss_ids]
+    misses = [
+        name(x) + ("（未问）" if spec.questions is not None and state.status.get(x) == "not_asked" else "")
+        for x in miss_ids
+    ]
     passed = len(hits) >= spec.at_least
     pred = spec.predicate()
     grade = getattr(pred, "at_least", None)
