@@ -486,10 +486,7 @@ def _run(
     cohort_pdf: bool = False,
     previous: Path | None = None,
 ) -> BatchResult:
-    from maturity.batch.rollup import Rollup, grade_order
-
     q = scheme.questionnaire
-    level_order = [(lv.label, lv.name) for lv in scheme.levels]
     done = ledger.index  # key -> small index entry; whole records stay in the ledger file
     namer = Namer(Path(e.file).stem for e in done.values())
     seen: set[str] = set()
@@ -606,17 +603,7 @@ def _run(
     ordered = ledger.ordered(seen & done.keys())
     del seen, occurrences
 
-    cohort = Cohort(
-        [(lv.label, lv.name) for lv in scheme.levels],
-        [(d.id, d.name) for d in q.dimensions],
-        {s.id: s.name for s in q.sub_sectors},
-    )
-    rollup = Rollup(level_order, grade_order())
-    for k in ordered:
-        r = ledger.record(done[k])
-        cohort.add(r.sub_sector, r.level, r.score, r.dims)
-        rollup.add(r)
-    cohort.finalise()
+    cohort, rollup = tally(ledger, ordered, scheme)
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
@@ -681,6 +668,26 @@ def _run(
         result.cohort_pdf = write_cohort_pdf(outdir, previous=previous, force=True)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def tally(ledger: Ledger, keys: list[str], scheme: Any) -> tuple[Cohort, Any]:
+    """The cohort (peer standing) and the roll-up (district, assessor and chart sheets) of these enterprises,
+    each record read back from the ledger once."""
+    from maturity.batch.rollup import Rollup, grade_order
+
+    q = scheme.questionnaire
+    cohort = Cohort(
+        [(lv.label, lv.name) for lv in scheme.levels],
+        [(d.id, d.name) for d in q.dimensions],
+        {s.id: s.name for s in q.sub_sectors},
+    )
+    rollup = Rollup([(lv.label, lv.name) for lv in scheme.levels], grade_order())
+    for k in keys:
+        r = ledger.record(ledger.index[k])
+        cohort.add(r.sub_sector, r.level, r.score, r.dims)
+        rollup.add(r)
+    cohort.finalise()
+    return cohort, rollup
 
 
 def _answers_from_file(path: Path) -> dict[str, Any]:
