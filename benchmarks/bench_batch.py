@@ -11,7 +11,12 @@ Prints:
   (target: <= 400 MB);
 * PDF reports per second with 1 and 2 worker processes (target: >= 1.8x), if maturity.report is present;
 * (:func:`measure_large`) 200,000 enterprises without PDFs: time and peak memory of the whole process tree,
-  beside openpyxl's own read of the same file in a process of its own.
+  beside openpyxl's own read of the same file in a process of its own;
+* (:func:`measure_tail`, ``--tail 25000,50000,100000,200000``) the end of a batch alone, after scoring: the
+  ledger indexed, the cohort and roll-up counted, the ledger rewritten in input order and summary.xlsx /
+  summary.csv written, on ledgers of N synthetic records (200 scored enterprises repeated under their own
+  names), each N in a fresh process: CPU time and peak memory per 1,000 enterprises, which must stay flat
+  (linear growth), beside reading the same ledger back line by line (json.loads), timed in that process.
 """
 
 from __future__ import annotations
@@ -266,6 +271,127 @@ def measure_large(n_rows: int = 200_000, keep: Path | None = None) -> list[tuple
     ]
 
 
+TAIL = r"""
+import json, resource, sys, time
+from pathlib import Path
+from maturity.batch import runner
+from maturity.batch.export import write_summary
+from maturity.batch.ledger import Ledger
+from maturity.load import bundled
+
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize()
+
+outdir = Path(sys.argv[1])
+scheme = bundled.scheme("light-industry")
+q = scheme.questionnaire
+base = rss()
+clock = time.process_time  # CPU time of this process: steady on a shared machine, unlike the wall clock
+marks = [clock()]
+ledger = Ledger(outdir / ".maturity-batch" / "ledger.jsonl")
+ledger.load()
+keys = ledger.ordered(set(ledger.index))
+marks.append(clock())
+indexed = rss()
+cohort, rollup = runner.tally(ledger, keys, scheme)
+marks.append(clock())
+ledger.rewrite(keys)
+marks.append(clock())
+write_summary(outdir, ledger.records(), [], cohort, [(d.id, d.name) for d in q.dimensions], "升级差距",
+              [("问卷", q.id)], rollup)
+ledger.close()
+marks.append(clock())
+with open(ledger.path, "rb") as fh:
+    n = sum(1 for line in fh if json.loads(line))
+marks.append(clock())
+steps = [b - a for a, b in zip(marks, marks[1:])]
+print(json.dumps({"n": n, "index": steps[0], "tally": steps[1], "rewrite": steps[2], "summary": steps[3],
+                  "read_back": steps[4], "base": base, "indexed": indexed,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def make_ledger(outdir: Path, n: int, template: list[bytes]) -> None:
+    """A batch OUTDIR whose ledger holds n records: the template's lines repeated, each with its own key,
+    input row, enterprise name and answers file (as a batch of n distinct enterprises would have)."""
+    import json
+
+    ledger = outdir / ".maturity-batch" / "ledger.jsonl"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    with open(ledger, "wb") as out:
+        for i in range(n):
+            e = json.loads(template[i % len(template)])
+            rec = e["record"]
+            rec["name"] = f"{rec['name']}-{i}"
+            rec["row"] = i + 2
+            rec["file"] = e["file"] = f"answers/{rec['name']}.yaml"
+            e["key"], e["order"] = f"{i:024x}", [0, i + 2]
+            out.write(json.dumps(e, ensure_ascii=False).encode() + b"\n")
+
+
+def measure_tail(sizes: list[int], keep: Path | None = None) -> list[tuple]:
+    """The end of a batch alone (index, cohort, rewrite, summary) at each size, each in a fresh process."""
+    import json
+    import shutil
+
+    from _common import row
+
+    from maturity.batch.runner import run_batch
+
+    work = keep or Path(tempfile.mkdtemp(prefix="bench-tail-"))
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "template.csv"
+    q = api.scheme("light-industry").questionnaire
+    rng = random.Random(2024)
+    src.write_bytes(synth.write_csv(q, [synth.make_row(q, rng, i) for i in range(200)]))
+    run_batch(src, work / "template", force=True, recommend=False, jobs=2)
+    template = (work / "template" / ".maturity-batch" / "ledger.jsonl").read_bytes().splitlines()
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    results = []
+    for n in sizes:
+        out = work / f"tail-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        make_ledger(out, n, template)
+        os.sync()
+        r = subprocess.run([sys.executable, "-c", TAIL, str(out)], env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"tail run at {n} failed: {r.stderr[-2000:]}")
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        res["total"] = res["index"] + res["tally"] + res["rewrite"] + res["summary"]
+        results.append(res)
+        print(
+            f"{n} (CPU): index {res['index']:.1f} s, cohort {res['tally']:.1f} s, rewrite {res['rewrite']:.1f} s, "
+            f"summary {res['summary']:.1f} s (read back {res['read_back']:.1f} s); RSS {res['base'] / 1e6:.0f} MB "
+            f"at start, {res['indexed'] / 1e6:.0f} MB indexed, peak {res['peak'] / 1e6:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+        shutil.rmtree(out, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    first = results[0]
+    out_rows = []
+    for res in results:
+        n = res["n"]
+        per_t = 1000 * res["total"] / n
+        per_m = (res["peak"] - res["base"]) / n * 1000 / 1e6
+        out_rows.append(
+            row(
+                f"批量收尾 {n:,} 家（索引、同行对比、续跑记录重写、summary.xlsx/csv）：CPU 时间 / 峰值内存增量",
+                f"{res['total']:.1f} s（每千家 {per_t:.2f} s）/ {(res['peak'] - res['base']) / 1e6:.0f} MB"
+                f"（每千家 {per_m:.2f} MB）",
+                f"同一进程逐行读回续跑记录：{res['read_back']:.1f} s",
+                f"{res['total'] / res['read_back']:.1f}×；每千家用时为 {first['n']:,} 家时的 "
+                f"{per_t / (1000 * first['total'] / first['n']):.2f} 倍，内存 "
+                f"{per_m / ((first['peak'] - first['base']) / first['n'] * 1000 / 1e6):.2f} 倍",
+                "线性（每千家的 CPU 时间和内存不随规模增长）",
+                None,
+            )
+        )
+    return out_rows
+
+
 def pdf_rate(answer_files: list[Path], outdir: Path, workers: int) -> float:
     from maturity.batch.runner import _pdf_work
     from maturity.models.evaluation import PeerStanding
@@ -417,7 +543,17 @@ def main() -> None:
         metavar="N",
         help="only the large run: N enterprises (e.g. 200000) against openpyxl's read of the same file",
     )
+    ap.add_argument(
+        "--tail",
+        default="",
+        metavar="N,N,...",
+        help="only the end of a batch (cohort, ledger rewrite, summary) on synthetic ledgers of these sizes",
+    )
     args = ap.parse_args()
+    if args.tail:
+        sizes = [int(x) for x in args.tail.split(",")]
+        print_table("批量收尾（汇总表写出）随规模的增长", measure_tail(sizes, args.keep))
+        return
     if args.large:
         print_table("批量评估（大文件）", measure_large(args.large, args.keep))
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from maturity.batch.reader import CellError
@@ -62,12 +62,18 @@ class EnterpriseRecord:
     grade_edition: str = ""  # the national scheme the grade is estimated against
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The record as JSON values, for json.dumps right away: a shallow dict (its lists and dicts are the
+        record's own), in field order. (dataclasses.asdict deep-copies every list: 30 times slower, and it
+        runs twice per enterprise in the batch's main process.)"""
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EnterpriseRecord:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in data.items() if k in _RECORD_FIELD_SET})
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(EnterpriseRecord))
+_RECORD_FIELD_SET = frozenset(_RECORD_FIELDS)
 
 
 @dataclass(slots=True)

@@ -58,6 +58,7 @@ STAGING = "staging"  # under LEDGER_DIR: answers files being written by the work
 ANSWERS_DIR = "answers"
 REPORTS_DIR = "reports"
 EXIT_ROWS_FAILED = 4
+MIN_CHUNK = 8  # rows in the first scoring tasks and in the last ones (see chunk_size)
 
 
 @dataclass
@@ -278,6 +279,19 @@ def _pdf_work(
 
 
 # ---- main side ----------------------------------------------------------------------------------
+def chunk_size(full: int, slots: int, sent: int, total: int | None) -> int:
+    """Rows for the next scoring task, ``sent`` rows having been read so far (of ``total``, if known).
+
+    Tasks start small and grow by about half each (every worker starts as soon as a few rows are read, not
+    after ``full``), up to ``full``; when the number of rows is known they shrink again over the last few
+    tasks per worker, so that the workers finish together instead of one waiting for another's last task.
+    """
+    size = max(MIN_CHUNK, sent // slots)
+    if total is not None:
+        size = min(size, max(MIN_CHUNK, (total - sent) // (2 * slots)))
+    return max(1, min(full, size))
+
+
 def row_key(source: str, values: tuple, path: str | None) -> str:
     h = hashlib.blake2b(digest_size=12)
     h.update(source.encode())
@@ -477,16 +491,14 @@ def _run(
     cohort_pdf: bool = False,
     previous: Path | None = None,
 ) -> BatchResult:
-    from maturity.batch.rollup import Rollup, grade_order
-
     q = scheme.questionnaire
-    level_order = [(lv.label, lv.name) for lv in scheme.levels]
     done = ledger.index  # key -> small index entry; whole records stay in the ledger file
     namer = Namer(Path(e.file).stem for e in done.values())
     seen: set[str] = set()
     occurrences: dict[str, int] = {}
-    total = _estimate_rows(files) if progress else None
+    total = _estimate_rows(files) if progress or engine.slots > 1 else None
     count = 0
+    read = 0  # rows read from the input so far (chunk_size)
 
     def tick() -> None:
         if progress:
@@ -499,7 +511,6 @@ def _run(
     executor: Any = engine.executor(_init_worker, (qid, recommend, staging, pdf))
     window: deque[Any] = deque()
     max_in_flight = engine.slots * 3
-    chunk_size = engine.score_chunk
 
     def handle(outcomes: list[Outcome]) -> None:
         nonlocal count
@@ -552,7 +563,9 @@ def _run(
                     )
                 plan = Plan.build(q, table.header, source, table.meta.get("questionnaire_version"))
                 chunk: list[tuple[str, RawRow]] = []
+                size = chunk_size(engine.score_chunk, engine.slots, read, total)
                 for raw in table.rows(plan, fi):
+                    read += 1
                     key = row_key(source, raw.values, None)
                     n = occurrences.get(key, 0)
                     occurrences[key] = n + 1
@@ -564,10 +577,11 @@ def _run(
                         count += 1
                         continue
                     chunk.append((key, raw))
-                    if len(chunk) >= chunk_size:
+                    if len(chunk) >= size:
                         window.append(executor.submit(_work, chunk, plan))
                         chunk = []
                         drain(max_in_flight)
+                        size = chunk_size(engine.score_chunk, engine.slots, read, total)
                 if chunk:
                     window.append(executor.submit(_work, chunk, plan))
                     drain(max_in_flight)
@@ -579,8 +593,10 @@ def _run(
                 table.close()
         drain(0)
     finally:
-        ledger.close()
-        executor.shutdown(wait=True, cancel_futures=True)
+        try:  # the workers first: staged files are removed after this, and none may be written after that
+            executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            ledger.close()  # (may raise itself on a full disk: its buffer is written out)
     _clear_staging(Path(staging))  # left by tasks that a lost worker ran and another worker ran again
 
     # drop what an earlier run scored but this input no longer contains
@@ -592,17 +608,7 @@ def _run(
     ordered = ledger.ordered(seen & done.keys())
     del seen, occurrences
 
-    cohort = Cohort(
-        [(lv.label, lv.name) for lv in scheme.levels],
-        [(d.id, d.name) for d in q.dimensions],
-        {s.id: s.name for s in q.sub_sectors},
-    )
-    rollup = Rollup(level_order, grade_order())
-    for k in ordered:
-        r = ledger.record(done[k])
-        cohort.add(r.sub_sector, r.level, r.score, r.dims)
-        rollup.add(r)
-    cohort.finalise()
+    cohort, rollup = tally(ledger, ordered, scheme)
 
     failed_pdfs: dict[str, str] = {}
     if pdf:
@@ -667,6 +673,26 @@ def _run(
         result.cohort_pdf = write_cohort_pdf(outdir, previous=previous, force=True)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def tally(ledger: Ledger, keys: list[str], scheme: Any) -> tuple[Cohort, Any]:
+    """The cohort (peer standing) and the roll-up (district, assessor and chart sheets) of these enterprises,
+    each record read back from the ledger once."""
+    from maturity.batch.rollup import Rollup, grade_order
+
+    q = scheme.questionnaire
+    cohort = Cohort(
+        [(lv.label, lv.name) for lv in scheme.levels],
+        [(d.id, d.name) for d in q.dimensions],
+        {s.id: s.name for s in q.sub_sectors},
+    )
+    rollup = Rollup([(lv.label, lv.name) for lv in scheme.levels], grade_order())
+    for k in keys:
+        r = ledger.record(ledger.index[k])
+        cohort.add(r.sub_sector, r.level, r.score, r.dims)
+        rollup.add(r)
+    cohort.finalise()
+    return cohort, rollup
 
 
 def _answers_from_file(path: Path) -> dict[str, Any]:
