@@ -608,6 +608,8 @@ def build_plan(
     pain_label = _pain_labels(q)
     in_use = _systems_in_use(q, state0)
     titles = {x.id: x.title for x in catalog.solutions}
+    # an item names only the policies that apply in the firm's region (a 广东 firm is not shown a 江西 programme)
+    applicable = {p.id for p in catalog.policies if policy_applies(p, a.enterprise.region or "")}
     covered: set[str] = set()  # the owner's pains a scheduled solution already addresses
 
     for h, hz in enumerate(stages):
@@ -678,6 +680,7 @@ def build_plan(
                         _enabled(c, items),
                         in_use,
                         titles,
+                        applicable,
                     )
                     for c in items
                 ],
@@ -742,7 +745,6 @@ def build_plan(
         )
         step = step.model_copy(update={"fits_budget": False, "text": step.text.rstrip("。") + tail})
     used = {p for s in chosen_sols for p in s.policies}
-    region = a.enterprise.region or ""
     policies = [
         PolicyRef(
             id=p.id,
@@ -758,20 +760,7 @@ def build_plan(
             source=p.source,
         )
         for p in catalog.policies
-        if p.id in used and policy_applies(p, region)
-    ]
-    # an item names only the policies that apply in the firm's region (a 广东 firm is not shown a 江西 programme)
-    applicable = {p.id for p in policies}
-    plans = [
-        hp.model_copy(
-            update={
-                "items": [
-                    it.model_copy(update={"policies": [x for x in it.policies if x in applicable]})
-                    for it in hp.items
-                ]
-            }
-        )
-        for hp in plans
+        if p.id in used and p.id in applicable
     ]
     return Plan(
         catalog_id=catalog.id,
@@ -1074,6 +1063,7 @@ def _item(
     enabled: tuple[tuple[str, list[str]], ...] | list[tuple[str, list[str]]] = (),
     in_use: dict[str, str] | None = None,
     titles: dict[str, str] | None = None,
+    applicable: set[str] | None = None,
 ) -> PlanItem:
     s = c.solution
     because = "因为：" + "；".join(r.text for r in c.reasons)
@@ -1110,7 +1100,7 @@ def _item(
         prerequisite_titles=[(titles or {}).get(x, x) for x in s.prerequisites],
         in_use_note=in_use_note,
         kpis=list(s.kpis),
-        policies=list(s.policies),
+        policies=[x for x in s.policies if applicable is None or x in applicable],
         source=s.source,
         paperwork=s.paperwork,
         addresses=[pain_label.get(p, p) for p in pains],
