@@ -132,6 +132,27 @@ def grade_estimate(
     return national_grade(loaded, target_id, result)
 
 
+def prepare(questionnaire_id: str, *, report: bool = False, templates: str | Path | None = None) -> None:
+    """Load ahead what evaluating answers to ``questionnaire_id`` needs beyond the questionnaire (its rules,
+    catalog and crosswalk, the national scheme, the roadmap code) and, with ``report``, the PDF engine and
+    templates. For a background thread while a person answers: the end screen and its PDF then do not pay
+    for them. Errors are left to the real evaluation, which reports them."""
+    try:
+        bundled.scheme(questionnaire_id)
+        if bundled.catalog(questionnaire_id) is not None:
+            from maturity.advice import recommend  # noqa: F401
+        target = bundled.NATIONAL_SCHEME
+        if questionnaire_id != target and bundled.has_crosswalk(questionnaire_id, target):
+            bundled.crosswalk(questionnaire_id, target)
+            from maturity.engine import grade  # noqa: F401
+    except Exception:  # a warm-up only; the evaluation reports every problem itself
+        pass
+    if report:
+        from maturity.report import prepare as prepare_report
+
+        prepare_report(templates)
+
+
 def write_report(
     evaluation: Evaluation,
     out_pdf: str | Path | None,

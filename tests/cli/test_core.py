@@ -166,6 +166,33 @@ def test_help_does_not_import_heavy_modules():
     assert r.stdout.strip() == "[]"
 
 
+def test_interview_asks_its_first_question_before_loading_the_validation_stack(tmp_path):
+    """The menu of `maturity assess` is on screen before the main thread imports pydantic's validators or any
+    model (the questionnaire loads in a background thread, left out here, while the person reads the menu). Typer 0.29 coerces every option through a
+    pydantic TypeAdapter, which imports them first (about 100 ms before the first prompt); hence the pin."""
+    code = (
+        "import builtins, sys\n"
+        "def first(prompt=''):\n"
+        "    heavy = [m for m in ('pydantic.main', 'pydantic.fields', 'maturity.models.questionnaire')"
+        " if m in sys.modules]\n"
+        "    print('AT PROMPT', heavy, flush=True)\n"
+        "    raise EOFError\n"
+        "builtins.input = first\n"
+        "from maturity.cli import main\n"
+        "import maturity.cli.assess as assess\n"
+        "class Idle:\n"
+        "    def join(self): pass\n"
+        "assess._prepare = lambda qid: Idle()  # the background load would race with the check\n"
+        "sys.argv = ['maturity', 'assess', '--interactive']\n"
+        "main()\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL
+    )
+    line = next(x for x in r.stdout.splitlines() if x.startswith("AT PROMPT"))
+    assert line == "AT PROMPT []", r.stdout + r.stderr
+
+
 def test_every_command_has_chinese_help(cli):
     from maturity.cli import app
 

@@ -222,6 +222,21 @@ def _prepare(qid: str) -> Any:
     return thread
 
 
+def _prepare_end(qid: str, pdf: Path | None) -> None:
+    """While the person answers, load in a background thread what the end screen (and --pdf) will need."""
+    import threading
+
+    from maturity import pipeline
+
+    threading.Thread(
+        target=pipeline.prepare,
+        args=(qid,),
+        kwargs={"report": pdf is not None},
+        name="maturity-end",
+        daemon=True,
+    ).start()
+
+
 def _numbered(items: list[str]) -> Any:
     from rich.text import Text
 
@@ -524,6 +539,7 @@ def assess(
             ui.say(msg("will_save", path=path), style="dim")
         from maturity.interview.navigator import Navigator
 
+        _prepare_end(session.questionnaire.id, pdf)
         finished = Navigator(ui, session, path, resume_command(path)).run(session.resume_at())
     except _Quit:
         raise typer.Exit(1) from None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from maturity.errors import InputError
 from maturity.resources import data_dir
@@ -15,6 +17,24 @@ if TYPE_CHECKING:
     from maturity.models.catalog import Catalog
     from maturity.models.crosswalk import Crosswalk
     from maturity.models.questionnaire import Questionnaire
+
+F = TypeVar("F", bound=Callable[..., Any])
+_LOCK = threading.RLock()  # one lock for all: the loaders call each other; a warm-up thread may be loading
+
+
+def _once(fn: F) -> F:
+    """``functools.cache`` that computes each value once even when two threads ask at the same time (the
+    interview loads the end screen's data in the background), so every caller gets the same object."""
+    cached = functools.cache(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        with _LOCK:
+            return cached(*args)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
 
 DEFAULT_QUESTIONNAIRE = "light-industry"
 NATIONAL_SCHEME = "miit-2024"
@@ -97,7 +117,7 @@ def menu() -> list[MenuEntry]:
     return out
 
 
-@cache
+@_once
 def bundled_questionnaire(qid: str) -> Questionnaire:
     """A bundled questionnaire by id, loaded and checked once per process."""
     from maturity.load import loader
@@ -105,7 +125,7 @@ def bundled_questionnaire(qid: str) -> Questionnaire:
     return loader.load_questionnaire(questionnaire_path(qid))
 
 
-@cache
+@_once
 def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
     """The compiled questionnaire + rules for a bundled questionnaire id (once per process)."""
     from maturity.engine.scoring import Scheme
@@ -115,7 +135,7 @@ def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
     return Scheme(q, loader.load_rules(rules_path(qid), q))
 
 
-@cache
+@_once
 def catalog(qid: str) -> Catalog | None:
     """The 小快轻准 catalog shipped for a bundled questionnaire (once per process), or None."""
     from maturity.load.catalog import bundled_catalog
@@ -127,7 +147,7 @@ def has_crosswalk(source_id: str, target_id: str) -> bool:
     return crosswalk_path(source_id, target_id).is_file()
 
 
-@cache
+@_once
 def crosswalk(source_id: str, target_id: str) -> Crosswalk:
     path = crosswalk_path(source_id, target_id)
     if not path.is_file():

@@ -92,4 +92,23 @@ def render_report(
     return result
 
 
-__all__ = ["ReportResult", "build_html", "render_report"]
+def prepare(templates: str | Path | None = None) -> None:
+    """Pay ahead, once per process, what the first report costs and later ones do not: import WeasyPrint and
+    the report modules, and compile every template of the search path. Meant for a background thread while
+    a person is busy (an interview waiting for answers); errors are left to the real render, which reports
+    them."""
+    try:
+        from maturity.report import context  # noqa: F401  (and the modules it imports)
+        from maturity.report import html as html_mod
+        from maturity.report.pdf import engine
+
+        paths = html_mod.search_path(Path(templates) if templates else None)
+        env = html_mod.environment(paths)
+        for name in sorted({p.name for root in paths for p in root.glob("*.html")}):
+            env.get_template(name)
+        engine()
+    except Exception:  # a warm-up only; the render reports every problem itself
+        pass
+
+
+__all__ = ["ReportResult", "build_html", "prepare", "render_report"]

@@ -26,6 +26,7 @@ from maturity.report.fonts import FontChoice, check_coverage
 from maturity.report.html import STYLESHEET, find_file, font_face_css
 
 _LOCK = threading.Lock()
+_ENGINE_LOCK = threading.Lock()
 
 
 def _free_caches() -> None:  # while the modules they hold are still alive
@@ -38,9 +39,14 @@ _FONT_CONFIGS: dict[tuple[Path, ...], Any] = {}
 _CSS: dict[tuple, list[Any]] = {}
 
 
+def engine() -> Any:
+    """The weasyprint module (imported on first use, with the same clean error as a render)."""
+    return _weasyprint()
+
+
 def _weasyprint() -> Any:
     try:
-        with _quick_find_library():
+        with _ENGINE_LOCK, _quick_find_library():  # one import at a time: a warm-up thread may be importing
             import weasyprint
     except OSError as e:  # missing Pango / GObject shared libraries
         raise RenderError(
