@@ -121,8 +121,11 @@ def menu() -> list[MenuEntry]:
 def bundled_questionnaire(qid: str) -> Questionnaire:
     """A bundled questionnaire by id, loaded and checked once per process."""
     from maturity.load import loader
+    from maturity.load.model_cache import cached
+    from maturity.models.questionnaire import Questionnaire
 
-    return loader.load_questionnaire(questionnaire_path(qid))
+    path = questionnaire_path(qid)
+    return cached("questionnaire", (path,), lambda: loader.load_questionnaire(path), Questionnaire)
 
 
 @_once
@@ -130,17 +133,27 @@ def scheme(qid: str = DEFAULT_QUESTIONNAIRE) -> Scheme:
     """The compiled questionnaire + rules for a bundled questionnaire id (once per process)."""
     from maturity.engine.scoring import Scheme
     from maturity.load import loader
+    from maturity.load.model_cache import cached
+    from maturity.models.rules import Rules
 
     q = bundled_questionnaire(qid)
-    return Scheme(q, loader.load_rules(rules_path(qid), q))
+    path = rules_path(qid)
+    rules = cached("rules", (path, questionnaire_path(qid)), lambda: loader.load_rules(path, q), Rules)
+    return Scheme(q, rules)
 
 
 @_once
 def catalog(qid: str) -> Catalog | None:
     """The 小快轻准 catalog shipped for a bundled questionnaire (once per process), or None."""
-    from maturity.load.catalog import bundled_catalog
+    from maturity.load.catalog import catalog_path, load_catalog
+    from maturity.load.model_cache import cached
+    from maturity.models.catalog import Catalog
 
-    return bundled_catalog(scheme(qid).questionnaire)
+    q = scheme(qid).questionnaire
+    path = catalog_path(q.id)
+    if not path.is_file():
+        return None
+    return cached("catalog", (path, questionnaire_path(qid)), lambda: load_catalog(path, q), Catalog)
 
 
 def has_crosswalk(source_id: str, target_id: str) -> bool:
@@ -153,5 +166,13 @@ def crosswalk(source_id: str, target_id: str) -> Crosswalk:
     if not path.is_file():
         raise InputError(f"问卷 {source_id} 没有到 {target_id} 的对照表（{path.name}）")
     from maturity.load import loader
+    from maturity.load.model_cache import cached
+    from maturity.models.crosswalk import Crosswalk
 
-    return loader.load_crosswalk(path, scheme(source_id).questionnaire, scheme(target_id).questionnaire)
+    src, dst = scheme(source_id).questionnaire, scheme(target_id).questionnaire
+    return cached(
+        "crosswalk",
+        (path, questionnaire_path(source_id), questionnaire_path(target_id)),
+        lambda: loader.load_crosswalk(path, src, dst),
+        Crosswalk,
+    )
