@@ -41,6 +41,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table, row
 
 BASELINE = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
+# What `score` and `report` cannot start without: importing every module they use, computing nothing.
+SCORE_IMPORTS = [
+    sys.executable,
+    "-c",
+    "import typer, rich.panel, rich.table, pydantic, yaml, maturity.pipeline",
+]
+REPORT_IMPORTS = [
+    sys.executable,
+    "-c",
+    "import typer, rich, maturity.pipeline, maturity.report.context, jinja2\n"
+    "from maturity.report.pdf import engine\nengine()",  # WeasyPrint, imported as the report imports it
+]
+
+# The end of an interview: `assess --interactive --resume COMPLETE --pdf`, the person reading the review
+# screen for THINK seconds, then confirming; timed from the confirming line to the process' exit (the PDF
+# written). With the background warm-up (as shipped) and without it (patched out), alternately.
+THINK = 3.0
+END = r"""
+import sys
+if sys.argv[1] == "off":
+    import maturity.cli.assess as assess
+    assess._prepare_end = lambda *a, **k: None
+from maturity.cli import main
+sys.argv = ["maturity", *sys.argv[2:]]
+main()
+"""
 
 # In one process: run the CLI entry point once (warm-up), then time it again; print the times as JSON.
 WARM = r"""
@@ -111,6 +137,37 @@ def first_prompt(cmd: list[str], marker: str, env: dict[str, str], cwd: str, tim
         os.close(master)
 
 
+def interview_end(mode: str, answers: str, env: dict[str, str], cwd: str) -> float:
+    """Seconds from the last line typed to the PDF written, at the end of a resumed complete interview."""
+    copy = os.path.join(cwd, f"end-{mode}.yaml")
+    pdf = os.path.join(cwd, f"end-{mode}.pdf")
+    shutil.copy(answers, copy)
+    cmd = [
+        sys.executable,
+        "-c",
+        END,
+        mode,
+        "assess",
+        "--interactive",
+        "--resume",
+        copy,
+        "--pdf",
+        pdf,
+        "--force",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
+    time.sleep(THINK)
+    assert proc.stdin is not None
+    t = time.perf_counter()
+    proc.stdin.write(b"\n\n\n")
+    proc.stdin.close()
+    if proc.wait() != 0 or not os.path.exists(pdf):
+        raise RuntimeError(f"assess --pdf ({mode}) did not write {pdf}")
+    return time.perf_counter() - t
+
+
 def _median(xs: list[float]) -> float:
     return statistics.median(xs)
 
@@ -166,6 +223,14 @@ def measure(
             warm.append(w)
             warm_cpu.append(c)
 
+    # Imports alone (the floor of each command), and the end of an interview with and without the warm-up.
+    score_floor, report_floor, end_on, end_off = [], [], [], []
+    for _ in range(runs):
+        score_floor.append(timed(SCORE_IMPORTS, env)[0])
+        report_floor.append(timed(REPORT_IMPORTS, env)[0])
+        end_on.append(interview_end("on", example, env, work))
+        end_off.append(interview_end("off", example, env, work))
+
     # The first run after installing (or after the data changed): every cache empty.
     n_first = first_runs if first_runs is not None else max(3, runs // 2)
     first_score, first_report = [], []
@@ -208,6 +273,30 @@ def measure(
             f"{p / b:.2f}×",
             "≤ 2×",
             p / b <= 2,
+        ),
+        row(
+            "score 的下限：只导入它用到的全部模块，不做任何计算",
+            f"{_median(score_floor) * 1000:.0f} ms",
+            f"基线：{b * 1000:.0f} ms",
+            f"{_median(score_floor) / b:.2f}×",
+            "（参考：≤ 2× 目标之内还剩多少）",
+            None,
+        ),
+        row(
+            "report 的下限：只导入它用到的全部模块（含 WeasyPrint）",
+            f"{_median(report_floor):.2f} s",
+            f"热调用：{wm:.2f} s",
+            f"{_median(report_floor) / wm:.2f}×（占热调用的 {_median(report_floor) / wm * 100:.0f}%）",
+            "（参考：≤ 1.3× 只留 30%）",
+            None,
+        ),
+        row(
+            f"assess --pdf：确认最后一题到 PDF 写好（答题时后台预加载，阅读 {THINK:.0f} s）",
+            f"{_median(end_on):.2f} s",
+            f"不预加载：{_median(end_off):.2f} s",
+            f"{_median(end_on) / _median(end_off):.2f}×",
+            "（参考）",
+            None,
         ),
         row(
             "冷启动 score 的 CPU 时间（用户态 + 内核态）",
