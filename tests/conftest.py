@@ -33,6 +33,22 @@ def _no_fsync_in_process(monkeypatch):
 
 
 @pytest.fixture
+def columns(monkeypatch):
+    """columns(80): the in-process CLI's terminal is that wide from its next output on (rich fixes a
+    console's width when it is made, so the lazy consoles are made again)."""
+    from maturity.cli import console
+
+    def set_width(n: int) -> None:
+        monkeypatch.setenv("COLUMNS", str(n))
+        console.out._console = None  # type: ignore[attr-defined]
+        console.err._console = None  # type: ignore[attr-defined]
+
+    yield set_width
+    console.out._console = None  # type: ignore[attr-defined]
+    console.err._console = None  # type: ignore[attr-defined]
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 

@@ -71,15 +71,64 @@ def test_plan_without_catalog_is_a_clear_error(cli, write):
     assert res.exit_code == 1 and "没有配套的方案目录" in res.stderr
 
 
-@pytest.mark.parametrize("stem", ["furniture", "paper", "personal-care", "home-appliance"])
-def test_plan_screen_names_no_solution_or_policy_id(cli, data, monkeypatch, stem):
-    """An owner reads titles: no catalog id (``cloud-erp``, ``jx-dx-2026``) in the roadmap on screen."""
+def _owner_ids() -> set[str]:
+    """Catalog, policy and question ids: none of them belongs on a screen the owner reads."""
     from maturity.load import bundled
 
-    monkeypatch.setenv("COLUMNS", "200")
+    cat = bundled.catalog("light-industry")
+    q = bundled.bundled_questionnaire("light-industry")
+    codes = {x.id for x in q.questions if any(c.isdigit() for c in x.id) and "-" in x.id}
+    assert len(codes) > 50  # the codes look like QC-02
+    return {s.id for s in cat.solutions} | {p.id for p in cat.policies} | codes
+
+
+def _found(ids: set[str], screen: str) -> list[str]:
+    import re
+
+    return sorted(i for i in ids if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(i)}(?![A-Za-z0-9_-])", screen))
+
+
+@pytest.mark.parametrize("width", [80, 200])
+@pytest.mark.parametrize("stem", ["furniture", "paper", "personal-care", "home-appliance"])
+def test_plan_screen_names_no_solution_policy_or_question_id(cli, data, columns, stem, width):
+    """An owner reads titles and the words of the questions: no catalog id (``cloud-erp``, ``jx-dx-2026``)
+    and no question code (``QC-02``) in the roadmap on screen, in the table or in the cards."""
+    columns(width)
     res = cli("plan", data / "examples" / f"{stem}-example.yaml")
     assert res.exit_code == 0, res.stderr
-    cat = bundled.catalog("light-industry")
-    ids = {s.id for s in cat.solutions} | {p.id for p in cat.policies}
     screen = " ".join(res.stdout.split())
-    assert not {i for i in ids if i in screen}, sorted(i for i in ids if i in screen)
+    assert not _found(_owner_ids(), screen)
+    assert "因为：" in screen
+
+
+@pytest.mark.parametrize("stem", ["furniture", "paper"])
+def test_end_of_interview_screen_names_no_question_code(cli, data, columns, stem):
+    columns(100)
+    res = cli("assess", "--answers", data / "examples" / f"{stem}-example.yaml")
+    assert res.exit_code == 0, res.stderr
+    screen = " ".join(res.stdout.split())
+    assert "下一步" in screen and not _found(_owner_ids(), screen)
+
+
+def test_a_narrow_terminal_gets_one_card_per_solution_within_its_width(cli, example, columns):
+    """Five columns do not fit 80 columns: each solution becomes a card with its facts on labelled lines."""
+    from rich.cells import cell_len
+
+    from maturity.load.answers import load_answers
+    from maturity.pipeline import evaluate
+
+    plan = evaluate(load_answers(example)).plan
+    assert plan is not None
+    columns(80)
+    res = cli("plan", example)
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    for h in plan.horizons:
+        for n, it in enumerate(h.items, 1):
+            assert any(line.startswith(f"╭─ {n}. {it.title}") for line in lines), it.title
+    for label in ("实际变化", "费用", "周期", "预期成效", "推荐理由"):
+        assert any(line.startswith(f"│ {label}") for line in lines), label
+    columns(140)
+    wide = cli("plan", example).stdout
+    assert "┃ 方案" in wide and "╭─ 1." not in wide  # the table again where it fits

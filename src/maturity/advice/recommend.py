@@ -1069,7 +1069,7 @@ def _item(
     because = "因为：" + "；".join(r.text for r in c.reasons)
     have = [label for v, label in (in_use or {}).items() if v in s.included_in]
     in_use_note = (
-        f"您已在用{'、'.join(have)}：这类系统常带有这项功能，先请现有供应商确认并启用相应模块，"
+        f"您已在用{'、'.join(f'“{h}”' for h in have)}：这类系统常带有这项功能，先请现有供应商确认并启用相应模块，"
         "往往不必另购，费用可能只到参考区间的下限"
         if have
         else ""

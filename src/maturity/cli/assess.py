@@ -408,8 +408,11 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     grid.add_column(overflow="fold")
     from rich.console import Group
 
+    from maturity.report.words import plain_for
+
+    plain = plain_for(ev.scheme.questionnaire)  # the owner reads no question codes
     for i, step in enumerate(ev.next_steps, 1):
-        why = step.why if step.why.startswith("因为") else msg("why", reason=step.why)
+        why = plain(step.why) if step.why.startswith("因为") else msg("why", reason=plain(step.why))
         grid.add_row(f"{i}.", Group(Text(step.title, style="bold"), prose(why, style="dim")))
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))

@@ -43,4 +43,6 @@ def plan(
 
     views.warn_incomplete(loaded.warnings)
     out.print(views.header(result))
-    show_plan(p)
+    from maturity.report.words import plain_for
+
+    show_plan(p, plain_for(loaded.scheme.questionnaire))

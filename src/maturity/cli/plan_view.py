@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from maturity.cli.cjkwrap import prose
 from maturity.cli.console import out
 
 if TYPE_CHECKING:
-    from maturity.models.catalog import Plan
+    from maturity.models.catalog import Plan, PlanItem
+
+WIDE = 120  # columns from which the five-column table is readable
 
 _KIND = {
     "budget": "超出预算",
@@ -25,7 +28,53 @@ def _range(lo: float, hi: float) -> str:
     return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
 
 
-def show_plan(p: Plan) -> None:
+def _cost(it: PlanItem) -> str:
+    return f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
+
+
+def _kpis(it: PlanItem) -> str:
+    return "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)
+
+
+def _prerequisites(it: PlanItem, where: dict[str, str]) -> str:
+    titles = it.prerequisite_titles or it.prerequisites
+    return "、".join(
+        f"{t}（{where.get(x, '已具备')}）" for x, t in zip(it.prerequisites, titles, strict=False)
+    )
+
+
+def _policies(it: PlanItem, names: dict[str, str]) -> str:
+    return "、".join(names.get(x, x) for x in it.policies)
+
+
+def _card(n: int, it: PlanItem, where: dict[str, str], policy_names: dict[str, str], plain: Any) -> Any:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    if it.paperwork:
+        grid.add_row("", Text("制度建设，不是数字化改造", style="yellow"))
+    grid.add_row("提升", f"{it.dimension_name} → {it.lifts_to.label}")
+    grid.add_row("实际变化", prose(it.changes))
+    note = f"（{it.cost_note}）" if it.cost_note else ""
+    grid.add_row("费用", f"{_range(it.cost.min, it.cost.max)} 万元{note}")
+    grid.add_row("周期", f"{_range(it.weeks.min, it.weeks.max)} 周（第 {it.start_week}–{it.finish_week} 周）")
+    if it.kpis:
+        grid.add_row("预期成效", prose(_kpis(it)))
+    grid.add_row("推荐理由", prose(plain(it.because)))
+    if it.prerequisites:
+        grid.add_row("前置", prose(_prerequisites(it, where)))
+    if it.policies:
+        grid.add_row("政策", prose(_policies(it, policy_names), style="cyan"))
+    return Panel(grid, title=Text(f"{n}. {it.title}", style="bold"), title_align="left")
+
+
+def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
+    """The roadmap: a table per horizon on a wide terminal (``WIDE`` columns or more), else one card per
+    solution. ``plain`` rewrites texts that name question codes for the owner (no codes)."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -58,7 +107,7 @@ def show_plan(p: Plan) -> None:
     if p.grade_step is not None:
         out.print(
             Panel(
-                prose(p.grade_step.text, style="bold"),
+                prose(plain(p.grade_step.text), style="bold"),
                 title="离下一个全国评测等级最近的一步（估算）",
                 title_align="left",
                 expand=False,
@@ -66,8 +115,9 @@ def show_plan(p: Plan) -> None:
         )
     out.print(Panel(head, title="升级路线图（小快轻准）", title_align="left", expand=False))
     if p.priorities:
-        out.print(prose(p.priorities, style="dim"))
+        out.print(prose(plain(p.priorities), style="dim"))
 
+    wide = out.width >= WIDE
     for h in p.horizons:
         title = (
             f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
@@ -78,6 +128,15 @@ def show_plan(p: Plan) -> None:
         title += f"；参考费用 {_range(h.cost_min, h.cost_max)} 万元"
         if h.raised_dimensions:
             title += f"\n提升：{'，'.join(h.raised_dimensions)}"
+        where = {x.id: h2.name for h2 in p.horizons for x in h2.items}
+        policy_names = {pol.id: pol.name for pol in p.policies}
+        if not wide:  # one card per solution: five columns do not fit a narrow terminal
+            out.print(Text(title, style="bold"))
+            if not h.items:
+                out.print(Text("（本阶段无新增方案）", style="dim"))
+            for n, it in enumerate(h.items, 1):
+                out.print(_card(n, it, where, policy_names, plain))
+            continue
         table = Table(title=title, title_justify="left", expand=True, show_lines=True)
         table.add_column("方案", ratio=2, overflow="fold")
         table.add_column("实际变化", ratio=3, overflow="fold")
@@ -90,21 +149,11 @@ def show_plan(p: Plan) -> None:
                 name.append("\n（制度建设，不是数字化改造）", style="yellow")
             name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
             if it.prerequisites:
-                where = {x.id: h2.name for h2 in p.horizons for x in h2.items}
-                pre = [
-                    f"{t}（{where.get(x, '已具备')}）"
-                    for x, t in zip(
-                        it.prerequisites, it.prerequisite_titles or it.prerequisites, strict=False
-                    )
-                ]
-                name.append(f"\n前置：{'、'.join(pre)}", style="dim")
+                name.append(f"\n前置：{_prerequisites(it, where)}", style="dim")
             if it.policies:
-                names = {pol.id: pol.name for pol in p.policies}
-                name.append(f"\n政策：{'、'.join(names.get(x, x) for x in it.policies)}", style="cyan")
-            cost = f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
-            cost += f"\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
-            kpis = "\n".join(f"{k.metric}：{k.target}" for k in it.kpis)
-            table.add_row(name, prose(it.changes), cost, prose(kpis), prose(it.because))
+                name.append(f"\n政策：{_policies(it, policy_names)}", style="cyan")
+            cost = f"{_cost(it)}\n{_range(it.weeks.min, it.weeks.max)} 周\n第 {it.start_week}–{it.finish_week} 周"
+            table.add_row(name, prose(it.changes), cost, prose(_kpis(it)), prose(plain(it.because)))
         if not h.items:
             table.add_row("（本阶段无新增方案）", "", "", "", "")
         out.print(table)
@@ -115,7 +164,7 @@ def show_plan(p: Plan) -> None:
         table.add_column("原因", no_wrap=True)
         table.add_column("说明", ratio=4, overflow="fold")
         for lo in p.left_out:
-            table.add_row(prose(lo.title), _KIND.get(lo.kind, lo.kind), prose(lo.reason))
+            table.add_row(prose(lo.title), _KIND.get(lo.kind, lo.kind), prose(plain(lo.reason)))
         out.print(table)
     if p.policies:
         table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
