@@ -506,7 +506,7 @@ def _plan_model_view(
         groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
     return PlanView(
         horizons=horizons,
-        notes=[zh(plan.method.replace("（improves）", ""))] if plan.method else [],
+        notes=[zh(plan.method)] if plan.method else [],
         left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out],
         disclaimer=zh(plan.note),
         target=f"{plan.target_level.label}{plan.target_level.name}",
