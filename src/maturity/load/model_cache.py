@@ -19,6 +19,7 @@ well change the installed package; what they cannot do through an entry is run c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -70,6 +71,7 @@ def _key(kind: str, sources: tuple[Path, ...]) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def _code_fingerprint() -> str:
     """Size and mtime of every module that defines, loads or checks the models (a code change, even without
     a version bump, must not reuse what older code validated)."""
