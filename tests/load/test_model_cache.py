@@ -224,3 +224,27 @@ def test_a_model_the_round_trip_would_change_is_not_cached(cache_dir, monkeypatc
 
 def test_the_classes_cached_are_the_models_loaded():
     assert {Questionnaire, Rules, Catalog, Crosswalk} <= set(model_cache._registry().values())
+
+
+def test_a_broken_edit_after_a_cached_model_is_an_error_at_its_line_and_col(
+    cache_dir, data_copy, fresh_bundled
+):
+    """A cached model never hides an error: the edited file is loaded and checked, and the rules, which are
+    unchanged but checked against it, report at their own file:line:col."""
+    from maturity.errors import DataValidationError
+
+    fresh_bundled(data_copy)
+    bundled.scheme("light-industry")  # questionnaire and rules cached while valid
+    path = _files(data_copy)["q"]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+    lines[n] = "version: 9.9.9\n"  # valid alone; the rules now name another questionnaire version
+    path.write_text("".join(lines), encoding="utf-8")
+    fresh_bundled(data_copy)
+    with pytest.raises(DataValidationError) as info:
+        bundled.scheme("light-industry")
+    issue = info.value.issues[0]
+    rules = _files(data_copy)["rules"]
+    assert issue.file == str(rules) and "9.9.9" in issue.message
+    rule_lines = rules.read_text(encoding="utf-8").splitlines()
+    assert rule_lines[issue.line - 1].startswith("questionnaire_version:") and issue.col == 1
