@@ -8,16 +8,19 @@ import subprocess
 import sys
 import venv
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+
+from tests.shared import once, shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
+def _build_wheel(out: Path) -> None:
+    out.mkdir()
     subprocess.run(
         [
             sys.executable,
@@ -33,8 +36,49 @@ def wheel(tmp_path_factory) -> Path:
         ],
         check=True,
     )
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """Built once per run, whichever xdist worker asks first; the other reuses it."""
+    out = once(shared_dir(tmp_path_factory, "packaging") / "dist", _build_wheel)
     (whl,) = out.glob("maturity-*.whl")
     return whl
+
+
+def _declared_closure(whl: Path) -> list[metadata.Distribution]:
+    """The installed distributions the wheel's own Requires-Dist (no extras) pulls in, transitively."""
+    with zipfile.ZipFile(whl) as z:
+        (name,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        text = z.read(name).decode()
+    pending = [
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Requires-Dist:")
+    ]
+    seen: dict[str, metadata.Distribution] = {}
+    while pending:
+        req = Requirement(pending.pop())
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue
+        key = req.name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        dist = metadata.distribution(req.name)
+        seen[key] = dist
+        pending.extend(dist.requires or [])
+    return list(seen.values())
+
+
+def _link_only(dists: list[metadata.Distribution], into: Path) -> None:
+    """A folder holding (as symlinks) exactly the top-level modules, packages and metadata of ``dists``."""
+    into.mkdir()
+    for dist in dists:
+        for f in dist.files or []:
+            top = f.parts[0]
+            if top == ".." or top.endswith(".pth") or top == "__pycache__":
+                continue
+            link = into / top
+            if not link.exists():
+                link.symlink_to(Path(dist.locate_file(top)).resolve())
 
 
 @pytest.mark.slow
@@ -49,13 +93,24 @@ def test_wheel_ships_the_data_folders(wheel):
 
 @pytest.mark.slow
 def test_installed_wheel_runs_on_the_bundled_example(wheel, tmp_path):
+    # A fresh environment (not this checkout's), the wheel installed into it by pip. Its dependencies are not
+    # downloaded and unpacked again (that was most of this test's time): the environment sees, through links,
+    # only the distributions the wheel's own metadata declares, so an import of an undeclared package still fails.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     py = bindir / "python"
-    subprocess.run(
-        [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True
-    )
+    pip = [sys.executable, "-m", "pip", "--python", str(py), "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", str(wheel)], check=True)
+    purelib = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    deps = tmp_path / "declared-dependencies"
+    _link_only(_declared_closure(wheel), deps)
+    (Path(purelib) / "declared-dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
     exe = bindir / "maturity"
     # The installed package must find its data inside the wheel, not in this checkout.
     run = dict(cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
