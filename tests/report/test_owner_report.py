@@ -25,7 +25,7 @@ from maturity.report.words import (
     where_to_ask,
 )
 from maturity.resources import data_dir
-from tests.shared import once, shared_dir, worker_order
+from tests.shared import once, shared_dir
 
 EXAMPLES = sorted((data_dir("examples")).glob("*-example.yaml"))
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -51,20 +51,22 @@ def _internal_ids(qid: str) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """Each bundled example rendered twice: the owner's report and the report with the dossier (rendered once
-    per test run, shared by the xdist workers)."""
+def rendered(tmp_path_factory):
+    """rendered(example, appendix) -> the PDF of the owner's report (with the dossier if ``appendix``), rendered
+    once per test run by whichever xdist worker asks first: the tests below take one example each, so the
+    workers render different examples at the same time instead of one of them rendering all eight PDFs."""
     d = shared_dir(tmp_path_factory, "owner-reports")
-    jobs = [(ex, appendix) for ex in EXAMPLES for appendix in (False, True)]
-    for ex, appendix in worker_order(jobs):
+
+    def get(ex: Path, appendix: bool = False) -> Path:
         name = f"{ex.stem}-dossier.pdf" if appendix else f"{ex.stem}.pdf"
-        once(
-            d / name,
-            lambda path, ex=ex, appendix=appendix: pipeline.write_report(
-                pipeline.evaluate_file(ex), path, appendix=appendix
-            ),
+        return once(
+            d / name, lambda path: pipeline.write_report(pipeline.evaluate_file(ex), path, appendix=appendix)
         )
-    return {ex.stem: (d / f"{ex.stem}.pdf", d / f"{ex.stem}-dossier.pdf") for ex in EXAMPLES}
+
+    return get
+
+
+each_example = pytest.mark.parametrize("ex", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 
 
 def test_both_examples_are_bundled():
@@ -73,43 +75,46 @@ def test_both_examples_are_bundled():
 
 @pytest.mark.slow
 @needs_poppler
-def test_owner_report_has_at_most_12_pages_and_the_dossier_adds_to_it(rendered):
-    for stem, (owner, dossier) in rendered.items():
-        assert _pages(owner) <= 12, stem
-        assert _pages(dossier) > _pages(owner), stem
+@each_example
+def test_owner_report_has_at_most_12_pages_and_the_dossier_adds_to_it(rendered, ex):
+    owner, dossier = rendered(ex), rendered(ex, appendix=True)
+    assert _pages(owner) <= 12, ex.stem
+    assert _pages(dossier) > _pages(owner), ex.stem
 
 
 @pytest.mark.slow
 @needs_poppler
-def test_owner_report_names_no_internal_id_and_no_question_code(rendered):
-    for stem, (owner, _) in rendered.items():
-        text = _pdf_text(owner)
-        flat = re.sub(r"\s+", "", text)
-        for i in _internal_ids("light-industry"):
-            assert not re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9-])", flat), (stem, i)
-        codes = re.findall(r"(?<![A-Za-z])[A-Z]{2}-\d{2}(?!\d)", flat)
-        assert not codes, (stem, codes[:5])
+@each_example
+def test_owner_report_names_no_internal_id_and_no_question_code(rendered, ex):
+    stem, owner = ex.stem, rendered(ex)
+    text = _pdf_text(owner)
+    flat = re.sub(r"\s+", "", text)
+    for i in _internal_ids("light-industry"):
+        assert not re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9-])", flat), (stem, i)
+    codes = re.findall(r"(?<![A-Za-z])[A-Z]{2}-\d{2}(?!\d)", flat)
+    assert not codes, (stem, codes[:5])
 
 
 @pytest.mark.slow
 @needs_poppler
-def test_every_abbreviation_in_the_owner_report_is_explained(rendered):
-    for stem, (owner, _) in rendered.items():
-        text = _pdf_text(owner)
-        body, _, glossary = text.rpartition("术语")
-        assert body, f"{stem}: no glossary"
-        flat_glossary = re.sub(r"\s+", "", glossary)
-        for abbr in abbreviations_in(text):
-            first = re.sub(r"\s+", "", text[text.index(abbr) : text.index(abbr) + len(abbr) + 2])
-            explained_in_place = first.startswith(abbr + "（")
-            assert explained_in_place or abbr in flat_glossary, f"{stem}: {abbr} is not explained"
+@each_example
+def test_every_abbreviation_in_the_owner_report_is_explained(rendered, ex):
+    stem, owner = ex.stem, rendered(ex)
+    text = _pdf_text(owner)
+    body, _, glossary = text.rpartition("术语")
+    assert body, f"{stem}: no glossary"
+    flat_glossary = re.sub(r"\s+", "", glossary)
+    for abbr in abbreviations_in(text):
+        first = re.sub(r"\s+", "", text[text.index(abbr) : text.index(abbr) + len(abbr) + 2])
+        explained_in_place = first.startswith(abbr + "（")
+        assert explained_in_place or abbr in flat_glossary, f"{stem}: {abbr} is not explained"
 
 
 @pytest.mark.slow
 @needs_poppler
 def test_dossier_keeps_answers_notes_method_gates_and_crosswalk(rendered):
     ev = pipeline.evaluate_file(EXAMPLES[0])
-    owner, dossier = rendered[EXAMPLES[0].stem]
+    owner, dossier = rendered(EXAMPLES[0]), rendered(EXAMPLES[0], appendix=True)
     flat = re.sub(r"\s+", "", _pdf_text(dossier))
     owner_flat = re.sub(r"\s+", "", _pdf_text(owner))
     a = ev.assessment
