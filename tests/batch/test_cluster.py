@@ -143,7 +143,19 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, q, monkeypatch):
 def test_unreachable_scheduler_from_the_environment_cli(tmp_path, q):
     write_input(q, tmp_path / "in.csv", 2, seed=1)
     address = f"tcp://127.0.0.1:{free_port()}"
-    r = cli(tmp_path / "in.csv", "-o", tmp_path / "out", env={"DASK_SCHEDULER_ADDRESS": address})
+    # the real command in its own process, with the connect timeout shortened (as in the test above) from the
+    # product's 10 s, which is all this test would otherwise spend: nothing listens, so every retry is refused
+    code = (
+        "import sys; import maturity.batch.executors as e; e.CONNECT_TIMEOUT = 2.0; from maturity.cli import main; "
+        f"sys.argv = ['maturity', 'batch', {str(tmp_path / 'in.csv')!r}, '-o', {str(tmp_path / 'out')!r}]; main()"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DASK_SCHEDULER_ADDRESS": address},
+    )
     assert r.returncode == 1, r.stderr
     assert "无法连接 Dask 调度器" in r.stderr and address in r.stderr and "Traceback" not in r.stderr
 
