@@ -568,8 +568,11 @@ def test_row_estimate_uses_the_dimension_record_or_gives_up(tmp_path):
 # ---- reports ---------------------------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
-    n = 2 * jobs + 1  # more reports than workers
+def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs, monkeypatch):
+    from maturity.batch.executors import LocalPool
+
+    n = jobs + 1  # more reports than workers, one report per task: the reports come back from several tasks
+    monkeypatch.setattr(LocalPool, "pdf_chunk", 1)
     rows = rows_for(q, n, seed=21)
     path = tmp_path / "in.csv"
     path.write_bytes(synth.write_csv(q, rows))
@@ -588,7 +591,7 @@ def test_pdf_reports_with_peer_comparison(tmp_path, q, jobs):
 def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
     from maturity.batch import runner
 
-    rows = rows_for(q, 4, seed=22)
+    rows = rows_for(q, 3, seed=22)  # the failing report between two that are kept
     path = tmp_path / "in.csv"
     path.write_bytes(synth.write_csv(q, rows))
     real = runner._pdf_work
@@ -604,7 +607,7 @@ def test_a_failed_report_is_listed_and_the_rest_kept(tmp_path, q, monkeypatch):
 
     monkeypatch.setattr(runner, "_pdf_work", flaky)
     res = run_batch(path, tmp_path / "out", jobs=1, recommend=False, pdf=True)
-    assert (res.scored, res.pdfs, res.pdf_failed) == (4, 3, 1) and res.failed
+    assert (res.scored, res.pdfs, res.pdf_failed) == (3, 2, 1) and res.failed
     got = {r["企业名称"]: r for r in summary_rows(tmp_path / "out")}
     assert got[rows[1].name]["PDF 报告"] is None and all(
         got[r.name]["PDF 报告"] for r in rows if r is not rows[1]

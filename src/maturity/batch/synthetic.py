@@ -26,6 +26,17 @@ class SynthRow:
     expected: dict[str, Any] = field(default_factory=dict)  # qid -> canonical value, or ("na", justification)
 
 
+_headers: tuple[Questionnaire, dict[tuple[str, str], str]] | None = None  # the last questionnaire's, reused
+
+
+def _headers_of(q: Questionnaire) -> dict[tuple[str, str], str]:
+    """(kind, key) -> header of every template column; made once for a run of rows of the same questionnaire."""
+    global _headers
+    if _headers is None or _headers[0] is not q:
+        _headers = (q, {(c.kind, c.key): c.header for c in template_columns(q)})
+    return _headers[1]
+
+
 def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0.1) -> SynthRow:
     sub = rng.choice(q.sub_sectors)
     size = rng.choice(q.size_bands) if q.size_bands else None
@@ -35,7 +46,7 @@ def make_row(q: Questionnaire, rng: random.Random, i: int, *, na_rate: float = 0
         cells["企业规模"] = size.name
     cells["所在地区"] = rng.choice(["江西省赣州市南康区", "浙江省宁波市", "广东省佛山市顺德区"])
     row = SynthRow(name, sub.id, cells)
-    cols = {(c.kind, c.key): c.header for c in template_columns(q)}
+    cols = _headers_of(q)
     for x in q.questions:
         if not applies(x, q, sub.id):
             continue
