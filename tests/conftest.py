@@ -24,6 +24,13 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[QUICK_LOOP_ENV] = "1"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests first (otherwise in file order): under xdist the few long ones then start early, spread over
+    the workers, and the many short ones fill the workers up evenly at the end instead of one long test running
+    alone after everything else has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _no_fsync_in_process(monkeypatch):
     """In-process tests need atomic writes, not durability against power loss: skip fsync, which costs
