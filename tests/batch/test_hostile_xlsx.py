@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from tests.batch.hostile import MiB, bomb, repeat, sheet, understate_size
+from tests.shared import once, shared_dir
 
 from maturity.batch import xlsx_rows, zip_limits
 
@@ -61,16 +62,23 @@ def cell_bomb(path: Path, size: int = 1024 * MiB) -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def shared_cell_bomb(tmp_path_factory) -> Path:
+    """The 1 GiB cell bomb, built once per run (about 1.5 s of deflate) for the two tests below; read only."""
+    d = shared_dir(tmp_path_factory, "hostile-xlsx")
+    return once(d / "cell.xlsx", cell_bomb)
+
+
 @pytest.mark.slow
-def test_cell_bomb_refused_by_compression_ratio(tmp_path):
-    path = cell_bomb(tmp_path / "cell.xlsx")
+def test_cell_bomb_refused_by_compression_ratio(tmp_path, shared_cell_bomb):
+    path = shared_cell_bomb
     assert path.stat().st_size < 8 * MiB
     assert_refused(run_batch(path, tmp_path / "out"), "cell.xlsx", SHEET, "压缩比")
 
 
 @pytest.mark.slow
-def test_cell_bomb_refused_while_streaming(tmp_path):
-    path = cell_bomb(tmp_path / "cell.xlsx")
+def test_cell_bomb_refused_while_streaming(tmp_path, shared_cell_bomb):
+    path = shared_cell_bomb
     assert_refused(
         run_batch(path, tmp_path / "out", unchecked_directory=True), "cell.xlsx", SHEET, "一段文字"
     )
