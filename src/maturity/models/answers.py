@@ -56,6 +56,8 @@ RevenueBand = Literal["lt300", "300-2000", "2000-10000", "10000-40000", "ge40000
 
 def clean_text(value: str) -> str:
     """Normalise user-typed text: NFC, no control characters, trimmed."""
+    if not value:  # most fields of most answers: the default, validated too (validate_default)
+        return value
     value = unicodedata.normalize("NFC", value)
     return _CONTROL.sub("", value).strip()
 
