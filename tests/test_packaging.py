@@ -47,25 +47,28 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def _declared_closure(whl: Path) -> list[metadata.Distribution]:
-    """The installed distributions the wheel's own Requires-Dist (no extras) pulls in, transitively."""
+    """The installed distributions the wheel's own Requires-Dist (no extras of its own) pulls in, transitively,
+    with the extras each requirement asks of its distribution."""
     with zipfile.ZipFile(whl) as z:
         (name,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
         text = z.read(name).decode()
-    pending = [
-        line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Requires-Dist:")
-    ]
-    seen: dict[str, metadata.Distribution] = {}
+    lines = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    pending: list[tuple[str, frozenset[str]]] = [(line, frozenset()) for line in lines]
+    seen: dict[tuple[str, frozenset[str]], metadata.Distribution] = {}
     while pending:
-        req = Requirement(pending.pop())
-        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+        line, wanted_extras = pending.pop()
+        req = Requirement(line)
+        if req.marker is not None and not any(
+            req.marker.evaluate({"extra": e}) for e in ("", *wanted_extras)
+        ):
             continue
-        key = req.name.lower().replace("_", "-")
+        key = (req.name.lower().replace("_", "-"), frozenset(req.extras))
         if key in seen:
             continue
         dist = metadata.distribution(req.name)
         seen[key] = dist
-        pending.extend(dist.requires or [])
-    return list(seen.values())
+        pending.extend((r, frozenset(req.extras)) for r in dist.requires or [])
+    return list({d.metadata["Name"]: d for d in seen.values()}.values())
 
 
 def _link_only(dists: list[metadata.Distribution], into: Path) -> None:
