@@ -1,15 +1,15 @@
 """Expensive test artefacts built once per test run and shared by the pytest-xdist workers.
 
 Each artefact is a file under the run's common temporary folder (the parent of every worker's basetemp),
-made under an exclusive lock by whichever worker needs it first; the others wait for it and reuse it. Workers
-ask for a set of artefacts in different orders, so two workers build different ones at the same time.
+made under an exclusive lock by whichever worker needs it first; the others wait for it and reuse it. Tests that
+need different artefacts (one example each, say) let the workers build different ones at the same time.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,10 +33,3 @@ def once(path: Path, make: Callable[[Path], None]) -> Path:
             make(tmp)
             tmp.replace(path)
     return path
-
-
-def worker_order(items: Sequence) -> list:
-    """The items in this worker's order (odd workers go backwards), so workers start on different ones."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    n = int(worker[2:]) if worker[2:].isdigit() else 0
-    return list(items)[::-1] if n % 2 else list(items)
