@@ -44,6 +44,34 @@ def refuse_overwrite(paths: Iterable[Path | str | None], *, force: bool) -> None
             raise OutputExistsError(Path(p))
 
 
+def check_writable(paths: Iterable[Path | str | None], *, force: bool) -> None:
+    """Before long work (rendering a PDF): the overwrite guard, and the failures a write is certain to hit, so
+    the user hears of them at once instead of after the render: a folder where the file should be, a file
+    where a folder should be, a folder that cannot be written to (read-only disk, no permission)."""
+    refuse_overwrite(paths, force=force)
+    for p in paths:
+        if p is None:
+            continue
+        path = Path(p)
+        if path.is_dir():
+            raise OutputError.from_os(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # the write creates the missing folders below the nearest one that exists
+        if folder.exists() and not folder.is_dir():
+            raise OutputError.from_os(NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder)))
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            code = errno.EROFS if _read_only(folder) else errno.EACCES
+            raise OutputError.from_os(OSError(code, os.strerror(code), str(folder)))
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
+
+
 def atomic_write_text(path: Path, text: str, *, force: bool = True) -> None:
     """Write ``text`` to ``path`` via a temp file + rename, so readers never see half a file."""
     atomic_write_bytes(path, text.encode("utf-8"), force=force)

@@ -125,12 +125,17 @@ def test_newline_in_enterprise_name_does_not_reach_the_pdf_title(tmp_path):
 def test_report_write_failure_is_a_clean_error_and_leaves_nothing(
     tmp_path, monkeypatch, example_assessment, code, word
 ):
+    from maturity.report import pdf
+
     out = tmp_path / "r.pdf"
     out.write_bytes(b"old report")
 
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
+    # the disk fails at the final rename; what is rendered does not matter here (the PDF itself is checked
+    # in test_report.py), so the one-second layout is left out
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda *a, **k: pdf.PdfResult(b"%PDF-1.7 new report", 1, [], []))
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OutputError, match=word) as e:
         render_report(example_assessment, out, force=True)
@@ -139,8 +144,39 @@ def test_report_write_failure_is_a_clean_error_and_leaves_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]  # the temp file is gone
 
 
-def test_report_to_a_folder_path_is_a_clean_cli_error(tmp_path, cli):
+def test_report_to_a_folder_path_is_a_clean_cli_error(tmp_path, cli, monkeypatch):
+    """Said before the render starts: nothing is laid out for an output that cannot be written."""
+    from maturity.report import pdf
+
+    def no_render(*a, **k):
+        raise AssertionError("rendered although the output is a folder")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", no_render)
     (tmp_path / "r.pdf").mkdir()
     res = cli("report", example_path(), "-o", tmp_path / "r.pdf", "--force")
     assert res.exit_code == 1
     assert "是一个文件夹" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("where", ["file-as-folder", "read-only-folder"])
+def test_an_output_that_cannot_be_written_is_refused_before_the_render(tmp_path, monkeypatch, where):
+    from maturity.errors import OutputError
+    from maturity.pipeline import evaluate_file, write_report
+    from maturity.report import pdf
+
+    def no_render(*a, **k):
+        raise AssertionError("rendered although the output cannot be written")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", no_render)
+    if where == "file-as-folder":
+        (tmp_path / "报告").write_text("a file", encoding="utf-8")
+        out, word = tmp_path / "报告" / "2026" / "r.pdf", "是文件而不是文件夹"
+    else:
+        real_access = os.access
+        monkeypatch.setattr(
+            os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+        )
+        out, word = tmp_path / "r.pdf", "没有写入权限"
+    with pytest.raises(OutputError, match=word):
+        write_report(evaluate_file(example_path()), out)
+    assert not out.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from maturity.models.evaluation import Evaluation
-from maturity.writing import refuse_overwrite
+from maturity.writing import check_writable
 
 
 @dataclass
@@ -64,7 +64,7 @@ def render_report(
     from maturity.report.pdf import html_to_pdf, stylesheet_text, visible_text
     from maturity.writing import atomic_write_bytes, atomic_write_text
 
-    refuse_overwrite([out_pdf, html_out], force=force)
+    check_writable([out_pdf, html_out], force=force)  # now, not after a second of rendering
     paths = html_mod.search_path(Path(templates) if templates else None)
     choice = resolve_font(font)
     ctx = build_context(evaluation, dossier=appendix)
