@@ -48,13 +48,12 @@ def check_writable(paths: Iterable[Path | str | None], *, force: bool) -> None:
     """Before long work (rendering a PDF): the overwrite guard, and the failures a write is certain to hit, so
     the user hears of them at once instead of after the render: a folder where the file should be, a file
     where a folder should be, a folder that cannot be written to (read-only disk, no permission)."""
-    refuse_overwrite(paths, force=force)
-    for p in paths:
-        if p is None:
-            continue
-        path = Path(p)
-        if path.is_dir():
+    given = [Path(p) for p in paths if p is not None]
+    for path in given:
+        if path.is_dir():  # before the overwrite guard: --force would not help
             raise OutputError.from_os(IsADirectoryError(errno.EISDIR, "Is a directory", str(path)))
+    refuse_overwrite(given, force=force)
+    for path in given:
         folder = path.parent
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent  # the write creates the missing folders below the nearest one that exists

@@ -449,3 +449,17 @@ def test_first_prompt_does_not_wait_for_the_models(tmp_path):
     )
     assert "MODELS []" in r.stdout
     assert "企业名称" in r.stdout  # the next prompt: the profile, from the loaded questionnaire
+
+
+@pytest.mark.parametrize("where", ["existing", "folder"])
+def test_a_pdf_path_that_cannot_be_written_is_said_before_the_first_question(cli, tmp_path, where):
+    """Twenty minutes of answers must not end in "cannot write the PDF": said before anything is asked."""
+    pdf = tmp_path / "报告.pdf"
+    if where == "existing":
+        pdf.write_bytes(b"an earlier report")
+    else:
+        pdf.mkdir()
+    res = cli("assess", "--interactive", "--pdf", pdf, input="")
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    assert ("已存在" if where == "existing" else "是一个文件夹") in res.output
+    assert "请选择问卷" not in res.output and not list(tmp_path.glob("*.yaml"))

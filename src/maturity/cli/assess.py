@@ -474,10 +474,10 @@ def assess(
         err.print(f"[bold red]{msg('no_tty')}[/]")
         err.print(msg("no_tty_hint"))
         raise typer.Exit(2)
-    if pdf is not None and pdf.exists() and not force:
-        from maturity.errors import OutputExistsError
+    if pdf is not None:
+        from maturity.writing import check_writable
 
-        raise OutputExistsError(pdf)  # say so now, not after twenty minutes of answers
+        check_writable([pdf], force=force)  # say so now, not after twenty minutes of answers
 
     def resume_command(at: Path) -> str:
         return _resume_command(
