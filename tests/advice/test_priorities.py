@@ -27,6 +27,7 @@ def _evaluate(doc: dict, **options):
     return pipeline.evaluate_answers(AnswersFile.model_validate(doc), **options)
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_reason_quotes_an_na_unanswered_or_out_of_profile_answer(data):

@@ -126,6 +126,7 @@ def test_openpyxl_not_imported_at_startup():
 
 
 # ---- round trips ---------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_round_trip_openpyxl(tmp_path, q):
     rows = rows_for(q, 40)
     filled = tmp_path / "filled.xlsx"
@@ -311,6 +312,7 @@ def test_merged_cells_and_blank_rows(tmp_path, q, xlsx_reading):
     assert not isinstance(by_row[5], list) and not isinstance(by_row[6], list)
 
 
+@pytest.mark.slow
 def test_percent_formatted_cell(tmp_path, q, xlsx_reading):
     rows = rows_for(q, 1, seed=4)
     x = next(x for x in q.questions if x.kind == "number" and x.unit == "%" and x.applies_to is None)

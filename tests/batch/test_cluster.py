@@ -160,6 +160,7 @@ def test_unreachable_scheduler_from_the_environment_cli(tmp_path, q):
     assert "无法连接 Dask 调度器" in r.stderr and address in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 @needs_dask
 def test_workers_that_cannot_see_outdir_or_run_another_version_are_refused(tmp_path, q, monkeypatch):
     """Checked before any work, by every worker, on a file this process writes into OUTDIR."""

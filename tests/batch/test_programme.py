@@ -201,6 +201,7 @@ def check_profile_survives(rows: list[synth.SynthRow], outdir: Path) -> None:
         )
 
 
+@pytest.mark.slow
 def test_profile_survives_template_fill_batch_summary_answers(tmp_path, q):
     template = sheet.xlsx_template(q)
     wb = load_workbook(__import__("io").BytesIO(template))

@@ -273,6 +273,7 @@ def test_quit_prints_a_resume_command_with_every_option_given(cli, q, tmp_path):
     assert words[words.index("--lang") + 1] == "en" and "--force" in words
 
 
+@pytest.mark.slow
 def test_one_question_count_everywhere(cli, q, tmp_path):
     """Issue 19 item 7: the progress line, the review, the finish line and the resume line all count the same
     thing, the questions on this enterprise's path; when a follow-up appears the screen says so."""

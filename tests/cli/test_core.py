@@ -30,6 +30,7 @@ questions:
 """
 
 
+@pytest.mark.slow
 def test_validate_bundled_data_passes(cli):
     r = cli("validate")
     assert r.exit_code == 0, r.output
@@ -208,6 +209,7 @@ def test_every_command_has_chinese_help(cli):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), (name, summary)
 
 
+@pytest.mark.slow
 def test_answer_to_a_question_outside_the_profile_is_a_warning(cli, example, write, data):
     """A furniture maker answering a process-industry question: accepted, but told it does not count."""
     import yaml as _yaml

@@ -324,6 +324,7 @@ def test_crosswalk_carries_the_bundled_example_over(crosswalk, scheme):
     scheme.assess(d.answers)  # the derived answers are valid MIIT answers
 
 
+@pytest.mark.slow
 def test_lean_estimate_gives_the_full_estimates_figures() -> None:
     """The what-if search of the roadmap's "one step to the next national grade" compares estimates built
     without explanations (estimate_of); on random answer sets they must equal the full estimate's score,

@@ -147,6 +147,7 @@ def test_bundled_scheme_follows_an_edited_data_folder(cache_dir, data_copy, monk
             f.cache_clear()
 
 
+@pytest.mark.slow
 def test_an_edit_that_breaks_the_file_is_reported_with_line_and_col(cache_dir, data_copy):
     path = data_copy / "questionnaires" / "light-industry.yaml"
     loader.load_questionnaire(path)  # cached while valid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from maturity.load import bundled
@@ -40,6 +41,7 @@ def test_the_five_policy_texts_are_named_sources():
         assert any(title in t for t in titles), title
 
 
+@pytest.mark.slow
 def test_level_without_source_fails_validate(cli, write):
     doc = _questionnaire_doc()
     del doc["levels"][2]["source"]
@@ -49,6 +51,7 @@ def test_level_without_source_fails_validate(cli, write):
     assert "等级 L3 的描述没有注明来源" in res.stderr
 
 
+@pytest.mark.slow
 def test_undeclared_sources_of_level_and_question_fail_validate(cli, write):
     doc = _questionnaire_doc()
     doc["levels"][0]["source"] = "no-such-text"

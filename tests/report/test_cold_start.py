@@ -35,6 +35,7 @@ def font_cache(tmp_path, monkeypatch):
     fonts.font_codepoints.cache_clear()
 
 
+@pytest.mark.slow
 def test_cmap_cache_gives_the_fonts_own_cmap(font_cache):
     path = fonts.bundled_font().regular
     direct = fonts._read_font_cmap(path)
