@@ -51,7 +51,8 @@ REPORT_IMPORTS = [
     sys.executable,
     "-c",
     "import typer, rich, maturity.pipeline, maturity.report.context, jinja2\n"
-    "from maturity.report.pdf import engine\nengine()",  # WeasyPrint, imported as the report imports it
+    "from maturity.report import pdf\n"
+    "getattr(pdf, 'engine', getattr(pdf, '_weasyprint', None))()",  # WeasyPrint, as the report imports it
 ]
 
 # The end of an interview: `assess --interactive --resume COMPLETE --pdf`, the person reading the review
