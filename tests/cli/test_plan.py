@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -51,7 +52,11 @@ def test_negative_budget_is_a_usage_error(cli, example):
 
 def test_score_points_to_the_plan_and_json_includes_plan_without_private_keys(cli, example):
     res = cli("score", example)
-    assert res.exit_code == 0 and "下一步最重要的三件事" in res.stdout and "maturity plan" in res.stdout
+    assert (
+        res.exit_code == 0
+        and re.search("下一步最重要的[一两三]件事", res.stdout)
+        and "maturity plan" in res.stdout
+    )
     data = json.loads(cli("score", example, "--format", "json").stdout)
     assert data["plan"]["catalog_id"] == "light-industry-catalog"
     assert not [k for k in data if k.startswith("_")]
@@ -132,3 +137,18 @@ def test_a_narrow_terminal_gets_one_card_per_solution_within_its_width(cli, exam
     columns(140)
     wide = cli("plan", example).stdout
     assert "┃ 方案" in wide and "╭─ 1." not in wide  # the table again where it fits
+
+
+def test_the_next_steps_heading_counts_the_steps_shown(cli, example, columns):
+    """The furniture maker's budget leaves two real steps (the rest is 制度 paperwork): the headings say two,
+    not three, on the end screen, in `score` and in the report."""
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example)
+    n = len(ev.next_steps)
+    assert n == 2
+    columns(100)
+    end = cli("assess", "--answers", example).output
+    assert "最重要的两项下一步" in end and "三项" not in end
+    assert "下一步最重要的两件事" in cli("score", example).stdout
+    assert "<h3>最重要的两件事</h3>" in pipeline.report_html(ev)

@@ -398,6 +398,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     from maturity import pipeline
     from maturity.cli import views
     from maturity.cli.cjkwrap import prose
+    from maturity.cli.views import zh_count
 
     ev = pipeline.evaluate_file(answers_path)
     views.warn_incomplete(ev.warnings)
@@ -413,10 +414,11 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     plain = plain_for(ev.scheme.questionnaire)  # the owner reads no question codes
     for i, step in enumerate(ev.next_steps, 1):
         why = plain(step.why) if step.why.startswith("因为") else msg("why", reason=plain(step.why))
-        grid.add_row(f"{i}.", Group(Text(step.title, style="bold"), prose(why, style="dim")))
+        grid.add_row(f"{i}.", Group(Text(plain(step.title), style="bold"), prose(why, style="dim")))
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
-    out.print(Panel(grid, title=msg("next_steps"), title_align="left", expand=False))
+    n = len(ev.next_steps) or 3
+    out.print(Panel(grid, title=msg("next_steps", n=n, n_zh=zh_count(n)), title_align="left", expand=False))
     out.print(prose(ev.assessment.scheme_note, style="dim"))
     out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:

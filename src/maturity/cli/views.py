@@ -209,6 +209,11 @@ def grade_line(grade: NationalGrade) -> Text:
     return t
 
 
+def zh_count(n: int) -> str:
+    """一/两/三... for a heading that counts what follows (“最重要的两件事”)."""
+    return "一两三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
 def show_summary(ev: Evaluation) -> None:
     """`maturity score`: one screen (≤ 40 lines at 100 columns) — level, score, dimension bars, national grade,
     three next steps and where the detail is."""
@@ -227,13 +232,16 @@ def show_summary(ev: Evaluation) -> None:
     if ev.grade is not None:
         out.print(grade_line(ev.grade), overflow="ellipsis", no_wrap=True)
     out.print()
-    out.print(Text("下一步最重要的三件事", style="bold"))
+    out.print(Text(f"下一步最重要的{zh_count(len(ev.next_steps[:3]) or 3)}件事", style="bold"))
     if not ev.next_steps:
         out.print("  已达到本问卷的最高等级，保持并巩固现有做法。")
+    from maturity.report.words import plain_for
+
+    plain = plain_for(ev.scheme.questionnaire)  # the owner reads no question codes
     for i, step in enumerate(ev.next_steps[:3], 1):
-        line = Text(f"  {i}. ") + Text(step.title, style="bold")
+        line = Text(f"  {i}. ") + Text(plain(step.title), style="bold")
         if step.what:
-            line.append("：" + step.what, style="dim")
+            line.append("：" + plain(step.what), style="dim")
         out.print(line, overflow="ellipsis", no_wrap=True)
     out.print()
     import shlex

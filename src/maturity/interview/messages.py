@@ -104,7 +104,7 @@ _ZH: dict[str, str] = {
     "finished": "答题完成。",
     # end
     "answers_written": "答卷文件：{path}",
-    "next_steps": "最重要的三项下一步",
+    "next_steps": "最重要的{n_zh}项下一步",
     "next_steps_none": "没有需要优先改进的事项。",
     "why": "理由：{reason}",
     "pdf_written": "PDF 报告：{path}",
@@ -214,7 +214,7 @@ _EN: dict[str, str] = {
     "resuming": "Resuming: {answered}/{total} questions answered.",
     "finished": "All done.",
     "answers_written": "Answers file: {path}",
-    "next_steps": "The three most important next steps",
+    "next_steps": "The {n} most important next steps",
     "next_steps_none": "Nothing urgent to improve.",
     "why": "Why: {reason}",
     "pdf_written": "PDF report: {path}",

@@ -741,7 +741,7 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
     strongest = ranked[:1] + [d for d in ranked[1:2] if ranked and d.score == ranked[0].score]
     weakest = sorted((d for d in dims if d.kind == "scenario"), key=lambda d: (d.score or 0, d.id))[:1]
 
-    next_steps = [zh(s.title) + (f"：{zh(s.what)}" if s.what else "") for s in ev.next_steps]
+    next_steps = [zh(plain(s.title)) + (f"：{zh(plain(s.what))}" if s.what else "") for s in ev.next_steps]
 
     radar = charts.radar_svg(
         [
