@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,23 +22,6 @@ BUNDLED = sorted((data_root() / "questionnaires").glob("*.yaml")) + sorted(
 ALL_YAML = (
     BUNDLED + sorted((data_root() / "examples").glob("*.yaml")) + sorted((ROOT / "tests").rglob("*.yaml"))
 )
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    d = tmp_path / "cache"
-    monkeypatch.setenv("MATURITY_CACHE_DIR", str(d))
-    monkeypatch.delenv("MATURITY_NO_CACHE", raising=False)
-    return d
-
-
-@pytest.fixture
-def data_copy(tmp_path) -> Path:
-    """A private copy of the bundled questionnaires and rules, free to edit."""
-    dst = tmp_path / "data"
-    for name in ("questionnaires", "scoring_rules"):
-        shutil.copytree(data_root() / name, dst / name)
-    return dst
 
 
 def _entries(cache_dir: Path) -> list[Path]:

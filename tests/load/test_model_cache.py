@@ -5,7 +5,8 @@ code changes."""
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,22 +18,6 @@ from maturity.models.crosswalk import Crosswalk
 from maturity.models.questionnaire import Questionnaire
 from maturity.models.rules import Rules
 from maturity.resources import data_root
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch) -> Path:
-    d = tmp_path / "cache"
-    monkeypatch.setenv("MATURITY_CACHE_DIR", str(d))
-    monkeypatch.delenv("MATURITY_NO_CACHE", raising=False)
-    return d
-
-
-@pytest.fixture
-def data_copy(tmp_path) -> Path:
-    dst = tmp_path / "data"
-    for name in ("questionnaires", "scoring_rules"):
-        shutil.copytree(data_root() / name, dst / name)
-    return dst
 
 
 @pytest.fixture
@@ -54,6 +39,24 @@ def fresh_bundled(monkeypatch):
     yield point
     monkeypatch.undo()
     clear()
+
+
+@contextmanager
+def _loads_counted() -> Iterator[list[str]]:
+    """The kinds of model actually loaded and checked from files (not taken from the cache) inside."""
+    kinds: list[str] = []
+    real = model_cache.cached
+
+    def spy(kind, sources, build, cls):
+        def counted():
+            kinds.append(kind)
+            return build()
+
+        return real(kind, sources, counted, cls)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(model_cache, "cached", spy)
+        yield kinds
 
 
 def _entries(cache_dir: Path) -> list[Path]:
@@ -79,18 +82,7 @@ def test_every_bundled_model_from_the_cache_equals_the_checked_files(cache_dir, 
     )
     assert len(_entries(cache_dir)) == 6  # two questionnaires, two rules, the catalog, the crosswalk
     fresh_bundled(data_root())
-    calls: list[str] = []
-    real = model_cache.cached
-
-    def spy(kind, sources, build, cls):
-        def counted():
-            calls.append(kind)
-            return build()
-
-        return real(kind, sources, counted, cls)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(model_cache, "cached", spy)
+    with _loads_counted() as calls:
         again = (
             bundled.scheme("light-industry"),
             bundled.catalog("light-industry"),
@@ -134,18 +126,7 @@ def test_an_edit_to_a_source_or_to_a_file_it_is_checked_against_invalidates(
         text = text.rstrip("\n") + "\n# an edited comment\n"
     path.write_text(text, encoding="utf-8")
     fresh_bundled(data_copy)
-    kinds: list[str] = []
-    real = model_cache.cached
-
-    def spy(kind, sources, build, cls):
-        def counted():
-            kinds.append(kind)
-            return build()
-
-        return real(kind, sources, counted, cls)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(model_cache, "cached", spy)
+    with _loads_counted() as kinds:
         bundled.crosswalk("light-industry", "miit-2024")
         bundled.catalog("light-industry")
     rebuilt = {"q": {"questionnaire", "rules", "catalog", "crosswalk"}, "rules": {"rules"}}

@@ -100,6 +100,12 @@ def _write_entry(entry: Path, key: str, data: Any) -> None:
         return  # not plain JSON data (e.g. a YAML date): do not cache this file
     if json.loads(text)["data"] != data:
         return  # JSON would change it (non-string keys, tuples...): do not cache this file
+    write_entry(entry, text)
+
+
+def write_entry(entry: Path, text: str) -> None:
+    """Write a cache entry atomically (temp file + rename), or not at all: a read-only or full disk only
+    means working without a cache. Shared by the data, model and font caches."""
     tmp = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +115,7 @@ def _write_entry(entry: Path, key: str, data: Any) -> None:
         os.replace(tmp, entry)
         tmp = None
     except OSError:
-        pass  # read-only or full disk: work without a cache
+        pass
     finally:
         if tmp is not None:
             try:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,22 +108,7 @@ def _write(entry: Path, key: str, model: BaseModel) -> None:
             return  # JSON would change it: do not cache this model
     except (_Unsupported, TypeError, ValueError, RecursionError):
         return
-    tmp = None
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=entry.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, entry)
-        tmp = None
-    except OSError:
-        pass  # read-only or full disk: work without a cache
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    cache.write_entry(entry, text)
 
 
 # ---- encoding --------------------------------------------------------------------------------

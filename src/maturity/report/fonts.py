@@ -182,7 +182,6 @@ def _read_cmap(entry: Path | None, key: str) -> frozenset[int] | None:
 
 def _write_cmap(entry: Path | None, key: str, cps: frozenset[int]) -> None:
     import json
-    import tempfile
 
     if entry is None:
         return
@@ -192,22 +191,9 @@ def _write_cmap(entry: Path | None, key: str, cps: frozenset[int]) -> None:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
-    tmp = None
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cmap.", dir=entry.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "ranges": ranges}, fh, separators=(",", ":"))
-        os.replace(tmp, entry)
-        tmp = None
-    except OSError:
-        pass  # unwritable cache: read the font each time
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    from maturity.load.cache import write_entry  # unwritable cache: the font's cmap is read each time
+
+    write_entry(entry, json.dumps({"key": key, "ranges": ranges}, separators=(",", ":")))
 
 
 def _visible(ch: str) -> bool:
