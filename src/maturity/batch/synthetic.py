@@ -139,15 +139,20 @@ def synthetic_answers(questionnaire, n: int, seed: int = 7) -> list[dict[str, An
                 answers[x.id] = rng.sample(normal, rng.randint(1, len(normal)))
             elif x.kind == "number":
                 answers[x.id] = round(rng.uniform(x.min or 0, x.max or 100), 1)
-        docs.append(
-            {
-                "questionnaire": questionnaire.id,
-                "questionnaire_version": questionnaire.version,
-                "enterprise": {"name": f"企业{i:05d}", "sub_sector": rng.choice(subs)},
-                "answers": answers,
-            }
-        )
+        docs.append(_document(questionnaire, f"企业{i:05d}", rng.choice(subs), answers))
     return docs
+
+
+def _document(
+    questionnaire: Questionnaire, name: str, sub_sector: str, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """An answers document (as an answers file holds it) of one synthetic firm."""
+    return {
+        "questionnaire": questionnaire.id,
+        "questionnaire_version": questionnaire.version,
+        "enterprise": {"name": name, "sub_sector": sub_sector},
+        "answers": answers,
+    }
 
 
 def _latent_position(rng: random.Random, theta: float, n: int, spread: float) -> int:
@@ -202,12 +207,5 @@ def latent_answers(
                 answers[x.id] = round(max(lo, hi - rng.uniform(0.0, (hi - lo) * 0.8)), 1)
             elif x.kind == "number":
                 answers[x.id] = round(rng.uniform(x.min or 0, x.max or 100), 1)
-        docs.append(
-            {
-                "questionnaire": questionnaire.id,
-                "questionnaire_version": questionnaire.version,
-                "enterprise": {"name": f"{prefix}{i:05d}", "sub_sector": rng.choice(subs)},
-                "answers": answers,
-            }
-        )
+        docs.append(_document(questionnaire, f"{prefix}{i:05d}", rng.choice(subs), answers))
     return docs
