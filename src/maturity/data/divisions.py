@@ -14,6 +14,7 @@ prefecture of their own here: their ``city`` is the province.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,11 +60,18 @@ class Place:
 class Divisions:
     def __init__(self, rows: dict[str, str]) -> None:
         self.by_code = {c: Division(c, n) for c, n in rows.items()}
-        self._children: dict[str, list[Division]] = {}
+        children: dict[str, list[Division]] = {}
         for d in self.by_code.values():
             parent = self.parent_code(d.code)
             if parent is not None:
-                self._children.setdefault(parent, []).append(d)
+                children.setdefault(parent, []).append(d)
+        # Computed once: every row of a batch resolves its place, and scanning the ~3,200 divisions for the
+        # provinces each time was a third of the scoring time of a 2,000-firm campaign.
+        self._provinces = tuple(d for d in self.by_code.values() if d.level == "province")
+        self._children = {
+            c: tuple(sorted(ds, key=lambda d: (d.level != "city", d.code))) for c, ds in children.items()
+        }
+        self._resolved: dict[tuple[str | None, str | None, str | None], Place] = {}
 
     def parent_code(self, code: str) -> str | None:
         if code.endswith("0000"):
@@ -74,13 +82,13 @@ class Divisions:
         return city if city in self.by_code else code[:2] + "0000"
 
     def provinces(self) -> list[Division]:
-        return [d for d in self.by_code.values() if d.level == "province"]
+        return list(self._provinces)
 
     def children(self, code: str) -> list[Division]:
         """Prefectures of a province (for a municipality: its districts and counties), counties of a prefecture.
 
         A province's direct counties (省直辖县级) are listed after its prefectures."""
-        return sorted(self._children.get(code, []), key=lambda d: (d.level != "city", d.code))
+        return list(self._children.get(code, ()))
 
     def place(self, code: str) -> Place | None:
         d = self.by_code.get(code)
@@ -99,7 +107,14 @@ class Divisions:
         """The place named by province / city / county names (short forms such as 江西, 赣州 accepted).
 
         Raises ValueError with a Chinese message naming what was not found and what may be chosen."""
-        prov = self._match(self.provinces(), province, "省")
+        key = (province, city, county)
+        place = self._resolved.get(key)
+        if place is None:  # a campaign's rows name a few dozen places between them: each is resolved once
+            place = self._resolved[key] = self._resolve(province, city, county)
+        return place
+
+    def _resolve(self, province: str | None, city: str | None, county: str | None) -> Place:
+        prov = self._match(self._provinces, province, "省")
         if prov is None:
             raise ValueError(f"未知省份“{province}”" if province else "填写了市或区县时须同时填写省份")
         node = prov
@@ -133,7 +148,7 @@ class Divisions:
         return place
 
     @staticmethod
-    def _match(pool: list[Division], text: str | None, suffixes: str) -> Division | None:
+    def _match(pool: Sequence[Division], text: str | None, suffixes: str) -> Division | None:
         if not text:
             return None
         key = _key(text)
