@@ -126,15 +126,56 @@ def test_missing_extra_is_a_clear_error(tmp_path, q, monkeypatch):
 
 
 @needs_dask
-@pytest.mark.slow
-def test_unreachable_scheduler_is_a_clear_error(tmp_path, q, monkeypatch):
+def test_refused_scheduler_is_a_clear_error_at_once(tmp_path, q, monkeypatch):
+    """Nothing listens on the port: refused at once, without Dask's retries until its timeout (10 s)."""
+    import distributed
+
     write_input(q, tmp_path / "in.csv", 2, seed=1)
-    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 2.0)
     address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+
+    def no_client(*args, **kwargs):
+        raise AssertionError("a refused port is reported before Dask's client starts retrying")
+
+    monkeypatch.setattr(distributed, "Client", no_client)
     with pytest.raises(ClusterError) as e:
         run_batch(tmp_path / "in.csv", tmp_path / "out", cluster=address)
-    assert e.value.message.startswith(f"无法连接 Dask 调度器 {address}")
+    assert e.value.message.startswith(f"无法连接 Dask 调度器 {address}") and "连接被拒绝" in e.value.message
     assert "dask scheduler 已启动" in e.value.hint and "防火墙" in e.value.hint
+    assert not (tmp_path / "out").exists()
+
+
+@needs_dask
+def test_unknown_scheduler_host_is_a_clear_error(tmp_path, q, monkeypatch):
+    write_input(q, tmp_path / "in.csv", 2, seed=1)
+
+    def no_such_host(address, *args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "create_connection", no_such_host)
+    with pytest.raises(ClusterError) as e:
+        run_batch(tmp_path / "in.csv", tmp_path / "out", cluster="tcp://node-x:8786")
+    assert "找不到主机“node-x”" in e.value.message and "Traceback" not in e.value.message
+    assert not (tmp_path / "out").exists()
+
+
+@needs_dask
+@pytest.mark.slow
+def test_scheduler_that_never_answers_is_a_clear_error_after_the_timeout(tmp_path, q, monkeypatch):
+    """A port that accepts the connection but never speaks (not a scheduler, or one that hangs): Dask's own
+    client would wait for its handshake for ever."""
+    write_input(q, tmp_path / "in.csv", 2, seed=1)
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 1.0)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the connection; nobody ever reads or writes
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(ClusterError) as e:
+            run_batch(tmp_path / "in.csv", tmp_path / "out", cluster=address)
+    assert (
+        e.value.message
+        == f"无法连接 Dask 调度器 {address}：1 秒内未连上或对方没有应答（该端口上可能不是 Dask 调度器，或被防火墙拦截）"
+    )
+    assert "dask scheduler 已启动" in e.value.hint
     assert not (tmp_path / "out").exists()
 
 
@@ -142,22 +183,11 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, q, monkeypatch):
 @pytest.mark.slow
 def test_unreachable_scheduler_from_the_environment_cli(tmp_path, q):
     write_input(q, tmp_path / "in.csv", 2, seed=1)
-    address = f"tcp://127.0.0.1:{free_port()}"
-    # the real command in its own process, with the connect timeout shortened (as in the test above) from the
-    # product's 10 s, which is all this test would otherwise spend: nothing listens, so every retry is refused
-    code = (
-        "import sys; import maturity.batch.executors as e; e.CONNECT_TIMEOUT = 2.0; from maturity.cli import main; "
-        f"sys.argv = ['maturity', 'batch', {str(tmp_path / 'in.csv')!r}, '-o', {str(tmp_path / 'out')!r}]; main()"
-    )
-    r = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "DASK_SCHEDULER_ADDRESS": address},
-    )
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens: refused at once (the test above)
+    r = cli(tmp_path / "in.csv", "-o", tmp_path / "out", env={"DASK_SCHEDULER_ADDRESS": address})
     assert r.returncode == 1, r.stderr
     assert "无法连接 Dask 调度器" in r.stderr and address in r.stderr and "Traceback" not in r.stderr
+    assert "连接被拒绝" in r.stderr and not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

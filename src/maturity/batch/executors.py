@@ -31,7 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from maturity.errors import ClusterError, InputError
 
@@ -344,12 +344,13 @@ class DaskCluster:
             # dies (kill -9 included). The plugin also reaches workers started later (a lost one restarted).
             self.client.register_plugin(_watch_main(distributed, _this_process()), name="maturity-watch-main")
         else:
+            _reachable(spec.address)
             try:
                 self.client = distributed.Client(spec.address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as e:
                 raise ClusterError(
                     f"无法连接 Dask 调度器 {spec.address}：{CONNECT_TIMEOUT:.0f} 秒内未连上（{_reason(e)}）",
-                    hint="请确认 dask scheduler 已启动、地址和端口正确、防火墙放行该端口（默认 8786）。",
+                    hint=_UNREACHABLE_HINT,
                 ) from None
         self.slots = self._wait_for_workers()
 
@@ -496,6 +497,41 @@ class DaskCluster:
             with contextlib.suppress(Exception):
                 self._local.close(timeout=10)
             self._local = None
+
+
+_UNREACHABLE_HINT = "请确认 dask scheduler 已启动、地址和端口正确、防火墙放行该端口（默认 8786）。"
+
+
+def _reachable(address: str) -> None:
+    """Fail at once where no scheduler can answer, and within CONNECT_TIMEOUT where nothing speaks.
+
+    Dask's client retries a refused connection until its timeout (10 s of a mistyped port), and waits for ever
+    on a port that accepts the connection but never speaks (its handshake read has no timeout). A scheduler
+    sends its handshake as soon as it accepts a plain TCP connection, so one byte within the timeout says
+    something Dask-like is there; TLS schedulers wait for the client's hello, so for them only the connection
+    is checked."""
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")
+    fail = functools.partial(_unreachable, address)
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT) as conn:
+            if scheme == "tcp" and not conn.recv(1):
+                fail("对方接受连接后立即关闭，不是 Dask 调度器")
+    except socket.gaierror:
+        fail(f"找不到主机“{host}”（主机名无法解析）")
+    except ConnectionRefusedError:
+        fail(f"连接被拒绝（该主机的 {port} 端口上没有程序在监听）")
+    except TimeoutError:
+        fail(
+            f"{CONNECT_TIMEOUT:.0f} 秒内未连上或对方没有应答（该端口上可能不是 Dask 调度器，或被防火墙拦截）"
+        )
+    except OSError as e:
+        fail(_reason(e))
+
+
+def _unreachable(address: str, why: str) -> NoReturn:
+    raise ClusterError(f"无法连接 Dask 调度器 {address}：{why}", hint=_UNREACHABLE_HINT)
 
 
 def _reason(e: BaseException) -> str:
