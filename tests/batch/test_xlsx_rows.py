@@ -300,3 +300,21 @@ def test_damaged_sheet_is_one_clear_error(tmp_path, damage):
         table = open_table(path)
         list(table.rows(type("P", (), {"percent": frozenset()})(), 0))
     assert "damaged.xlsx" in e.value.message
+
+
+@pytest.mark.parametrize(
+    ("cells", "formulas"),
+    [
+        ('<c r="A2"><f>1+1</f><v>2</v></c>', True),
+        ('<c r="A2"><x:f>1+1</x:f><x:v>2</x:v></c>', True),
+        ('<c r="A2"><f/></c>', True),
+        ('<c r="A2" t="inlineStr"><is><t>&lt;f 与 x:f 只是文字</t></is></c>' + "<c/>" * 300_000, False),
+    ],
+)
+def test_the_sheet_scan_finds_formulas_with_or_without_a_prefix(tmp_path, cells, formulas):
+    """Formulas are found whatever the tag's prefix; text that merely mentions them is not a formula."""
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("sheet.xml", f'<worksheet><sheetData><row r="2">{cells}</row></sheetData></worksheet>')
+    with zipfile.ZipFile(path) as zf:
+        assert xlsx_rows.scan(zf, "sheet.xml").formulas is formulas

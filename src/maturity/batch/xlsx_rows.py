@@ -120,7 +120,8 @@ def scan(archive: zipfile.ZipFile, member: str) -> Scan:
         while chunk := fh.read(1 << 20):
             guard.check(chunk)
             buf = tail + chunk
-            if not formulas and _FORMULA.search(buf):
+            # the substring tests first: the pattern alone tries every "<" of the sheet (about 9 ms a MiB)
+            if not formulas and (b"<f" in buf or b":f" in buf) and _FORMULA.search(buf):
                 formulas = True
             if b"mergeCell" in buf:
                 for m in _MERGE.finditer(buf):
