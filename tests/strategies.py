@@ -40,19 +40,35 @@ def answer_for(q: Questionnaire, x: Question) -> st.SearchStrategy[Any]:
     return st.text(alphabet="数字化转型测试", max_size=10)
 
 
+_CHOICES = {
+    True: st.sampled_from(["answer", "answer", "answer", "skip", "na"]),
+    False: st.sampled_from(["answer"]),
+}
+_ANSWER_STRATEGIES: dict[int, tuple[Questionnaire, dict[str, st.SearchStrategy[Any]]]] = {}
+
+
+def _answer_strategies(q: Questionnaire) -> dict[str, st.SearchStrategy[Any]]:
+    """Each question's strategy, built once per questionnaire (building and validating a strategy for every
+    question of every example was most of the property tests' time); the draws are the same."""
+    hit = _ANSWER_STRATEGIES.get(id(q))
+    if hit is None or hit[0] is not q:
+        hit = _ANSWER_STRATEGIES[id(q)] = (q, {x.id: answer_for(q, x) for x in q.questions})
+    return hit[1]
+
+
 @st.composite
 def answer_sets(draw, q: Questionnaire, *, allow_missing: bool = True) -> AnswersFile:
     answers: dict[str, Any] = {}
+    choices = _CHOICES[allow_missing]
+    strategies = _answer_strategies(q)
     for x in q.questions:
-        choice = draw(
-            st.sampled_from(["answer", "answer", "answer", "skip", "na"] if allow_missing else ["answer"])
-        )
+        choice = draw(choices)
         if choice == "skip":
             continue
         if choice == "na" and x.allow_na:
             answers[x.id] = {"na": True, "justification": "本企业无此业务"}
             continue
-        answers[x.id] = {"value": draw(answer_for(q, x))}
+        answers[x.id] = {"value": draw(strategies[x.id])}
     sub = draw(st.sampled_from([s.id for s in q.sub_sectors])) if q.sub_sectors else "x"
     return AnswersFile.model_validate(
         {
