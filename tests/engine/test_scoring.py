@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from maturity import api
 from maturity.engine.scoring import Scheme
 from maturity.errors import DataValidationError
 from maturity.load import loader
@@ -132,3 +134,32 @@ def test_bad_answers_are_explained(mini, field, raw, fragment):
 def test_option_labels_are_accepted_as_answers(mini):
     r = mini.assess(answers(A_01="全面"))
     assert next(x for x in r.questions if x.id == "A-01").answer == "z"
+
+
+@pytest.mark.slow
+def test_gate_texts_name_questions_by_their_short_label_never_a_cut_off_question(tmp_path):
+    """A gate counting questions ("至少 3 项达到…") names each by its short label, not by the question's first
+    dozen characters cut off mid-phrase ("产品设计目前主要怎样完…")."""
+    from maturity import pipeline
+    from maturity.batch.synthetic import synthetic_answers
+    from maturity.models.answers import AnswersFile
+
+    q = api.scheme("light-industry").questionnaire
+    texts = []
+    for doc in synthetic_answers(q, 25, seed=3):
+        ev = pipeline.evaluate_answers(AnswersFile.model_validate(doc))
+        texts += [ev.assessment.model_dump_json(), repr(ev.next_steps)]
+    cut = {m.group(0) for t in texts for m in re.finditer(r"[^，。；“”、\"]{0,14}…（[A-Z]+-\d+）", t)}
+    assert not cut, sorted(cut)[:10]
+    assert any("（RD-01）" in t or "（DB-08）" in t for t in texts)  # the gates were seen at all
+
+
+@pytest.mark.parametrize("qid", ["light-industry", "miit-2024"])
+def test_every_scored_question_has_a_short_label_that_can_stand_in_a_list(qid):
+    """Gate texts list questions by short label joined with "、" and the owner's report counts them by that
+    separator ("…等16项"): a label without one, or containing one, miscounts (a cut-off question text once
+    made 16 questions read as 33)."""
+    q = api.scheme(qid).questionnaire
+    for x in q.questions:
+        if x.scored:
+            assert x.short and not re.search(r"[、，,；;]", x.short), (x.id, x.short)
