@@ -134,9 +134,19 @@ def test_a_narrow_terminal_gets_one_card_per_solution_within_its_width(cli, exam
             assert any(line.startswith(f"╭─ {n}. {it.title}") for line in lines), it.title
     for label in ("实际变化", "费用", "周期", "预期成效", "推荐理由"):
         assert any(line.startswith(f"│ {label}") for line in lines), label
+    # policies too: a card each, every name and region whole (a panel title would cut them off)
+    assert plan.policies
+    flat = re.sub(r"[│╭╮╰╯─\s]", "", res.stdout)
+    for pol in plan.policies:
+        assert re.sub(r"\s", "", pol.name) in flat, pol.name
+        if pol.region:
+            assert re.sub(r"\s", "", pol.region) in flat, pol.region
+    assert sum(line.startswith("│ 支持内容") for line in lines) == len(plan.policies)
+    assert any(line.startswith("│ 文件") for line in lines)
     columns(140)
     wide = cli("plan", example).stdout
     assert "┃ 方案" in wide and "╭─ 1." not in wide  # the table again where it fits
+    assert "┃ 政策" in wide and "│ 支持内容" not in wide
 
 
 def test_the_next_steps_heading_counts_the_steps_shown(cli, example, columns):

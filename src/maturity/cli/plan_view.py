@@ -9,7 +9,7 @@ from maturity.cli.cjkwrap import prose
 from maturity.cli.console import out
 
 if TYPE_CHECKING:
-    from maturity.models.catalog import Plan, PlanItem
+    from maturity.models.catalog import Plan, PlanItem, PolicyRef
 
 WIDE = 120  # columns from which the five-column table is readable
 
@@ -70,6 +70,29 @@ def _card(n: int, it: PlanItem, where: dict[str, str], policy_names: dict[str, s
     if it.policies:
         grid.add_row("政策", prose(_policies(it, policy_names), style="cyan"))
     return Panel(grid, title=Text(f"{n}. {it.title}", style="bold"), title_align="left")
+
+
+def _policy_card(pol: PolicyRef) -> Any:
+    """One policy on a narrow terminal: what it supports, how much, on what condition, and which document."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    kind = _POLICY_KIND.get(pol.kind, pol.kind)
+    grid.add_row("政策", prose(f"{pol.name}（{kind}）", style="bold"))
+    if pol.region:
+        grid.add_row("适用地区", prose(pol.region))
+    grid.add_row("支持内容", prose(pol.summary))
+    if pol.amount:
+        grid.add_row("额度", prose(pol.amount))
+    if pol.eligibility:
+        grid.add_row("条件", prose(pol.eligibility))
+    doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
+    if doc:
+        grid.add_row("文件", prose(doc, style="dim"))
+    return Panel(grid)
 
 
 def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
@@ -166,7 +189,11 @@ def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
         for lo in p.left_out:
             table.add_row(prose(lo.title), _KIND.get(lo.kind, lo.kind), prose(plain(lo.reason)))
         out.print(table)
-    if p.policies:
+    if p.policies and not wide:
+        out.print(Text("可申请的政策支持（以当地当年文件为准）", style="italic"))
+        for pol in p.policies:
+            out.print(_policy_card(pol))
+    elif p.policies:
         table = Table(title="可申请的政策支持（以当地当年文件为准）", title_justify="left", expand=True)
         table.add_column("政策", ratio=2, overflow="fold")
         table.add_column("类型", no_wrap=True)
