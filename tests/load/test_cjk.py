@@ -78,3 +78,27 @@ def test_report_spacing_follows_its_rule(s):
     from maturity.report.context import zh
 
     assert zh(s) == _BEFORE.sub("", _AFTER.sub("", s)).strip()
+
+
+def test_catalog_prose_has_no_gap_left_by_yaml_line_folding():
+    """Policies, solutions, KPIs and the catalog's notes read as written: a line folded after "、" or "，" in the
+    YAML does not leave "服务商让一点、 政府补一点" on screen. Solution titles keep their spaces ("云 CAD / 三维…")."""
+    from maturity.load import bundled
+
+    catalog = bundled.catalog("light-industry")
+    gaps: list[tuple[str, str]] = []
+
+    def walk(obj, path: str) -> None:
+        if isinstance(obj, str):
+            if join_cjk_lines(obj) != obj and not path.endswith(".title"):
+                gaps.append((path, obj[:40]))
+        elif hasattr(type(obj), "model_fields"):
+            for name in type(obj).model_fields:
+                walk(getattr(obj, name), f"{path}.{name}")
+        elif isinstance(obj, (list, tuple)):
+            for i, x in enumerate(obj):
+                walk(x, f"{path}[{i}]")
+
+    walk(catalog, "catalog")
+    assert not gaps, gaps[:5]
+    assert any(" / " in s.title for s in catalog.solutions)  # titles as written

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from maturity.cjk import join_cjk_lines
 
@@ -30,9 +30,16 @@ class StrictModel(BaseModel):
 
 
 class ContentModel(StrictModel):
-    """Authored content (questionnaires, rules, catalogs): folded Chinese prose is re-joined."""
+    """Authored content (questionnaires, rules, catalogs): folded Chinese prose is re-joined.
+
+    Fields named in ``verbatim_fields`` are kept as written (names such as "云 CAD / 三维设计工具普及", where the
+    space after "/" is meant)."""
+
+    verbatim_fields: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
-    def _join_cjk(cls, v: Any) -> Any:
-        return join_cjk_lines(v) if isinstance(v, str) and ("\n" in v or " " in v) else v
+    def _join_cjk(cls, v: Any, info: ValidationInfo) -> Any:
+        if isinstance(v, str) and ("\n" in v or " " in v) and info.field_name not in cls.verbatim_fields:
+            return join_cjk_lines(v)
+        return v

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from maturity.models.base import Id, SemVer, StrictModel, Text, empty_list
+from maturity.models.base import ContentModel, Id, SemVer, StrictModel, Text, empty_list
 from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType, Source
 from maturity.models.results import LevelRef, ResultModel
@@ -48,7 +48,7 @@ class Range(StrictModel):
     max: float = Field(ge=0)
 
 
-class Kpi(StrictModel):
+class Kpi(ContentModel):
     metric: Text = Field(description="可度量的指标，如 成品一次合格率")
     target: Text = Field(description="预期变化，如 提升 2–5 个百分点")
     baseline: Id | None = Field(
@@ -57,7 +57,7 @@ class Kpi(StrictModel):
     )
 
 
-class Policy(StrictModel):
+class Policy(ContentModel):
     """A support an SME can cite when applying (subsidy, fund, free diagnosis, voucher)."""
 
     id: Id
@@ -77,7 +77,7 @@ class Policy(StrictModel):
     source: Id
 
 
-class Horizon(StrictModel):
+class Horizon(ContentModel):
     """One stage of the roadmap, e.g. 0–3 个月速赢."""
 
     id: Id
@@ -88,8 +88,10 @@ class Horizon(StrictModel):
     description: str = ""
 
 
-class Solution(StrictModel):
+class Solution(ContentModel):
     """One 小快轻准 solution card."""
+
+    verbatim_fields = frozenset({"title"})
 
     id: Id
     title: Text
@@ -126,7 +128,7 @@ class Solution(StrictModel):
     paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
 
 
-class Catalog(StrictModel):
+class Catalog(ContentModel):
     id: Id
     version: SemVer
     title: Text
