@@ -72,6 +72,11 @@ def _card(n: int, it: PlanItem, where: dict[str, str], policy_names: dict[str, s
     return Panel(grid, title=Text(f"{n}. {it.title}", style="bold"), title_align="left")
 
 
+def _policy_document(pol: PolicyRef) -> str:
+    """Issuer, document number and year of a policy, as far as they are known."""
+    return "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
+
+
 def _policy_card(pol: PolicyRef) -> Any:
     """One policy on a narrow terminal: what it supports, how much, on what condition, and which document."""
     from rich.panel import Panel
@@ -89,8 +94,7 @@ def _policy_card(pol: PolicyRef) -> Any:
         grid.add_row("额度", prose(pol.amount))
     if pol.eligibility:
         grid.add_row("条件", prose(pol.eligibility))
-    doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
-    if doc:
+    if doc := _policy_document(pol):
         grid.add_row("文件", prose(doc, style="dim"))
     return Panel(grid)
 
@@ -205,8 +209,7 @@ def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
             if pol.eligibility:
                 detail += f"；条件：{pol.eligibility}"
             policy_name = pol.name + (f"（{pol.region}）" if pol.region else "")
-            doc = "，".join(x for x in (pol.issuer, pol.ref, f"{pol.year} 年" if pol.year else "") if x)
-            if doc:
+            if doc := _policy_document(pol):
                 policy_name += f"\n{doc}"
             table.add_row(policy_name, _POLICY_KIND.get(pol.kind, pol.kind), prose(detail))
         out.print(table)
