@@ -36,3 +36,24 @@ def test_score_fits_one_screen(cli, narrow, example):
     for step in ev.next_steps[:3]:
         assert step.title in text
     assert "maturity explain" in text and "maturity plan" in text and "maturity report" in text
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_what_is_missing_for_the_next_level_is_shown_whole_on_a_narrow_terminal(cli, columns, example):
+    """The first gap to the next level and to the next national grade ("差 0.9", "差 0.02") wraps onto a second
+    line at 80 columns instead of being cut off before its figure; so does the note on the ladder's status."""
+    import re
+
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example)
+    columns(80)
+    res = cli("score", example)
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    flat = re.sub(r"\s", "", res.stdout)
+    assert re.sub(r"\s", "", ev.assessment.blockers[0].text) in flat
+    assert re.sub(r"\s", "", ev.grade.blockers[0].text) in flat
+    # and the note saying what the level is not (an official rating) is not cut off either
+    assert "不是任何政府部门或评定机构的官方评定结果" in flat

@@ -205,7 +205,7 @@ def grade_line(grade: NationalGrade) -> Text:
     t.append(f" {grade.grade.label}（{grade.grade.name}） ", style="bold white on dark_green")
     t.append(f"  {grade.score_label} {grade.score:g}/100")
     if grade.blockers:
-        t.append("；升级还缺：" + "；".join(b.text for b in grade.blockers[:1]), style="dim")
+        t.append("；升级还缺：" + grade.blockers[0].text, style="dim")
     return t
 
 
@@ -226,11 +226,10 @@ def show_summary(ev: Evaluation) -> None:
             + Text(
                 "；".join(b.text for b in result.blockers[:2]) + ("……" if len(result.blockers) > 2 else "")
             ),
-            overflow="ellipsis",
-            no_wrap=True,
+            overflow="fold",  # wrapped, not cut: the gap ("差 0.9") is what the owner looks for
         )
     if ev.grade is not None:
-        out.print(grade_line(ev.grade), overflow="ellipsis", no_wrap=True)
+        out.print(grade_line(ev.grade), overflow="fold")
     out.print()
     out.print(Text(f"下一步最重要的{zh_count(len(ev.next_steps[:3]) or 3)}件事", style="bold"))
     if not ev.next_steps:
@@ -254,7 +253,7 @@ def show_summary(ev: Evaluation) -> None:
         ("生成 PDF 报告", f"maturity report {path} -o 报告.pdf"),
     ):
         out.print(Text(f"{what}：{cmd}", style="dim"), overflow="fold")
-    out.print(Text(disclaimer(result), style="dim"), overflow="ellipsis", no_wrap=True)
+    out.print(prose(disclaimer(result), style="dim"))  # whole: it says what the level is not
 
 
 def show_explain(result: Assessment) -> None:
