@@ -137,6 +137,8 @@ def test_dossier_keeps_answers_notes_method_gates_and_crosswalk(rendered):
         assert heading in flat and heading not in owner_flat, heading
     for x in ev.plan.left_out:
         assert re.sub(r"\s+", "", x.title)[:8] in flat
+    # questions quoted by name are named whole (their short label), never as a cut "以下哪些业务环节…"
+    assert not re.findall(r".{0,12}…”（[A-Z]{2}-\d{2}）", flat)
 
 
 def test_owner_words_drop_codes_and_dossier_keeps_them_in_parentheses():

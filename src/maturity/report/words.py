@@ -138,7 +138,8 @@ def _plain_for(qid: str, version: str, ids: tuple[str, ...], texts: tuple[str, .
 def plain_for(q: Questionnaire) -> Plain:
     """The rewriter for ``q``'s question codes (codes with a letter and a dash or digit only, e.g. QC-04)."""
     qs = [x for x in q.questions if re.search(r"[A-Za-z]", x.id) and re.search(r"[-\d]", x.id)]
-    return _plain_for(q.id, q.version, tuple(x.id for x in qs), tuple(x.text for x in qs))
+    # a question is named by its short label where it has one ("数据自动采集"), not a cut of its text
+    return _plain_for(q.id, q.version, tuple(x.id for x in qs), tuple(x.short or x.text for x in qs))
 
 
 # ---- regions ----------------------------------------------------------------------------------
