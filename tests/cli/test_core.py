@@ -231,3 +231,47 @@ def test_answer_to_a_question_outside_the_profile_is_a_warning(cli, example, wri
     before = json.loads(cli("score", example, "--format", "json").stdout)["score"]
     after = json.loads(cli("score", p, "--format", "json").stdout)["score"]
     assert before == after
+
+
+@pytest.mark.slow  # renders a report
+def test_names_paths_and_notes_that_look_like_markup_are_printed_as_written(cli, tmp_path, example):
+    """Square brackets in a folder, a file name, the enterprise's name or a note are text: `[/]` used to crash
+    `validate`, `explain` and `report` (after the PDF was written) with a traceback, and `[b]…[/b]` vanished."""
+    import re
+
+    import yaml
+
+    folder = tmp_path / "客户[/]资料"  # a folder "客户[" holding "]资料": the path reads "…客户[/]资料…"
+    folder.mkdir(parents=True)
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    data["enterprise"]["name"] = "[/]示例[red]家具[/red]厂"
+    first = next(iter(data["answers"]))
+    value = data["answers"][first]
+    data["answers"][first] = {
+        **(value if isinstance(value, dict) else {"value": value}),
+        "note": "见[/b]图纸",
+    }
+    answers = folder / "答卷[b].yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    def flat(res) -> str:
+        return re.sub(r"[\s│]", "", res.stdout + res.stderr)
+
+    for args in (
+        ("validate", answers),
+        ("score", answers),
+        ("explain", answers),
+        ("plan", answers),
+        ("compare", example, answers),
+        ("report", answers, "-o", folder / "报告[i].pdf", "--html", folder / "报告[i].html"),
+    ):
+        res = cli(*args)
+        assert res.exit_code == 0, (args[0], res.stdout + res.stderr)
+        out = flat(res)
+        if args[0] in ("validate", "report"):
+            assert "客户[/]资料" in out, (args[0], out[:300])
+        if args[0] in ("score", "explain", "plan", "compare"):
+            assert "[/]示例[red]家具[/red]厂" in out, (args[0], out[:300])
+        if args[0] == "explain":
+            assert "见[/b]图纸" in out
+    assert (folder / "报告[i].pdf").read_bytes().startswith(b"%PDF")

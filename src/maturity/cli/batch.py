@@ -62,7 +62,7 @@ def template(
         )
     path = output or Path(f"答卷模板-{q.id}.{format.value}")
     write_template(path, q, format.value, sub_sector, force=force)
-    err.print(f"已写入 {path}（问卷 {q.id} {q.version}）")
+    err.print(f"已写入 {path}（问卷 {q.id} {q.version}）", markup=False)
 
 
 @app.command(rich_help_panel="批量评估（咨询顾问）")
@@ -185,9 +185,9 @@ def batch(
         + (f"，生成报告 {result.pdfs} 份" if pdf else "")
         + f"，用时 {result.elapsed:.1f} 秒。"
     )
-    err.print(f"汇总表：{result.summary_xlsx}、{result.summary_csv}")
+    err.print(f"汇总表：{result.summary_xlsx}、{result.summary_csv}", markup=False)
     if result.cohort_pdf:
-        err.print(f"项目概览报告：{result.cohort_pdf}")
+        err.print(f"项目概览报告：{result.cohort_pdf}", markup=False)
     for note in result.notes:
         err.print(f"[dim]{note}[/]")
     if result.failed:

@@ -34,4 +34,4 @@ def cohort(
     if not outdir.is_dir():
         raise InputError(f"找不到批量输出文件夹：{outdir}")
     path = write_cohort_pdf(outdir, out=output, previous=previous, title=title, scope=scope, force=force)
-    err.print(f"已写入 {path}")
+    err.print(f"已写入 {path}", markup=False)

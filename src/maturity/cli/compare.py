@@ -33,9 +33,10 @@ def compare(
         out.print_json(json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
         return
     if not c.same_enterprise:
-        err.print(
-            f"[yellow]提示[/]：两份答卷的企业不同（{a.enterprise.name} / {b.enterprise.name}），请确认是否选对了文件。"
-        )
+        from rich.markup import escape
+
+        names = escape(f"{a.enterprise.name} / {b.enterprise.name}")  # the names are text, never markup
+        err.print(f"[yellow]提示[/]：两份答卷的企业不同（{names}），请确认是否选对了文件。")
 
     def signed(x: float | None, unit: str = "") -> Text:
         if x is None:

@@ -80,7 +80,7 @@ def show_error(e: MaturityError) -> None:
         print_issues(e.issues)
         err.print(Text(f"{e.title}：{e.message}", style="bold red"))
         if e.hint:
-            err.print(e.hint)
+            err.print(e.hint, markup=False)
         return
     body = Text(e.message)
     if e.hint:

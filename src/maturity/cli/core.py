@@ -20,6 +20,8 @@ def validate(
     ),
 ) -> None:
     """校验问卷、评分规则和答卷（含交叉引用），一次列出全部问题及其 文件:行:列。"""
+    from rich.markup import escape
+
     from maturity.cli.console import print_issues
     from maturity.errors import DataValidationError
     from maturity.load.validate_files import default_validation_targets, validate_paths
@@ -39,7 +41,7 @@ def validate(
     bad = {i.file for i in errors}
     for p, kind in kinds:
         mark = "[red]✗[/]" if str(p) in bad else "[green]✓[/]"
-        out.print(f"{mark} {p}（{names.get(kind, kind)}）")
+        out.print(f"{mark} {escape(str(p))}（{names.get(kind, kind)}）")
     if warnings:
         print_issues(warnings)
     if errors:
@@ -135,6 +137,6 @@ def schema(
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output:
         atomic_write_text(output, text + "\n", force=force)
-        err.print(f"已写入 {output}")
+        err.print(f"已写入 {output}", markup=False)
     else:
         out.print_json(text)

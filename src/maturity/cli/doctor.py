@@ -16,15 +16,17 @@ def doctor(
     ),
 ) -> None:
     """检查生成 PDF 报告的环境：中文字体及其覆盖范围、Pango 版本、HarfBuzz 子集化库。"""
+    from rich.markup import escape
+
     from maturity.errors import MaturityError, RenderError
     from maturity.report import fonts
 
     problems = 0
     try:
         choice = fonts.resolve_font(font)
-        out.print(f"[green]✓[/] 字体：{choice.origin}")
-        out.print(f"    常规：{choice.regular}")
-        out.print(f"    粗体：{choice.bold or '无（标题将以常规字重显示）'}")
+        out.print(f"[green]✓[/] 字体：{escape(str(choice.origin))}")
+        out.print(f"    常规：{choice.regular}", markup=False)
+        out.print(f"    粗体：{choice.bold or '无（标题将以常规字重显示）'}", markup=False)
         have = fonts.font_codepoints(choice.regular)
         gb = fonts.repertoire()
         hanzi = [c for c in gb if 0x4E00 <= c <= 0x9FFF]
@@ -38,9 +40,9 @@ def doctor(
             problems += 1
     except MaturityError as e:
         problems += 1
-        out.print(f"[red]✗[/] 字体：{e.message}")
+        out.print(f"[red]✗[/] 字体：{escape(e.message)}")
         if e.hint:
-            out.print(f"    {e.hint}")
+            out.print(f"    {e.hint}", markup=False)
     if fonts.harfbuzz_subset_available():
         out.print("[green]✓[/] HarfBuzz 子集化库（libharfbuzz-subset）可用：中文字体子集化快 8–15 倍")
     else:
@@ -67,8 +69,8 @@ def doctor(
         problems += 0 if ok else 1
     except RenderError as e:
         problems += 1
-        out.print(f"[red]✗[/] PDF 引擎：{e.message}")
-        out.print(f"    {e.hint}")
+        out.print(f"[red]✗[/] PDF 引擎：{escape(e.message)}")
+        out.print(f"    {e.hint}", markup=False)
     if problems:
         err.print(f"[red]发现 {problems} 个问题[/]，请按上面的提示修复。")
         raise typer.Exit(1)

@@ -80,5 +80,5 @@ def examples(
         )
     dst = output / src.name if output.is_dir() else output
     atomic_write_bytes(dst, src.read_bytes(), force=force, fsync=False)
-    err.print(f"已复制示例答卷：{dst}")
-    out.print(f"试一试：maturity score {dst}", soft_wrap=True)
+    err.print(f"已复制示例答卷：{dst}", markup=False)
+    out.print(f"试一试：maturity score {dst}", markup=False, soft_wrap=True)

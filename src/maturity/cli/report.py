@@ -41,6 +41,8 @@ def report(
 ) -> None:
     """生成 PDF 诊断报告：封面、一页摘要、等级与画像、五个典型场景、全国评测对照、路线图、下次评估前的准备；
     加 --appendix 附上顾问附录（全部作答、方法、门槛、对照表）。"""
+    from rich.markup import escape
+
     from maturity import pipeline
     from maturity.cli import views
     from maturity.writing import refuse_overwrite
@@ -53,7 +55,7 @@ def report(
         ev, output, html_out=html, templates=templates, font=font, force=force, appendix=appendix
     )
     for url in res.refused:
-        err.print(f"[yellow]提示[/]：模板引用的外部资源未加载（只允许模板文件夹内的文件）：{url}")
-    out.print(f"[green]已生成报告[/]：{res.pdf}（{res.pages} 页，{res.size / 1024:.0f} KB）")
+        err.print(f"[yellow]提示[/]：模板引用的外部资源未加载（只允许模板文件夹内的文件）：{escape(url)}")
+    out.print(f"[green]已生成报告[/]：{escape(str(res.pdf))}（{res.pages} 页，{res.size / 1024:.0f} KB）")
     if res.html:
-        out.print(f"HTML：{res.html}")
+        out.print(f"HTML：{res.html}", markup=False)

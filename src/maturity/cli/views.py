@@ -88,7 +88,7 @@ def grade_panel(grade: NationalGrade) -> Panel:
 def warn_incomplete(warnings: list[Issue]) -> None:
     for w in warnings:
         if w.field == "questionnaire_version":  # carried forward from an older questionnaire version
-            err.print(f"[yellow]提示[/]：{w.message}")
+            err.print(Text("提示", style="yellow") + Text(f"：{w.message}"))
     missing = [w for w in warnings if "必答题" in w.message and "未作答" in w.message]
     if missing:
         err.print(
@@ -285,7 +285,7 @@ def show_explain(result: Assessment) -> None:
                 answer += f"（备注：{x.note}）"
             score = "—" if x.score is None else f"{x.score:g}"
             contrib = "—" if x.max_contribution == 0 else f"{x.contribution:.2f}/{x.max_contribution:.2f}"
-            table.add_row(x.id, x.text, answer, score, contrib)
+            table.add_row(x.id, prose(x.text), prose(answer), score, contrib)  # text, never markup
         out.print(table)
     gates = Table(title="等级门槛", title_justify="left", expand=True)
     gates.add_column("等级", no_wrap=True)
@@ -297,9 +297,9 @@ def show_explain(result: Assessment) -> None:
     for g in result.gates:
         gates.add_row(
             g.level,
-            g.title,
+            prose(g.title),
             "[green]通过[/]" if g.passed else "[red]未通过[/]",
-            "\n".join(failing_leaves(g.detail)),
+            prose("\n".join(failing_leaves(g.detail))),
         )
     out.print(gates)
     panel = blockers_panel(result)
