@@ -464,3 +464,18 @@ def test_a_pdf_path_that_cannot_be_written_is_said_before_the_first_question(cli
     assert res.exit_code != 0 and "Traceback" not in res.output
     assert ("已存在" if where == "existing" else "是一个文件夹") in res.output
     assert "请选择问卷" not in res.output and not list(tmp_path.glob("*.yaml"))
+
+
+def test_review_shows_typed_text_that_looks_like_markup_as_written(cli, q, tmp_path, example):
+    """A free-text answer with square brackets ("[/]", "[b]") is shown as typed on the review screen; "[/]"
+    used to stop the interview with a traceback."""
+    import yaml
+
+    out = tmp_path / "ex.yaml"
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    text_q = next(x for x in q.questions if x.kind == "text" and x.id in data["answers"])
+    data["answers"][text_q.id] = {"value": "[/]订单[b]交期[/b]说不准"}
+    out.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    res = run(cli, "-o", out, lines=["1", "r", ""])  # continue; nothing open -> review, finish
+    assert res.exit_code == 0, res.output
+    assert "[/]订单[b]交期[/b]说不准" in res.output.replace(" ", "").replace("│", "")

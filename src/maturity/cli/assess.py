@@ -176,6 +176,8 @@ class Terminal:
                 text = Text(
                     msg("status_skipped") if qid in s.skipped else msg("status_unanswered"), style="yellow"
                 )
+            else:
+                text = Text(text)  # what the person typed is text, never markup ("[/]" would not print)
             table.add_row(str(n), qid, short(q.text, 40), text)
         out.print(table)
 
@@ -563,7 +565,7 @@ def assess(
     try:
         bundled.scheme(session.questionnaire.id)
     except InputError:
-        err.print(msg("rules_missing", qid=session.questionnaire.id, path=path))
+        err.print(msg("rules_missing", qid=session.questionnaire.id, path=path), markup=False)
         return
     show_end(msg, path, pdf, force, appendix)
 
@@ -631,4 +633,4 @@ def _stopped(msg: Any, key: str, session: Any, path: Path | None, resume_command
     from maturity.interview import store
 
     store.save_state(session, path)
-    out.print(msg(key, path=path, command=resume_command(path)), soft_wrap=True)
+    out.print(msg(key, path=path, command=resume_command(path)), soft_wrap=True, markup=False)
