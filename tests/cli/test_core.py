@@ -275,3 +275,34 @@ def test_names_paths_and_notes_that_look_like_markup_are_printed_as_written(cli,
         if args[0] == "explain":
             assert "见[/b]图纸" in out
     assert (folder / "报告[i].pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_batch_lists_a_rejected_cell_that_looks_like_markup_as_written(cli, tmp_path):
+    """A spreadsheet cell "[/]乱填[b]" is quoted in the rejected-rows table as it is; it used to end the batch
+    with a traceback after every other firm had been scored."""
+    import csv
+    import io
+    import random
+    import re
+
+    from maturity import api
+    from maturity.batch import synthetic as synth
+    from maturity.cli.batch import EXIT_ROWS_FAILED
+
+    q = api.scheme("light-industry").questionnaire
+    rng = random.Random(2)
+    table = list(
+        csv.reader(
+            io.StringIO(synth.write_csv(q, [synth.make_row(q, rng, i) for i in range(3)]).decode("utf-8-sig"))
+        )
+    )
+    col = next(i for i, h in enumerate(table[0]) if h.startswith("RD-01"))
+    table[2][col] = "[/]乱填[b]"
+    buf = io.StringIO()
+    csv.writer(buf).writerows(table)
+    src = tmp_path / "名单[i].csv"
+    src.write_text(buf.getvalue(), encoding="utf-8-sig")
+    res = cli("batch", src, "-o", tmp_path / "out", "--no-recommend", "-j", "1")
+    assert res.exit_code == EXIT_ROWS_FAILED, res.stderr  # the bad row is reported, the other two are scored
+    flat = re.sub(r"[\s│]", "", res.stderr)
+    assert "“[/]乱填[b]”不是本题的选项" in flat and "名单[i].csv" in flat

@@ -192,6 +192,7 @@ def batch(
         err.print(f"[dim]{note}[/]")
     if result.failed:
         from rich.table import Table
+        from rich.text import Text
 
         rows = [
             (r.source, "" if r.row is None else str(r.row), e.column, e.reason)
@@ -206,8 +207,10 @@ def batch(
         )
         for col in ("文件", "行", "列", "原因"):
             table.add_column(col, overflow="fold")
-        for row in rows[:20]:
-            table.add_row(*row)
+        from maturity.cli.cjkwrap import prose
+
+        for source, row, column, reason in rows[:20]:  # names and quoted cell values are text, never markup
+            table.add_row(Text(source), row, Text(column), prose(reason))
         err.print(table)
         if len(rows) > 20:
             err.print(f"……另有 {len(rows) - 20} 条，完整清单见 summary.xlsx 的“未通过”表。")

@@ -24,6 +24,7 @@ def compare(
     from rich.text import Text
 
     from maturity import pipeline
+    from maturity.cli.cjkwrap import prose
     from maturity.engine.compare import compare as compare_assessments
 
     a = pipeline.evaluate_file(old, with_plan=False).assessment
@@ -95,5 +96,5 @@ def compare(
     changes.add_column("本次", ratio=2, overflow="fold")
     changes.add_column("得分变化", justify="right", no_wrap=True)
     for x in c.answers:
-        changes.add_row(x.id, x.text, x.old_answer, x.new_answer, signed(x.delta))
+        changes.add_row(x.id, prose(x.text), prose(x.old_answer), prose(x.new_answer), signed(x.delta))
     out.print(changes)

@@ -104,6 +104,7 @@ def explain(answers: Path = ANSWERS_ARG) -> None:
 def questionnaires() -> None:
     """列出内置问卷及其版本。"""
     from rich.table import Table
+    from rich.text import Text
 
     from maturity.load.bundled import list_bundled
 
@@ -111,7 +112,7 @@ def questionnaires() -> None:
     for col in ("编号", "版本", "名称", "计分题数", "文件"):
         table.add_column(col)
     for b in list_bundled():
-        table.add_row(b.id, b.version, b.title, str(b.questions), str(b.path))
+        table.add_row(b.id, b.version, b.title, str(b.questions), Text(str(b.path)))
     out.print(table)
 
 
