@@ -189,7 +189,7 @@ def batch(
     if result.cohort_pdf:
         err.print(f"项目概览报告：{result.cohort_pdf}", markup=False)
     for note in result.notes:
-        err.print(f"[dim]{note}[/]")
+        err.print(note, style="dim", markup=False)
     if result.failed:
         from rich.table import Table
         from rich.text import Text
