@@ -144,6 +144,14 @@ def test_a_change_of_code_invalidates(cache_dir, fresh_bundled, monkeypatch):
     assert model_cache._key("questionnaire", source) != key
 
 
+def test_the_code_fingerprint_covers_what_shapes_a_validated_model():
+    """The modules whose change alters what validation produces: the models, their loaders and checks, and
+    cjk.py, which re-joins folded Chinese prose inside the models."""
+    model_cache._code_fingerprint.cache_clear()
+    names = {part.split(":")[0] for part in model_cache._code_fingerprint().split(";")}
+    assert {"/cjk.py", "models/base.py", "models/catalog.py", "load/loader.py", "data/divisions.py"} <= names
+
+
 @pytest.mark.parametrize(
     "planted",
     [

@@ -5,11 +5,12 @@ The per-file data cache (:mod:`maturity.load.cache`) saves the YAML parse; this 
 building the validators of ``Questionnaire``, ``Rules``, ``Catalog`` and ``Crosswalk`` (about 40 ms on every
 start) and re-running the checks. What is stored is plain JSON: for each model its class name (only classes
 of :mod:`maturity.models` are ever built), the fields that were set and their values; it is rebuilt with
-``model_construct``, which runs no validator and no code from the file. Never pickle.
+``model_construct`` (or the same assignments it makes), which runs no validator and no code from the file.
+Never pickle.
 
 An entry is written only when rebuilding it gives a model equal to the validated one, and it is used only
-when its key matches: this package's version and code (every module of models/, load/ and engine/: size and
-mtime), pydantic's version, and the bytes of each source file (the file and the files it was checked
+when its key matches: this package's version and code (its top-level modules and every module of models/,
+load/, engine/ and data/: size and mtime), pydantic's version, and the bytes of each source file (the file and the files it was checked
 against). Any edit invalidates it. A missing, corrupt, foreign or unwritable entry is never an error: the
 files are loaded and checked as if there were no cache. The checks guard against accidents (a cut file,
 another version, another layout), not against someone who can write to your cache folder: they could as
@@ -69,13 +70,18 @@ def _key(kind: str, sources: tuple[Path, ...]) -> str:
     return h.hexdigest()
 
 
+# What defines, loads or checks the models: the package's own top-level modules (cjk.py re-joins the
+# authored prose, errors.py, resources.py) and these folders.
+_CODE_FOLDERS = ("", "models", "load", "engine", "data")
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     """Size and mtime of every module that defines, loads or checks the models (a code change, even without
     a version bump, must not reuse what older code validated)."""
     root = Path(__file__).resolve().parent.parent
     parts = []
-    for sub in ("models", "load", "engine", "data"):
+    for sub in _CODE_FOLDERS:
         for path in sorted((root / sub).glob("*.*")):
             if path.suffix in (".py", ".tsv"):
                 st = path.stat()
