@@ -400,7 +400,6 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     from maturity import pipeline
     from maturity.cli import views
     from maturity.cli.cjkwrap import prose
-    from maturity.cli.views import zh_count
 
     ev = pipeline.evaluate_file(answers_path)
     views.warn_incomplete(ev.warnings)
@@ -420,7 +419,9 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     if not ev.next_steps:
         grid.add_row("", msg("next_steps_none"))
     n = len(ev.next_steps) or 3
-    out.print(Panel(grid, title=msg("next_steps", n=n, n_zh=zh_count(n)), title_align="left", expand=False))
+    out.print(
+        Panel(grid, title=msg("next_steps", n=n, n_zh=views.zh_count(n)), title_align="left", expand=False)
+    )
     out.print(prose(ev.assessment.scheme_note, style="dim"))
     out.print(Text(msg("answers_written", path=answers_path.resolve()), style="green"), soft_wrap=True)
     if pdf is None:

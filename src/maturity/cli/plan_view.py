@@ -28,8 +28,8 @@ def _range(lo: float, hi: float) -> str:
     return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
 
 
-def _cost(it: PlanItem) -> str:
-    return f"{_range(it.cost.min, it.cost.max)}{('（' + it.cost_note + '）') if it.cost_note else ''}"
+def _cost(it: PlanItem, unit: str = "") -> str:
+    return f"{_range(it.cost.min, it.cost.max)}{unit}{('（' + it.cost_note + '）') if it.cost_note else ''}"
 
 
 def _kpis(it: PlanItem) -> str:
@@ -59,8 +59,7 @@ def _card(n: int, it: PlanItem, where: dict[str, str], policy_names: dict[str, s
         grid.add_row("", Text("制度建设，不是数字化改造", style="yellow"))
     grid.add_row("提升", f"{it.dimension_name} → {it.lifts_to.label}")
     grid.add_row("实际变化", prose(it.changes))
-    note = f"（{it.cost_note}）" if it.cost_note else ""
-    grid.add_row("费用", f"{_range(it.cost.min, it.cost.max)} 万元{note}")
+    grid.add_row("费用", _cost(it, " 万元"))
     grid.add_row("周期", f"{_range(it.weeks.min, it.weeks.max)} 周（第 {it.start_week}–{it.finish_week} 周）")
     if it.kpis:
         grid.add_row("预期成效", prose(_kpis(it)))
@@ -145,6 +144,8 @@ def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
         out.print(prose(plain(p.priorities), style="dim"))
 
     wide = out.width >= WIDE
+    where = {x.id: h.name for h in p.horizons for x in h.items}  # solution -> the stage it is planned in
+    policy_names = {pol.id: pol.name for pol in p.policies}
     for h in p.horizons:
         title = (
             f"{h.name}（第 {h.start_weeks}–{h.end_weeks} 周）：完成后预计 {h.projected_level.label} "
@@ -155,8 +156,6 @@ def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
         title += f"；参考费用 {_range(h.cost_min, h.cost_max)} 万元"
         if h.raised_dimensions:
             title += f"\n提升：{'，'.join(h.raised_dimensions)}"
-        where = {x.id: h2.name for h2 in p.horizons for x in h2.items}
-        policy_names = {pol.id: pol.name for pol in p.policies}
         if not wide:  # one card per solution: five columns do not fit a narrow terminal
             out.print(Text(title, style="bold"))
             if not h.items:
