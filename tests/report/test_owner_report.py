@@ -93,6 +93,9 @@ def test_owner_report_names_no_internal_id_and_no_question_code(rendered, ex):
         assert not re.search(rf"(?<![A-Za-z0-9-]){re.escape(i)}(?![A-Za-z0-9-])", flat), (stem, i)
     codes = re.findall(r"(?<![A-Za-z])[A-Z]{2}-\d{2}(?!\d)", flat)
     assert not codes, (stem, codes[:5])
+    national = {x.id for x in bundled.scheme("miit-2024").questionnaire.questions}  # S3, B1, M2 ...
+    national_codes = [c for c in re.findall(r"[（(]([A-Z]\d{1,2})[）)]", flat) if c in national]
+    assert not national_codes, (stem, national_codes[:5])
 
 
 @pytest.mark.slow

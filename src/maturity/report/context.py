@@ -541,6 +541,11 @@ def baselines_of(ev: Evaluation) -> dict[str, str]:
 
 def _grade_view(g: NationalGrade, plain: Plain) -> GradeView:
     reached = [s for s in g.scenes if s.level not in (None, "0")]
+    target = _plain_of_scheme(g.scheme_id)  # the national scheme's own codes ("营销管理（S3）") go as well
+
+    def words(text: str) -> str:
+        return zh(target(plain(text)))
+
     return GradeView(
         scheme_title=zh(g.scheme_title),
         estimated=g.estimated,
@@ -554,10 +559,21 @@ def _grade_view(g: NationalGrade, plain: Plain) -> GradeView:
         ],
         scenes_reached=len(reached),
         scenes_binding=sum(1 for s in reached if s.binding),
-        blockers=[(zh(plain(b.text)), [zh(plain(m)) for m in b.missing[:6]]) for b in g.blockers],
+        blockers=[(words(b.text), [tidy_condition(words(m)) for m in b.missing[:6]]) for b in g.blockers],
         pending=[(p.id, zh(p.text)) for p in g.pending],
         note=zh(g.note),
     )
+
+
+def _plain_of_scheme(scheme_id: str) -> Plain:
+    """The code rewriter of a bundled scheme's questionnaire (none for a scheme that is not bundled)."""
+    from maturity.errors import MaturityError
+    from maturity.load import bundled
+
+    try:
+        return plain_for(bundled.scheme(scheme_id).questionnaire)
+    except MaturityError:
+        return Plain(None, {})
 
 
 def tidy_condition(text: str, keep: int = 4) -> str:
