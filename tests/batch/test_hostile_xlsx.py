@@ -182,6 +182,21 @@ def test_guard_bounds_comments_and_refuses_doctype():
         g.check(b"x>")
 
 
+def test_a_refused_workbook_leaves_no_folder_behind_and_touches_nothing_of_the_users(tmp_path, cli):
+    path = bomb(tmp_path / "dtd.xlsx", SHEET, [b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a/>'])
+    fresh = tmp_path / "fresh"
+    r = cli("batch", path, "-o", fresh, "-j", "1")
+    assert r.exit_code == 1 and "DOCTYPE" in r.stderr
+    assert not fresh.exists()  # the folder the run would have made is not left behind, empty
+    own = tmp_path / "own"  # a folder of the user's, with a file in it: kept as it was
+    own.mkdir()
+    (own / "说明.txt").write_text("我的文件", encoding="utf-8")
+    r = cli("batch", path, "-o", own, "-j", "1")
+    assert r.exit_code == 1
+    assert sorted(p.name for p in own.iterdir()) == ["说明.txt"]
+    assert (own / "说明.txt").read_text(encoding="utf-8") == "我的文件"
+
+
 def test_text_longer_than_an_excel_cell_is_a_cell_error(tmp_path):
     from tests.batch.test_xlsx_rows import stream, write_raw_xlsx
 

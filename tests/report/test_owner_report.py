@@ -153,6 +153,21 @@ def test_owner_words_drop_codes_and_dossier_keeps_them_in_parentheses():
     assert "QC-04" not in plain("需改进 QC-04")
 
 
+def test_only_whole_question_codes_are_rewritten():
+    q = bundled.scheme("light-industry").questionnaire
+    plain = plain_for(q)
+    name = plain("QC-04").strip("“”")
+    assert name and name != "QC-04"
+    # abbreviations, and codes inside a longer word, are not question codes
+    for text in ("ERP「进销存」", "（ERP、MES）", "XQC-04 与 QC-04X", "QC-04-1"):
+        assert plain(text) == text and plain(text, owner=False) == text
+    # a parenthesis keeps what is not a code, and the code in it is still named
+    assert plain("（ERP、QC-04）") == f"（ERP、“{name}”）"
+    # a word that is not a code before 「 does not hide the quoted code that follows it
+    assert plain("ERP「DB-05「覆盖了哪些环节」") == "ERP「“覆盖了哪些环节”"
+    assert plain("ERP「DB-05「覆盖了哪些环节」", owner=False) == "ERP「“覆盖了哪些环节”（DB-05）"
+
+
 def test_glossary_covers_every_abbreviation_of_questions_and_catalog():
     q = bundled.scheme("light-industry").questionnaire
     cat = bundled.catalog("light-industry")

@@ -420,6 +420,11 @@ def run_batch(
     before = load_previous(previous, level_order) if previous is not None else None  # checked before scoring
 
     engine = open_engine(jobs, cluster)  # before OUTDIR is touched: an unusable cluster changes nothing
+    ours = [  # deepest first: what a run that stops before writing anything removes again
+        f
+        for f in (outdir / LEDGER_DIR / STAGING, outdir / LEDGER_DIR, outdir / ANSWERS_DIR, outdir)
+        if not f.exists()
+    ]
     try:
         with output_errors(outdir):
             lock = BatchLock(outdir, input_path)
@@ -461,8 +466,20 @@ def run_batch(
             if lock.note:
                 result.notes.insert(0, lock.note)
             return result
+    except BaseException:
+        _remove_empty_folders(ours)  # a refused input leaves no empty folder behind
+        raise
     finally:
         engine.close()
+
+
+def _remove_empty_folders(folders: list[Path]) -> None:
+    """Remove these folders (the ones this run made) where they are still empty: never a file."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not empty (something was written), or already gone
 
 
 def _remove_staged(outdir: Path) -> None:

@@ -39,7 +39,9 @@ RATIO_FLOOR = 1 << 20  # parts smaller than this may compress as they like
 MAX_ENTRIES = 10_000
 WORKSHEETS = "xl/worksheets/"
 _XML = (".xml", ".rels", ".vml")
-HINT = "文件可能是恶意构造的“压缩炸弹”或已损坏；请在 Excel/WPS 中打开并另存为 .xlsx，或改用 .csv。"
+HINT = (
+    "文件可能已损坏，或是被恶意构造的（例如“压缩炸弹”）；请在 Excel/WPS 中打开并另存为 .xlsx，或改用 .csv。"
+)
 
 
 class Refused(Exception):

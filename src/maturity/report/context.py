@@ -421,7 +421,7 @@ def _plan_model_view(
     enterprise_region: str = "",
     baselines: dict[str, str] | None = None,
 ) -> PlanView | None:
-    plain = plain or Plain(None, {})
+    plain = plain or Plain({})
     baselines = baselines or {}
 
     def kpi_text(k: Any) -> str:
@@ -573,7 +573,7 @@ def _plain_of_scheme(scheme_id: str) -> Plain:
     try:
         return plain_for(bundled.scheme(scheme_id).questionnaire)
     except MaturityError:
-        return Plain(None, {})
+        return Plain({})
 
 
 def tidy_condition(text: str, keep: int = 4) -> str:
