@@ -57,3 +57,21 @@ def test_what_is_missing_for_the_next_level_is_shown_whole_on_a_narrow_terminal(
     assert re.sub(r"\s", "", ev.grade.blockers[0].text) in flat
     # and the note saying what the level is not (an official rating) is not cut off either
     assert "不是任何政府部门或评定机构的官方评定结果" in flat
+
+
+def test_unanswered_questions_are_named_before_the_result(cli, tmp_path):
+    """A blank question the interview would have asked is named by its short label (and the code the file uses),
+    on stderr, and the score is still shown."""
+    import yaml
+
+    from maturity.load import bundled
+
+    data = yaml.safe_load(EXAMPLES[0].read_text("utf-8"))
+    q = bundled.scheme(data["questionnaire"]).questionnaire
+    blank = next(x for x in q.questions if x.required and x.show_if is not None and x.id in data["answers"])
+    del data["answers"][blank.id]
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    res = cli("score", path)
+    assert res.exit_code == 0 and "综合得分" in res.stdout
+    assert f"1 道必答题未作答，按 0 分计：{blank.short}（{blank.id}）" in res.stderr

@@ -130,3 +130,44 @@ def test_cli_modules_import_no_circle():
 
     for mod in graph:
         visit(mod, ())
+
+
+def test_a_file_and_a_batch_row_leave_the_same_questions_unanswered(tmp_path):
+    """Left blank: a question of the firm's own trade and one its earlier answer opens (the interview would have
+    asked both). `score` names them and counts them 0; a batch refuses the row; both roads name the same ones."""
+    import yaml
+
+    from maturity.batch.runner import run_batch
+    from maturity.load import bundled
+    from maturity.load.answers import load_answers
+
+    data = yaml.safe_load(example_path().read_text("utf-8"))
+    q = bundled.scheme(data["questionnaire"]).questionnaire
+    ent = data["enterprise"]
+    itype = q.industry_type_of(ent["sub_sector"], ent.get("industry_type"))
+    trade = next(
+        x
+        for x in q.questions
+        if x.required
+        and x.applies_to
+        and x.applies_to.sub_sectors
+        and x.applies_to.admits(itype, ent["sub_sector"])
+        if x.id in data["answers"]
+    )
+    opened = next(x for x in q.questions if x.required and x.show_if is not None and x.id in data["answers"])
+    for x in (trade, opened):
+        del data["answers"][x.id]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    answers = folder / "firm.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+    loaded = load_answers(answers)
+    named = {w.value for w in loaded.warnings if "未作答" in w.message}
+    assert named == {trade.id, opened.id}
+    assert all(w.severity == "warning" for w in loaded.warnings)
+
+    res = run_batch(folder, tmp_path / "out", jobs=1, recommend=False)
+    assert res.scored == 0 and len(res.rejects) == 1
+    refused = {re.search(r"必答题 (\S+) 未作答", e.reason).group(1) for e in res.rejects[0].errors}
+    assert refused == named

@@ -180,7 +180,7 @@ def _score_one(scheme: Any, plan: Plan | None, key: str, raw: RawRow) -> Outcome
     rec = _STATE.get("recommend")
     a = scheme.summary_of(af.enterprise, normalized)
     statuses = a.statuses
-    missing = [x for x in q.questions if x.required and statuses[x.id] == "unanswered"]
+    missing = scheme.unanswered_required(statuses)
     if missing:
         for x in missing:
             col = plan.column_of(x.id) if plan is not None else None

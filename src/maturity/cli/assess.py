@@ -402,7 +402,7 @@ def show_end(msg: Any, answers_path: Path, pdf: Path | None, force: bool, append
     from maturity.cli.cjkwrap import prose
 
     ev = pipeline.evaluate_file(answers_path)
-    views.warn_incomplete(ev.warnings)
+    views.warn_incomplete(ev.warnings, ev.scheme.questionnaire)
     out.print(views.header(ev.assessment))
     out.print(views.dimension_table(ev.assessment))
     grid = Table.grid(padding=(0, 1))

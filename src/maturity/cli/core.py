@@ -83,7 +83,7 @@ def score(
             payload["plan"] = ev.plan.model_dump(mode="json")
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    views.warn_incomplete(ev.warnings)
+    views.warn_incomplete(ev.warnings, ev.scheme.questionnaire)
     views.show_summary(ev)
 
 
@@ -95,7 +95,7 @@ def explain(answers: Path = ANSWERS_ARG) -> None:
     from maturity.cli import views
 
     ev = pipeline.evaluate_file(answers, with_plan=False)
-    views.warn_incomplete(ev.warnings)
+    views.warn_incomplete(ev.warnings, ev.scheme.questionnaire)
     views.show_explain(ev.assessment)
 
 

@@ -41,7 +41,7 @@ def plan(
         return
     from maturity.cli import views
 
-    views.warn_incomplete(loaded.warnings)
+    views.warn_incomplete(loaded.warnings, loaded.scheme.questionnaire)
     out.print(views.header(result))
     from maturity.report.words import plain_for
 

@@ -50,7 +50,7 @@ def report(
     refuse_overwrite([output, html], force=force)  # before any work, not after it
     prev = pipeline.evaluate_file(previous, with_plan=False) if previous is not None else None
     ev = pipeline.evaluate_file(answers, previous=prev)
-    views.warn_incomplete(ev.warnings)
+    views.warn_incomplete(ev.warnings, ev.scheme.questionnaire)
     res = pipeline.write_report(
         ev, output, html_out=html, templates=templates, font=font, force=force, appendix=appendix
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +13,9 @@ from maturity.cli.console import err, out
 from maturity.errors import Issue
 from maturity.models.evaluation import Evaluation
 from maturity.models.results import Assessment, NationalGrade
+
+if TYPE_CHECKING:
+    from maturity.models.questionnaire import Questionnaire
 
 BAR_WIDTH = 24
 _STATUS = {
@@ -85,15 +90,21 @@ def grade_panel(grade: NationalGrade) -> Panel:
     return Panel(body, title=title, title_align="left", expand=False)
 
 
-def warn_incomplete(warnings: list[Issue]) -> None:
+def warn_incomplete(warnings: list[Issue], questionnaire: Questionnaire | None = None) -> None:
+    """Say before the result that it rests on an older questionnaire version or on unanswered questions
+    (named by their short label, with the code the answers file uses)."""
     for w in warnings:
         if w.field == "questionnaire_version":  # carried forward from an older questionnaire version
             err.print(Text("提示", style="yellow") + Text(f"：{w.message}"))
-    missing = [w for w in warnings if "必答题" in w.message and "未作答" in w.message]
+    missing = [w.value for w in warnings if "必答题" in w.message and "未作答" in w.message]
     if missing:
+        qmap = questionnaire.question_map if questionnaire is not None else {}
+        names = [f"{qmap[q].short}（{q}）" if q in qmap and qmap[q].short else q for q in missing[:8]]
         err.print(
-            f"[yellow]提示[/]：{len(missing)} 道必答题未作答，按 0 分计"
-            f"（{'、'.join(w.value for w in missing[:8])}{' 等' if len(missing) > 8 else ''}）。"
+            Text("提示", style="yellow")
+            + Text(
+                f"：{len(missing)} 道必答题未作答，按 0 分计：{'、'.join(names)}{' 等' if len(missing) > 8 else ''}。"
+            )
         )
 
 

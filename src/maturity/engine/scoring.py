@@ -6,6 +6,7 @@ type) so that batch scoring pays that cost once. ``score()`` is the one-call for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import NamedTuple, cast
 
@@ -21,7 +22,7 @@ from maturity.engine.conditions import (
 from maturity.engine.normalize import Normalized, answer_text, mark_not_asked, normalize_answers, option_score
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile, Enterprise
-from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Questionnaire
+from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
 from maturity.models.results import (
     Assessment,
     Blocker,
@@ -256,6 +257,16 @@ class Scheme:
         if normalized is None:
             normalized = self.normalize(answers)
         return self.summary_of(answers.enterprise, normalized)
+
+    def statuses_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> dict[str, str]:
+        """Each question's status for this firm (answered, not applicable, hidden by its condition ...)."""
+        return self._core(enterprise, normalized).state.status
+
+    def unanswered_required(self, statuses: Mapping[str, str]) -> list[Question]:
+        """Required questions the interview would put to this firm that have no answer: in its sub-sector's
+        profile, shown by their condition, asked at its depth. They are scored 0; a batch row with one is
+        rejected, a single answers file is scored with a warning that names them."""
+        return [x for x in self.questionnaire.questions if x.required and statuses[x.id] == "unanswered"]
 
     def summary_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> Summary:
         """:meth:`summary` from the profile and already canonical answers (batch rows)."""

@@ -43,13 +43,28 @@ def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False
         )
     sch = bundled.scheme(raw.questionnaire)
     answers = loader.migrate(raw, sch.questionnaire, loaded)
-    issues = loader.check_answers(loaded, answers, sch.questionnaire, strict=strict)
+    issues = loader.check_answers(loaded, answers, sch.questionnaire)
     note = loader.migration_note(loaded, raw, sch.questionnaire)
     if note is not None:
         issues.insert(0, note)
     if any(i.severity == "error" for i in issues):
         raise DataValidationError(issues)
-    return LoadedAnswers(Path(loaded.path), answers, sch.normalize(answers), sch, issues)
+    normalized = sch.normalize(answers)
+    # the same rule as a batch row's: what the interview would have asked this firm and was not answered
+    missing = sch.unanswered_required(sch.statuses_of(answers.enterprise, normalized))
+    issues += [
+        loader.issue_at(
+            loaded,
+            ("answers", x.id) if x.id in answers.answers else ("answers",),
+            f"必答题 {x.id} 未作答（按 0 分计）",
+            x.id,
+            severity="error" if strict else "warning",
+        )
+        for x in missing
+    ]
+    if strict and missing:
+        raise DataValidationError(issues)
+    return LoadedAnswers(Path(loaded.path), answers, normalized, sch, issues)
 
 
 def answers_checked(answers: AnswersFile, sch: Scheme) -> LoadedAnswers:

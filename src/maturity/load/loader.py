@@ -288,7 +288,7 @@ def read_answers(path: str | Path) -> tuple[Loaded, AnswersFile]:
     return loaded, model
 
 
-def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: bool = False) -> list[Issue]:
+def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire) -> list[Issue]:
     """Cross-check an answers file against its questionnaire version (ids, options, ranges, N/A)."""
     iss: list[Issue] = []
     if a.questionnaire != q.id:
@@ -337,21 +337,6 @@ def check_answers(loaded: Loaded, a: AnswersFile, q: Questionnaire, *, strict: b
                     severity="warning",
                 )
             )
-    answered = {k for k, v in a.answers.items() if not v.is_empty}
-    never_shown = q.not_asked(a.depth, a.migrated_from, answered)
-    for x in q.questions:
-        if x.required and x.scored and x.show_if is None and x.applies_to is None and x.id not in never_shown:
-            given = a.answers.get(x.id)
-            if given is None or given.is_empty:
-                iss.append(
-                    issue_at(
-                        loaded,
-                        ("answers",),
-                        f"必答题 {x.id} 未作答（按 0 分计）",
-                        x.id,
-                        severity="error" if strict else "warning",
-                    )
-                )
     return iss
 
 
