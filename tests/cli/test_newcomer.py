@@ -226,3 +226,17 @@ def test_summary_names_the_real_answers_file_in_the_plan_hint(cli, example_copy,
     flat = re.sub(r"\s", "", r.stdout)
     assert f"maturityplan{example_copy.name}" in flat
     assert "maturityplan答卷文件" not in flat
+
+
+def test_a_gap_and_its_figure_stay_on_one_line():
+    """The gap ("差 0.9") is what the owner looks for: never "差" at the end of a line and "0.9）" on the next."""
+    from rich.cells import cell_len
+
+    from maturity.cli.cjkwrap import wrap
+
+    text = "升到 L6 还缺：综合得分需达到 45（当前 44.1，差 0.9）；五个典型场景均达到 L5，且至少 3 个达到 L6……"
+    for width in range(12, 80):
+        lines = wrap(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(cell_len(line) <= width for line in lines)
+        assert not any(line.endswith(("差", "需达到", "当前")) for line in lines), (width, lines)

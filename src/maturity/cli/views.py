@@ -232,15 +232,17 @@ def show_summary(ev: Evaluation) -> None:
     out.print(header(result))
     out.print(compact_dimension_table(result))
     if result.next_level is not None and result.blockers:
-        out.print(
-            Text(f"升到 {result.next_level.label} 还缺：", style="dim")
-            + Text(
-                "；".join(b.text for b in result.blockers[:2]) + ("……" if len(result.blockers) > 2 else "")
-            ),
-            overflow="fold",  # wrapped, not cut: the gap ("差 0.9") is what the owner looks for
+        out.print(  # wrapped, not cut, and "差 0.9" kept on one line: the gap is what the owner looks for
+            prose(
+                Text(f"升到 {result.next_level.label} 还缺：", style="dim")
+                + Text(
+                    "；".join(b.text for b in result.blockers[:2])
+                    + ("……" if len(result.blockers) > 2 else "")
+                )
+            )
         )
     if ev.grade is not None:
-        out.print(grade_line(ev.grade), overflow="fold")
+        out.print(prose(grade_line(ev.grade)))
     out.print()
     out.print(Text(f"下一步最重要的{zh_count(len(ev.next_steps[:3]) or 3)}件事", style="bold"))
     if not ev.next_steps:
