@@ -75,3 +75,31 @@ def test_unanswered_questions_are_named_before_the_result(cli, tmp_path):
     res = cli("score", path)
     assert res.exit_code == 0 and "综合得分" in res.stdout
     assert f"1 道必答题未作答，按 0 分计：{blank.short}（{blank.id}）" in res.stderr
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_score_lists_what_the_next_level_still_needs(cli, narrow, example):
+    from maturity import pipeline
+    from maturity.cli.views import SUMMARY_GAPS
+
+    res = cli("score", example)
+    flat = "".join(res.stdout.split())
+    a = pipeline.evaluate_file(example).assessment
+    assert a.blockers and f"升到{a.next_level.label}{a.next_level.name}还缺：" in flat
+    for b in a.blockers[:SUMMARY_GAPS]:
+        assert "".join(b.text.split()) in flat, b.text
+    assert ("见maturityexplain" in flat) == (len(a.blockers) > SUMMARY_GAPS)
+
+
+def test_gaps_beyond_the_screen_are_counted_and_pointed_to_explain(cli, narrow, monkeypatch):
+    from maturity import pipeline
+    from maturity.cli import views
+
+    monkeypatch.setattr(views, "SUMMARY_GAPS", 1)
+    example = EXAMPLES[0]
+    blockers = pipeline.evaluate_file(example).assessment.blockers
+    assert len(blockers) >= 2
+    flat = "".join(cli("score", example).stdout.split())
+    assert "".join(blockers[0].text.split()) in flat
+    assert "".join(blockers[1].text.split()) not in flat
+    assert f"另有{len(blockers) - 1}项，见maturityexplain" in flat

@@ -12,7 +12,7 @@ from maturity.cli.cjkwrap import prose
 from maturity.cli.console import err, out
 from maturity.errors import Issue
 from maturity.models.evaluation import Evaluation
-from maturity.models.results import Assessment, NationalGrade
+from maturity.models.results import Assessment, Blocker, NationalGrade
 
 if TYPE_CHECKING:
     from maturity.models.questionnaire import Questionnaire
@@ -210,6 +210,19 @@ def compact_dimension_table(result: Assessment) -> Table:
     return table
 
 
+SUMMARY_GAPS = 4  # what `score` lists of the next level's gaps; the rest are in `explain` (one screen)
+
+
+def gap_list(blockers: list[Blocker]) -> Table:
+    """One line a gap, wrapped under its own text (the gap's figure, "差 0.9", is what the owner looks for)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for b in blockers:
+        grid.add_row("  ·", prose(b.text))
+    return grid
+
+
 def grade_line(grade: NationalGrade) -> Text:
     """The national grade in one or two lines."""
     t = Text("全国评测" + ("（估算）" if grade.estimated else "") + "  ", style="dim")
@@ -232,15 +245,11 @@ def show_summary(ev: Evaluation) -> None:
     out.print(header(result))
     out.print(compact_dimension_table(result))
     if result.next_level is not None and result.blockers:
-        out.print(  # wrapped, not cut, and "差 0.9" kept on one line: the gap is what the owner looks for
-            prose(
-                Text(f"升到 {result.next_level.label} 还缺：", style="dim")
-                + Text(
-                    "；".join(b.text for b in result.blockers[:2])
-                    + ("……" if len(result.blockers) > 2 else "")
-                )
-            )
-        )
+        out.print(Text(f"升到 {result.next_level.label} {result.next_level.name}还缺：", style="dim"))
+        out.print(gap_list(result.blockers[:SUMMARY_GAPS]))
+        if len(result.blockers) > SUMMARY_GAPS:
+            more = len(result.blockers) - SUMMARY_GAPS
+            out.print(Text(f"  另有 {more} 项，见 maturity explain", style="dim"))
     if ev.grade is not None:
         out.print(prose(grade_line(ev.grade)))
     out.print()
