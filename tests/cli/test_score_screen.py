@@ -85,7 +85,7 @@ def test_score_lists_what_the_next_level_still_needs(cli, narrow, example):
     res = cli("score", example)
     flat = "".join(res.stdout.split())
     a = pipeline.evaluate_file(example).assessment
-    assert a.blockers and f"升到{a.next_level.label}{a.next_level.name}还缺：" in flat
+    assert a.blockers and f"升到{a.next_level.label}（{a.next_level.name}）还缺：" in flat
     for b in a.blockers[:SUMMARY_GAPS]:
         assert "".join(b.text.split()) in flat, b.text
     assert ("见maturityexplain" in flat) == (len(a.blockers) > SUMMARY_GAPS)

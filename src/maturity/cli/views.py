@@ -245,7 +245,7 @@ def show_summary(ev: Evaluation) -> None:
     out.print(header(result))
     out.print(compact_dimension_table(result))
     if result.next_level is not None and result.blockers:
-        out.print(Text(f"升到 {result.next_level.label} {result.next_level.name}还缺：", style="dim"))
+        out.print(Text(f"升到 {result.next_level.label}（{result.next_level.name}）还缺：", style="dim"))
         out.print(gap_list(result.blockers[:SUMMARY_GAPS]))
         if len(result.blockers) > SUMMARY_GAPS:
             more = len(result.blockers) - SUMMARY_GAPS
