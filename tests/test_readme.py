@@ -48,3 +48,15 @@ def test_quick_start_says_how_long_and_where_the_pdf_goes():
     quick = README[README.index("## 快速开始") : README.index("## 谁来用")]
     assert "约需 2 分钟" in quick and "当前文件夹" in quick and "诊断报告.pdf" in quick
     assert "maturity examples" in quick
+
+
+def test_the_examples_levels_in_the_readme_are_the_levels_they_score():
+    """The README introduces each bundled example with its level (and, where it says so, its national grade)."""
+    named = re.findall(r"`examples/([a-z-]+-example\.yaml)`\s*（([^）]*)）", README)
+    assert {name for name, _ in named} == {p.name for p in data_dir("examples").glob("*-example.yaml")}
+    for name, blurb in named:
+        ev = api.evaluate_file(data_dir("examples") / name)
+        assert re.search(r"L\d\+?", blurb)[0] == ev.assessment.level.label, (name, blurb)
+        grade = re.search(r"全国评测估算(\S\S)", blurb)
+        if grade:
+            assert ev.grade is not None and grade[1] == ev.grade.grade.label, (name, blurb)
