@@ -25,6 +25,7 @@ from maturity.batch.cohort import MIN_GROUP
 from maturity.batch.runner import run_batch
 from maturity.data.divisions import divisions
 from maturity.models.answers import _CREDIT_CHARS, _CREDIT_WEIGHTS, Enterprise
+from maturity.resources import example_path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from maturity.batch import synthetic as synth
@@ -129,6 +130,51 @@ def test_division_list_is_national_to_county_level():
     assert d.resolve("湖北省", "", "仙桃市").code == "429004"  # 省直辖县级
     with pytest.raises(ValueError, match="没有区县“思明区”"):
         d.resolve("江西省", "赣州市", "思明区")
+
+
+def test_a_free_text_region_is_read_only_when_written_in_full():
+    d = divisions()
+    for text, code in (
+        ("江西省赣州市南康区", "360703"),
+        ("江西省赣州市南康区龙岭镇家具产业园 8 号", "360703"),
+        (" 广东省 佛山市 顺德区", "440606"),
+        ("福建省三明市", "350400"),  # as deep as it is written
+        ("北京市东城区", "110101"),
+        ("湖北省仙桃市", "429004"),  # 省直辖县级
+    ):
+        assert d.place_in_text(text).code == code, text
+    for text in ("赣州市南康区", "江西赣州南康", "南康", "", "火星省"):
+        assert d.place_in_text(text) is None, text
+
+
+def test_a_campaign_counts_a_firm_under_the_district_its_region_names(tmp_path):
+    """Firms that gave only the free-text region the interview asks for ("江西省赣州市南康区") are counted under
+    that 区县, not under 未填区县; fields filled in are used as they are; a region not written out is left alone."""
+    from maturity.batch.grading import place_of
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    base = yaml.safe_load(example_path().read_text(encoding="utf-8"))
+    for i, (region, extra) in enumerate(
+        (
+            ("江西省赣州市南康区龙岭镇", {}),
+            ("南康家具城", {}),
+            ("江西省赣州市南康区", {"province": "江西", "city": "九江", "county": "濂溪区"}),
+        )
+    ):
+        doc = dict(base, enterprise=dict(base["enterprise"], name=f"企业{i}", region=region, **extra))
+        (folder / f"{i}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    run_batch(folder, tmp_path / "out", jobs=1, recommend=False)
+    got = {r["企业名称"]: r for r in summary_rows(tmp_path / "out")}
+    assert (got["企业0"]["所在区县"], got["企业0"]["行政区划代码"]) == ("江西省赣州市南康区", "360703")
+    assert not got["企业1"]["所在区县"] and not got["企业1"]["行政区划代码"]
+    assert got["企业2"]["所在区县"] == "江西省九江市濂溪区"
+    assert place_of(Enterprise(name="甲", sub_sector="paper", region="北京市东城区")) == (
+        "北京市",
+        "",
+        "东城区",
+        "110101",
+    )
 
 
 def test_enterprise_profile_checked_and_completed():

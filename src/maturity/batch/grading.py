@@ -134,18 +134,28 @@ def profile_state(scheme: Scheme) -> dict[str, Any]:
     }
 
 
+def place_of(ent: Any) -> tuple[str, str, str, str]:
+    """Province, city, county and division code a campaign counts the enterprise under: as given, else read from
+    its free-text region when that starts with a full division name ("江西省赣州市南康区…", as the interview asks
+    for it); else nothing."""
+    if ent.province or ent.city or ent.county or ent.region_code or not ent.region:
+        return ent.province, ent.city, ent.county, ent.region_code or ""
+    from maturity.data.divisions import divisions
+
+    place = divisions().place_in_text(ent.region)
+    if place is None:
+        return "", "", "", ""
+    return place.province, place.city if place.city != place.province else "", place.county, place.code
+
+
 def add_profile(
     record: Any, ent: Any, summary: Summary, state: dict[str, Any], scheme: Scheme, with_costs: bool
 ) -> None:
     """Fill the structured profile, the level reason, the recommendation costs and the grade of a record."""
     from maturity.models.answers import MODE_NAMES, REVENUE_BAND_NAMES, SCALE_NAMES, SME_TIER_NAMES
 
-    record.province, record.city, record.county = ent.province, ent.city, ent.county
-    record.region_code, record.park, record.service_provider = (
-        ent.region_code or "",
-        ent.park,
-        ent.service_provider,
-    )
+    record.province, record.city, record.county, record.region_code = place_of(ent)
+    record.park, record.service_provider = ent.park, ent.service_provider
     record.scale = SCALE_NAMES.get(ent.scale or "", "")
     record.sme_tier = SME_TIER_NAMES.get(ent.sme_tier or "", "")
     record.revenue_band = REVENUE_BAND_NAMES.get(ent.revenue_band or "", "")

@@ -147,6 +147,23 @@ class Divisions:
         assert place is not None
         return place
 
+    def place_in_text(self, text: str) -> Place | None:
+        """The place a free-text address starts with when written out in full ("江西省赣州市南康区龙岭镇…" ->
+        江西省 / 赣州市 / 南康区), as deep as it goes; None unless at least the province is written in full. Short
+        or partial names ("赣州南康") are not guessed at."""
+        rest = _key(text)
+        node = next((d for d in self._provinces if rest.startswith(d.name)), None)
+        if node is None:
+            return None
+        rest = rest[len(node.name) :]
+        while rest:
+            pool = [d for d in self.children(node.code) if rest.startswith(d.name)]
+            if node.level == "county" or not pool:
+                break
+            node = max(pool, key=lambda d: len(d.name))
+            rest = rest[len(node.name) :]
+        return self.place(node.code)
+
     @staticmethod
     def _match(pool: Sequence[Division], text: str | None, suffixes: str) -> Division | None:
         if not text:
