@@ -264,3 +264,28 @@ def test_next_grade_step_search_finds_what_full_estimates_find(monkeypatch):
         assert a == b
 
     check()
+
+
+@pytest.mark.parametrize("name", ["furniture", "paper", "personal-care", "home-appliance"])
+def test_what_an_item_says_it_does_to_its_dimension_is_a_re_score(name):
+    """A first-stage item's "预计 数字化质量检测 L4→L5" is its dimension re-scored with that item alone applied,
+    not the catalog's ceiling (a meter installation once read "可提升至 L7+智能引领级")."""
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example_path().with_name(f"{name}-example.yaml"))
+    scheme, plan, a = ev.scheme, ev.plan, ev.assessment
+    from maturity.load import bundled
+
+    sols = bundled.catalog(scheme.questionnaire.id).solution_map
+    base = recommend.answers_from_assessment(a)
+    before = {d.id: d for d in a.dimensions}
+    first = plan.horizons[0].items
+    assert first
+    for it in first:
+        alone = scheme.assess(recommend.apply_improvements(scheme.questionnaire, base, [sols[it.id]]))
+        dim = next(d for d in alone.dimensions if d.id == it.dimension)
+        assert it.reaches == dim.level and it.level_before == before[it.dimension].level, it.id
+        assert it.impact.dimension_gain == pytest.approx(dim.score - before[it.dimension].score, abs=1e-6)
+        moved = dim.level.rank > before[it.dimension].level.rank
+        assert ("→" in it.lift) == moved and (f"仍为 {dim.level.label}" in it.lift) == (not moved), it.lift
+        assert it.lift.startswith(it.dimension_name)

@@ -284,3 +284,25 @@ def test_the_cover_carries_the_programme_profile_and_says_when_it_was_rated_on_s
     ):
         assert text in cover, text
     assert "本报告为企业自评估结果" not in cover
+
+
+@pytest.mark.parametrize("name", ["furniture", "paper", "personal-care", "home-appliance"])
+def test_the_roadmap_says_where_it_ends_and_how_many_stages_it_has(name):
+    """ "全部完成后预计可达到 L6" only when the last stage's re-score moves the level; a firm that stays says so; the
+    stages named are the ones that hold measures (the roadmap used to say 分三个阶段 with one filled)."""
+    from maturity import pipeline
+    from maturity.report.context import plan_lead, zh
+
+    ev = pipeline.evaluate_file(data_dir("examples") / f"{name}-example.yaml")
+    plan = ev.plan
+    lead = plan_lead(plan)
+    staged = [h for h in plan.horizons if h.items]
+    end = staged[-1].projected_level
+    now = ev.assessment.level
+    if end.rank > now.rank:
+        assert f"全部完成后预计可达到{end.label}{end.name}" in lead and "仍为" not in lead
+    else:
+        assert f"全部完成后预计仍为{now.label}{now.name}" in lead and "可达到" not in lead
+    assert all(zh(h.name) in lead for h in staged)
+    assert ("个阶段实施" in lead) == (len(staged) > 1)
+    assert "按您所选的问题" in lead  # every example names its pains (PR-01)

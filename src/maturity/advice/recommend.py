@@ -57,7 +57,7 @@ from maturity.models.conditions import (
     ScoreCond,
 )
 from maturity.models.questionnaire import Question, Questionnaire, type_admits
-from maturity.models.results import Assessment, Blocker
+from maturity.models.results import Assessment, Blocker, LevelRef
 
 if TYPE_CHECKING:
     from maturity.engine.grade import Estimate
@@ -388,9 +388,15 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
     nxt = base.next_id
     after = scheme.probe_of(base.enterprise, improve_answers(scheme.questionnaire, answers, [s]), nxt)
     gain = round(after.score - base.score, 3)
+    dim = {
+        "dimension_level": after.dim_levels.get(s.dimension),
+        "dimension_gain": round(
+            (after.dim_scores.get(s.dimension) or 0.0) - (base.state.dim_scores.get(s.dimension) or 0.0), 3
+        ),
+    }
     if nxt is None:
         return Impact(
-            addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain
+            addresses_next_level=False, raises_level=False, gates=[], gaps_closed=0, score_gain=gain, **dim
         )
     failing = base.failing_gates()
     opened = [gid for gid in failing if after.failing[gid] == 0]
@@ -399,7 +405,12 @@ def impact(scheme: Scheme, base: Standing, answers: dict[str, Normalized], s: So
     raises = after.level_rank > base.level_rank
     addresses = raises or bool(opened) or closed > 0 or (score_blocked and gain > 0)
     return Impact(
-        addresses_next_level=addresses, raises_level=raises, gates=opened, gaps_closed=closed, score_gain=gain
+        addresses_next_level=addresses,
+        raises_level=raises,
+        gates=opened,
+        gaps_closed=closed,
+        score_gain=gain,
+        **dim,
     )
 
 
@@ -681,6 +692,7 @@ def build_plan(
                         in_use,
                         titles,
                         applicable,
+                        prev_dims[c.solution.dimension].level if c.solution.dimension in prev_dims else None,
                     )
                     for c in items
                 ],
@@ -1064,8 +1076,10 @@ def _item(
     in_use: dict[str, str] | None = None,
     titles: dict[str, str] | None = None,
     applicable: set[str] | None = None,
+    level_before: LevelRef | None = None,
 ) -> PlanItem:
     s = c.solution
+    reached = c.impact.dimension_level
     because = "因为：" + "；".join(r.text for r in c.reasons)
     have = [label for v, label in (in_use or {}).items() if v in s.included_in]
     in_use_note = (
@@ -1091,6 +1105,8 @@ def _item(
         dimension_name=scheme.dmap[s.dimension].name,
         changes=s.changes,
         lifts_to=scheme.level_ref[s.lifts_to],
+        reaches=scheme.level_ref[reached] if reached is not None else None,
+        level_before=level_before,
         cost=Range(min=s.cost.min, max=s.cost.max),
         cost_note=s.cost_note,
         weeks=Range(min=s.weeks.min, max=s.weeks.max),

@@ -57,7 +57,8 @@ def _card(n: int, it: PlanItem, where: dict[str, str], policy_names: dict[str, s
     grid.add_column(overflow="fold")
     if it.paperwork:
         grid.add_row("", Text("制度建设，不是数字化改造", style="yellow"))
-    grid.add_row("提升", f"{it.dimension_name} → {it.lifts_to.label}")
+    if it.lift:
+        grid.add_row("预计", it.lift)
     grid.add_row("实际变化", prose(it.changes))
     grid.add_row("费用", _cost(it, " 万元"))
     grid.add_row("周期", f"{_range(it.weeks.min, it.weeks.max)} 周（第 {it.start_week}–{it.finish_week} 周）")
@@ -173,7 +174,8 @@ def show_plan(p: Plan, plain: Callable[[str], str] = str) -> None:
             name = Text(it.title, style="bold")
             if it.paperwork:
                 name.append("\n（制度建设，不是数字化改造）", style="yellow")
-            name.append(f"\n{it.dimension_name} → {it.lifts_to.label}", style="dim")
+            if it.lift:
+                name.append(f"\n预计 {it.lift}", style="dim")
             if it.prerequisites:
                 name.append(f"\n前置：{_prerequisites(it, where)}", style="dim")
             if it.policies:

@@ -321,7 +321,8 @@ class Scheme:
             g.id: count_failing_leaves(g.when, core.state)
             for g in self.gates_by_level.get(gates_of or "", ())
         }
-        return Probe(core.state.score or 0.0, self.level_rank[core.level_id], failing)
+        st = core.state
+        return Probe(st.score or 0.0, self.level_rank[core.level_id], failing, st.dim_levels, st.dim_scores)
 
     def assess(self, answers: AnswersFile, normalized: dict[str, Normalized] | None = None) -> Assessment:
         """Score one answers file (already checked against this questionnaire version)."""
@@ -460,6 +461,8 @@ class Probe(NamedTuple):
     score: float
     level_rank: int
     failing: dict[str, int]  # gate id -> unmet conditions (0 = the gate passes)
+    dim_levels: dict[str, str | None]
+    dim_scores: dict[str, float | None]
 
 
 class LevelStanding(NamedTuple):

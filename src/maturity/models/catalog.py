@@ -167,6 +167,10 @@ class Impact(ResultModel):
     gaps_closed: int = Field(0, description="下一等级门槛中被补上的未满足条件数")
     score_gain: float = Field(0, description="单独实施后综合得分的提高")
     pains: list[str] = Field(default_factory=empty_list, description="能解决的企业所选痛点（PR-01 选项）")
+    dimension_level: str | None = Field(
+        None, description="单独实施后（在本阶段起点之上）方案所在维度重新评分得到的等级"
+    )
+    dimension_gain: float = Field(0, description="单独实施后方案所在维度得分的提高")
 
 
 class PlanItem(ResultModel):
@@ -175,7 +179,11 @@ class PlanItem(ResultModel):
     dimension: str
     dimension_name: str
     changes: str
-    lifts_to: LevelRef
+    lifts_to: LevelRef = Field(description="方案目录中该方案针对的等级上限（不是本企业的预测）")
+    reaches: LevelRef | None = Field(
+        None, description="完成本方案后（在本阶段起点之上）所在维度按改进后的答案重新评分得到的等级"
+    )
+    level_before: LevelRef | None = Field(None, description="本阶段起点时所在维度的等级")
     cost: Range
     cost_note: str = ""
     weeks: Range
@@ -194,6 +202,22 @@ class PlanItem(ResultModel):
     in_use_note: str = Field("", description="企业已在用的系统常带有此功能时的提示：先启用现有模块")
     reasons: list[Reason]
     impact: Impact
+
+    @property
+    def lift(self) -> str:
+        """What this item alone does to its dimension, re-scored for this firm: "数字化质量检测 L4→L6（+13.6 分）",
+        or "数字化质量检测 +6.0 分（仍为 L5）" when the level does not move; "" when the dimension is not scored."""
+        after, before, gain = self.reaches, self.level_before, self.impact.dimension_gain
+        if after is None:
+            return ""
+        plus = f"+{gain:.1f} 分" if gain >= 0.05 else ""
+        if before is not None and after.rank > before.rank:
+            return f"{self.dimension_name} {before.label}→{after.label}" + (f"（{plus}）" if plus else "")
+        return (
+            f"{self.dimension_name} {plus}（仍为 {after.label}）"
+            if plus
+            else f"{self.dimension_name}（仍为 {after.label}）"
+        )
 
 
 class HorizonPlan(ResultModel):

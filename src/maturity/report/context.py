@@ -108,7 +108,7 @@ class Recommendation:
     reasons: list[str] = field(default_factory=list)  # in words (the owner's report)
     cost: str = ""
     time: str = ""
-    lifts_to: str = ""
+    lift: str = ""  # what the item does to its dimension, re-scored: "数字化质量检测 L4→L6（+13.6 分）"
     policy: list[str] = field(default_factory=list)
     kpis: list[str] = field(default_factory=list)
     dimension: str = ""
@@ -154,6 +154,7 @@ class PlanView:
     disclaimer: str = ""
     target: str = ""
     total_cost: str = ""
+    lead: str = ""  # how the roadmap is ordered and staged, and where it ends, as this plan has it
     policies: list[PolicyView] = field(default_factory=list)  # the enterprise's own region first
     left_out_groups: list[LeftOutGroup] = field(default_factory=list)
     policy_note: str = ""
@@ -420,6 +421,7 @@ def _plan_model_view(
     titles: dict[str, str] | None = None,
     enterprise_region: str = "",
     baselines: dict[str, str] | None = None,
+    at_top: bool = False,
 ) -> PlanView | None:
     plain = plain or Plain({})
     baselines = baselines or {}
@@ -460,7 +462,7 @@ def _plan_model_view(
                 or [zh(i.because.removeprefix("因为："))],
                 cost=_range_text(i.cost, "万元") + (f"（{zh(i.cost_note)}）" if i.cost_note else ""),
                 time=_range_text(i.weeks, "周"),
-                lifts_to=f"{i.lifts_to.label}{i.lifts_to.name}",
+                lift=zh(i.lift),
                 policy=[zh(policy_names.get(pid, "")) for pid in i.policies if pid in policy_names],
                 kpis=[kpi_text(k) for k in i.kpis],
                 dimension=i.dimension,
@@ -476,7 +478,7 @@ def _plan_model_view(
                 name=zh(h.name),
                 items=items,
                 cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
-                target_level=f"{h.projected_level.label}{h.projected_level.name}（预计{num(h.projected_score)}分）"
+                target_level=f"{h.projected_level.label}{h.projected_level.name}（{num(h.projected_score)}分）"
                 + (f"，全国评测估算{h.projected_grade.label}" if h.projected_grade is not None else ""),
             )
         )
@@ -506,6 +508,7 @@ def _plan_model_view(
         groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
     return PlanView(
         horizons=horizons,
+        lead=plan_lead(plan, at_top),
         notes=[zh(plan.method)] if plan.method else [],
         left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out],
         disclaimer=zh(plan.note),
@@ -516,16 +519,52 @@ def _plan_model_view(
     )
 
 
+_ZH_COUNT = "一两三四五六七八九十"
+
+
+def plan_lead(plan: Plan, at_top: bool = False) -> str:
+    """The roadmap's first sentences: its order, the stages that hold measures, and where it ends — moved up a
+    level, or (said as plainly) still at the current one."""
+    staged = [h for h in plan.horizons if h.items]
+    order = (
+        "按您所选的问题、前置条件和对下一等级的影响排序" if plan.pains else "按前置条件和对下一等级的影响排序"
+    )
+    if len(staged) > 1:
+        stages = f"分{_ZH_COUNT[len(staged) - 1]}个阶段实施（{'、'.join(zh(h.name) for h in staged)}）"
+    elif staged:
+        stages = f"本次措施都安排在{zh(staged[0].name)}"
+    else:
+        return ""
+    end = staged[-1]
+    now, after = plan.current_level, end.projected_level
+    scores = f"{num(plan.current_score)}→{num(end.projected_score)}分"
+    cost = f"，参考总投入{num(plan.total_cost_min)}–{num(plan.total_cost_max)}万元"
+    if after.rank > now.rank:
+        target = f"全部完成后预计可达到{after.label}{after.name}（{scores}）{cost}"
+    elif at_top:
+        target = f"全部完成后仍为{now.label}{now.name}（{scores}）{cost}"
+    else:
+        target = (
+            f"全部完成后预计仍为{now.label}{now.name}（{scores}）{cost}；"
+            f"升到下一级还缺的条件见“升级还缺什么”，本次预算内的措施补不上"
+        )
+    return f"{order}，{stages}，每项措施只列一次。{target}。"
+
+
 def plan_view(
     plan: Plan | None,
     plain: Plain | None = None,
     titles: dict[str, str] | None = None,
     enterprise_region: str = "",
     baselines: dict[str, str] | None = None,
+    at_top: bool = False,
 ) -> PlanView | None:
     """The roadmap as plain values; None if it has nothing to show. ``baselines``: baseline KPI question id ->
-    "准时交付率 82%" (the answers' recorded figures), shown beside the solution KPIs they measure."""
-    return None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region, baselines)
+    "准时交付率 82%" (the answers' recorded figures), shown beside the solution KPIs they measure; ``at_top``:
+    the firm is already at the ladder's top level."""
+    return (
+        None if plan is None else _plan_model_view(plan, plain, titles, enterprise_region, baselines, at_top)
+    )
 
 
 def baselines_of(ev: Evaluation) -> dict[str, str]:
@@ -713,7 +752,7 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
     qviews = {x.id: _question_view(x) for x in a.questions}
     solutions = _catalog_solutions(a.questionnaire_id) if ev.plan is not None else {}
     titles = {k: v[0] for k, v in solutions.items()}
-    plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region, baselines_of(ev))
+    plan_v = plan_view(ev.plan, plain, titles, a.enterprise.region, baselines_of(ev), a.next_level is None)
 
     # scenario sections
     bands = sorted(scheme.rules.dimension_bands, key=lambda b: b.min_score)
