@@ -29,7 +29,7 @@ def _sections(flat: str) -> dict[str, bool]:
     return {
         "cover date": "评估日期2026年3月10日" in flat,
         "cover assessor": "评估人示例数字专员" in flat,
-        "cover mode": "评估方式企业自评" in flat,
+        "cover mode": "评估方式现场评估" in flat,
         "national grade": "全国中小企业数字化水平评测对照（估算）" in flat,
         "roadmap": "提升路线图" in flat and "因为：" in flat,
         "peer": "同行对比" in flat and "对比组" in flat,

@@ -286,6 +286,18 @@ def test_the_cover_carries_the_programme_profile_and_says_when_it_was_rated_on_s
     assert "本报告为企业自评估结果" not in cover
 
 
+def test_a_self_assessment_says_so_and_asks_for_an_on_site_check(tmp_path):
+    """The bundled examples are on-site visits; the same answers without ``mode`` are the owner's own."""
+    data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+    data["enterprise"].pop("mode", None)
+    p = tmp_path / "self.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    html = build_html(pipeline.evaluate_file(p))
+    cover = html[html.index('class="cover"') : html.index("</section>", html.index('class="cover"'))]
+    assert "<th>评估方式</th><td>企业自评</td>" in cover and "本报告为企业自评估结果" in cover
+    assert "<h3>本次为企业自评</h3>" in html and "建议请数字专员或服务商现场核实" in html
+
+
 @pytest.mark.parametrize("name", ["furniture", "paper", "personal-care", "home-appliance"])
 def test_the_roadmap_says_where_it_ends_and_how_many_stages_it_has(name):
     """ "全部完成后预计可达到 L6" only when the last stage's re-score moves the level; a firm that stays says so; the

@@ -568,13 +568,14 @@ def plan_view(
 
 
 def baselines_of(ev: Evaluation) -> dict[str, str]:
-    """The baseline KPIs the answers record (record number questions answered), as "short name value"."""
+    """The baseline KPIs the answers record (record number questions answered), as "short name value", with the
+    owner's note where one was given (it says what the figure is per: "每吨合格原纸")."""
     qmap = ev.scheme.questionnaire.question_map
     out: dict[str, str] = {}
     for x in ev.assessment.questions:
         q = qmap.get(x.id)
         if q is not None and q.record and q.kind == "number" and x.answer_text:
-            out[x.id] = f"{zh(q.short or q.text)} {x.answer_text}"
+            out[x.id] = f"{zh(q.short or q.text)} {x.answer_text}" + (f"，{zh(x.note)}" if x.note else "")
     return out
 
 
