@@ -289,3 +289,23 @@ def test_what_an_item_says_it_does_to_its_dimension_is_a_re_score(name):
         moved = dim.level.rank > before[it.dimension].level.rank
         assert ("→" in it.lift) == moved and (f"仍为 {dim.level.label}" in it.lift) == (not moved), it.lift
         assert it.lift.startswith(it.dimension_name)
+
+
+@pytest.mark.parametrize(
+    ("name", "own", "foreign"), [("paper", "卷号", "日化"), ("personal-care", "半成品", "纸")]
+)
+def test_a_plan_item_speaks_the_firms_own_trade(name, own, foreign):
+    """A catalog text written for several trades ("如纸品的定量…日化产品的黏度…") reaches each firm in its own
+    trade's words: a paper mill reads 卷号 and nothing of 日化, a shampoo maker reads 半成品 and nothing of 纸."""
+    from maturity import pipeline
+    from maturity.load import bundled
+
+    ev = pipeline.evaluate_file(example_path().with_name(f"{name}-example.yaml"))
+    sols = bundled.catalog(ev.scheme.questionnaire.id).solution_map
+    sub = ev.answers.enterprise.sub_sector
+    for it in ev.plan.items:
+        assert it.changes == sols[it.id].changes_in(sub)
+    variants = [it for it in ev.plan.items if sub in sols[it.id].changes_for]
+    assert variants, "the example's plan has an item with a text for its trade"
+    for it in variants:
+        assert own in it.changes and foreign not in it.changes, it.changes

@@ -86,6 +86,12 @@ def test_prerequisite_cycle_is_an_error_at_the_entry_naming_the_cycle(write):
             "L9",
             "未知等级 L9",
         ),
+        (
+            "    lifts_to: L4\n    cost: {min: 1, max: 5}",
+            "    changes_for: {toys: 玩具厂的说法}\n    lifts_to: L4\n    cost: {min: 1, max: 5}",
+            "toys",
+            "未知子行业 toys",
+        ),
         ("policies: [diag]", "policies: [diagnosis]", "diagnosis", "未知政策 diagnosis"),
         (
             "    source: src\n    trigger: {question: QC-02",

@@ -31,6 +31,11 @@ def claims_markdown(q: Questionnaire, catalog: Catalog) -> str:
             "",
             f"实际变化：{' '.join(s.changes.split())}",
             "",
+            *(
+                line
+                for sub, text in s.changes_for.items()
+                for line in (f"实际变化（{q.sub_sector_map[sub].name}）：{' '.join(text.split())}", "")
+            ),
             f"参考费用 {s.cost.min:g}–{s.cost.max:g} 万元；适用：{'、'.join(_TYPES.get(t, t) for t in s.industry_types)}"
             + (f"；前置：{'、'.join(s.prerequisites)}" if s.prerequisites else ""),
             "",

@@ -693,6 +693,7 @@ def build_plan(
                         titles,
                         applicable,
                         prev_dims[c.solution.dimension].level if c.solution.dimension in prev_dims else None,
+                        a.enterprise.sub_sector,
                     )
                     for c in items
                 ],
@@ -1077,6 +1078,7 @@ def _item(
     titles: dict[str, str] | None = None,
     applicable: set[str] | None = None,
     level_before: LevelRef | None = None,
+    sub_sector: str | None = None,
 ) -> PlanItem:
     s = c.solution
     reached = c.impact.dimension_level
@@ -1103,7 +1105,7 @@ def _item(
         title=s.title,
         dimension=s.dimension,
         dimension_name=scheme.dmap[s.dimension].name,
-        changes=s.changes,
+        changes=s.changes_in(sub_sector),
         lifts_to=scheme.level_ref[s.lifts_to],
         reaches=scheme.level_ref[reached] if reached is not None else None,
         level_before=level_before,

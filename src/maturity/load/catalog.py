@@ -150,6 +150,9 @@ def check_catalog(loaded: Loaded, q: Questionnaire | None) -> tuple[Catalog | No
                     f"基线题 {k.baseline} 须是问卷中的基线指标题（record: true 的数值题）",
                     k.baseline,
                 )
+        for sub in s.changes_for:
+            if sub not in q.sub_sector_map:
+                add(at + ("changes_for", sub), f"未知子行业 {sub}", sub)
         for j, sub in enumerate(s.sub_sectors or []):
             if sub not in q.sub_sector_map:
                 add(at + ("sub_sectors", j), f"未知子行业 {sub}", sub)

@@ -10,11 +10,12 @@ The ``Plan`` JSON shape is stable like the Assessment's: fields are only ever ad
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from maturity.models.base import ContentModel, Id, SemVer, StrictModel, Text, empty_list
+from maturity.cjk import join_cjk_lines
+from maturity.models.base import ContentModel, Id, SemVer, StrictModel, Text, empty_dict, empty_list
 from maturity.models.conditions import Condition
 from maturity.models.questionnaire import IndustryType, Source
 from maturity.models.results import LevelRef, ResultModel
@@ -97,6 +98,10 @@ class Solution(ContentModel):
     title: Text
     dimension: Id = Field(description="所属场景或基础维度")
     changes: Text = Field(description="上线后实际工作方式有什么变化")
+    changes_for: dict[Id, str] = Field(
+        default_factory=empty_dict,
+        description="按子行业改写的“实际变化”（用本行业自己的指标和术语）：子行业 → 文字；未列出的子行业用 changes",
+    )
     lifts_to: Id = Field(description="该方案可帮助本维度达到的等级")
     cost: Range = Field(description="参考费用区间（万元），非报价")
     cost_note: str = Field("", description="费用口径，如 按年订阅、每台设备")
@@ -126,6 +131,19 @@ class Solution(ContentModel):
         description="常带有本方案功能的系统（问卷 PR-04 的选项）：企业已在用时，建议先启用现有系统的模块",
     )
     paperwork: bool = Field(False, description="只是建立制度、文件或流程，不改变生产经营的数字化手段")
+
+    @field_validator("changes_for", mode="before")
+    @classmethod
+    def _join_variants(cls, v: Any) -> Any:
+        return (
+            {k: join_cjk_lines(t) if isinstance(t, str) else t for k, t in v.items()}
+            if isinstance(v, dict)
+            else v
+        )
+
+    def changes_in(self, sub_sector: str | None) -> str:
+        """What changes on the shop floor, in the words of the firm's own trade where the catalog has them."""
+        return self.changes_for.get(sub_sector or "", self.changes)
 
 
 class Catalog(ContentModel):
