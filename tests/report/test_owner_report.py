@@ -318,3 +318,15 @@ def test_the_roadmap_says_where_it_ends_and_how_many_stages_it_has(name):
     assert all(zh(h.name) in lead for h in staged)
     assert ("个阶段实施" in lead) == (len(staged) > 1)
     assert "按您所选的问题" in lead  # every example names its pains (PR-01)
+
+
+def test_the_roadmap_says_how_the_owners_problems_and_budget_were_used(example_evaluation_html):
+    """The owner sees his own problems, in his order, and his budget where the roadmap begins (it was only in the
+    consultant's appendix)."""
+    html, ev = example_evaluation_html
+    roadmap = html[html.index('id="roadmap"') : html.index("</section>", html.index('id="roadmap"'))]
+    flat = re.sub(r"\s+", "", roadmap)
+    assert "怎样使用了您的选择" in flat
+    positions = [flat.index(re.sub(r"\s+", "", p)) for p in ev.plan.pains]
+    assert positions == sorted(positions), "the problems in the owner's order"
+    assert f"{ev.plan.budget:g}万元" in flat

@@ -155,6 +155,7 @@ class PlanView:
     target: str = ""
     total_cost: str = ""
     lead: str = ""  # how the roadmap is ordered and staged, and where it ends, as this plan has it
+    priorities: str = ""  # how the owner's own problems, their order and the budget were used
     policies: list[PolicyView] = field(default_factory=list)  # the enterprise's own region first
     left_out_groups: list[LeftOutGroup] = field(default_factory=list)
     policy_note: str = ""
@@ -509,6 +510,7 @@ def _plan_model_view(
     return PlanView(
         horizons=horizons,
         lead=plan_lead(plan, at_top),
+        priorities=zh(plan.priorities),
         notes=[zh(plan.method)] if plan.method else [],
         left_out=[f"{zh(x.title)}：{left_text(x)}" for x in plan.left_out],
         disclaimer=zh(plan.note),
