@@ -330,3 +330,25 @@ def test_the_roadmap_says_how_the_owners_problems_and_budget_were_used(example_e
     positions = [flat.index(re.sub(r"\s+", "", p)) for p in ev.plan.pains]
     assert positions == sorted(positions), "the problems in the owner's order"
     assert f"{ev.plan.budget:g}万元" in flat
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_done_and_lacking_are_split_at_the_middle_of_the_scale(example):
+    """ "已经做到的" holds what is at least the middle option (in most questions: managed in a system), best first;
+    "还欠缺的" what is below it, most points to gain first — a firm's working ERP is not listed as a weakness."""
+    from maturity.report.context import STRONG, build_context
+
+    ctx = build_context(pipeline.evaluate_file(example))
+    assert ctx.scenarios
+    for s in ctx.scenarios:
+        assert all(q.score_value >= STRONG and q.status == "answered" for q in s.strengths), s.dim.name
+        assert all(q.score_value < STRONG for q in s.weaknesses), s.dim.name
+        assert [q.score_value for q in s.strengths] == sorted(
+            (q.score_value for q in s.strengths), reverse=True
+        )
+        assert [q.gap for q in s.weaknesses] == sorted((q.gap for q in s.weaknesses), reverse=True)
+        assert {q.id for q in s.strengths} | {q.id for q in s.weaknesses} == {
+            q.id
+            for q in s.questions
+            if q.score_value is not None and (q.status == "answered" or q.score_value < STRONG)
+        }

@@ -193,7 +193,6 @@ class ScenarioView:
     next_level: str = ""  # e.g. "L4 规范管理级"
     next_min_score: str = ""
     score_gap: str = ""
-    top_gaps: list[QuestionView] = field(default_factory=list)
     gate_items: list[str] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # this scenario's solutions not in the roadmap
@@ -522,6 +521,7 @@ def _plan_model_view(
 
 
 _ZH_COUNT = "一两三四五六七八九十"
+STRONG = 50  # a scenario's answers from here up are "已经做到的" (the middle option: in a system, managed)
 
 
 def plan_lead(plan: Plan, at_top: bool = False) -> str:
@@ -773,15 +773,19 @@ def build_context(evaluation: Evaluation, *, dossier: bool = False) -> ReportCon
         sv = ScenarioView(
             dim=dv,
             questions=qs,
-            strengths=[x for x in scored if (x.score_value or 0) >= 75 and x.status == "answered"],
-            weaknesses=[x for x in scored if (x.score_value or 0) < 50],
+            # done: at least the middle of the scale (in most questions "managed in a system"), best first;
+            # lacking: below it, the most points to gain first
+            strengths=sorted(
+                (x for x in scored if (x.score_value or 0) >= STRONG and x.status == "answered"),
+                key=lambda x: -(x.score_value or 0),
+            ),
+            weaknesses=sorted((x for x in scored if (x.score_value or 0) < STRONG), key=lambda x: -x.gap),
         )
         nxt = next((b for b in bands if dv.score is not None and b.min_score > dv.score), None)
         if nxt is not None:
             sv.next_level = level_label.get(nxt.level, nxt.level)
             sv.next_min_score = num(nxt.min_score)
             sv.score_gap = num(nxt.min_score - (dv.score or 0))
-        sv.top_gaps = sorted((x for x in scored if x.gap > 0.0005), key=lambda x: -x.gap)[:3]
         ids = [x.id for x in qs]
         for b in a.blockers:
             for m in b.missing:
