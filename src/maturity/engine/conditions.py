@@ -248,7 +248,8 @@ def _count(cond: CountCond, state: State) -> ConditionResult:
         pred_text = f"达到评测{_GRADES[grade]}及以上"
     else:
         pred_text = _pred_text(state, pred, first)
-    text = f"{what}中{pred_text}的数量 ≥ {spec.at_least}；当前 {len(hits)} 个"
+    unit = "项" if spec.questions is not None and spec.questions.tag not in ("scene", "binding") else "个"
+    text = f"{pred_text}的{what}至少 {spec.at_least} {unit}，目前 {len(hits)} {unit}"
     if hits:
         text += f"（已达到：{'、'.join(hits)}）"
     if not passed and misses:
@@ -285,7 +286,8 @@ def _pred_text(state: State, pred: Any, question: Any = None) -> str:
         return f"不低于“{short(label, 16)}”"
     if getattr(pred, "score_at_least", None) is not None:
         if isinstance(pred, QuestionPredicate):
-            return f"作答得分不低于该题满分的 {_fmt_num(pred.score_at_least or 0.0)}%"
+            share = pred.score_at_least or 0.0
+            return "答到满分一半及以上" if share == 50 else f"答到满分的 {_fmt_num(share)}% 及以上"
         return f"得分 ≥ {_fmt_num(pred.score_at_least)}"
     if getattr(pred, "value_at_least", None) is not None:
         return f"数值 ≥ {_fmt_num(pred.value_at_least)}"
