@@ -163,3 +163,34 @@ def test_every_scored_question_has_a_short_label_that_can_stand_in_a_list(qid):
     for x in q.questions:
         if x.scored:
             assert x.short and not re.search(r"[、，,；;]", x.short), (x.id, x.short)
+
+
+def test_count_conditions_say_how_many_are_needed_and_how_many_there_are():
+    """ "达到 L5 及以上的典型场景至少 5 个，目前 4 个", not "典型场景中…的数量 ≥ 5；当前 4 个"; every count condition
+    of every gate on the bundled examples reads that way, with the figures the engine counted."""
+    import re
+
+    from maturity import api
+    from maturity.resources import data_dir
+
+    seen = 0
+    for path in sorted(data_dir("examples").glob("*-example.yaml")):
+        a = api.assess_file(path)
+        for g in a.gates:
+            for leaf in (c for r in (g.detail,) for c in _leaves(r)):
+                m = re.search(r"的(\S+?)至少 (\d+) ([个项])，目前 (\d+) \3", leaf.text)
+                if "至少" in leaf.text and "目前" in leaf.text:
+                    assert m, leaf.text
+                    seen += 1
+                    assert leaf.passed == (int(m[4]) >= int(m[2])), leaf.text
+                assert "的数量 ≥" not in leaf.text and "该题满分的" not in leaf.text, leaf.text
+    assert seen >= 8
+
+
+def _leaves(r):
+    if r is None:
+        return
+    if not r.children:
+        yield r
+    for c in r.children:
+        yield from _leaves(c)
