@@ -352,3 +352,20 @@ def test_done_and_lacking_are_split_at_the_middle_of_the_scale(example):
             for q in s.questions
             if q.score_value is not None and (q.status == "answered" or q.score_value < STRONG)
         }
+
+
+def test_left_out_solutions_are_a_short_ranked_list_with_the_budget_they_missed():
+    """The paper mill's plan leaves some 27 solutions over budget: the owner reads the first few in priority order
+    with their costs, how many there are in all, and his budget and what the plan already spends of it."""
+    from maturity.report.context import LEFT_OUT_SHOWN, zh
+
+    ev = pipeline.evaluate_file(data_dir("examples") / "paper-example.yaml")
+    html = build_html(ev)
+    section = html[html.index('id="left-out"') : html.index("</section>", html.index('id="left-out"'))]
+    over = [x for x in ev.plan.left_out if x.kind == "budget"]
+    assert len(over) > LEFT_OUT_SHOWN
+    line = next(p for p in section.split("</p>") if "超出本次预算" in p)
+    assert f"预算{ev.plan.budget:g}万元" in line and f"已安排{ev.plan.total_cost_max:g}万元" in line
+    shown = [zh(x.title) for x in over[:LEFT_OUT_SHOWN]]
+    assert [line.index(t) for t in shown] == sorted(line.index(t) for t in shown)
+    assert zh(over[LEFT_OUT_SHOWN].title) not in line and f"等{len(over)}项" in line

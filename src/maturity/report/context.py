@@ -158,6 +158,7 @@ class PlanView:
     priorities: str = ""  # how the owner's own problems, their order and the budget were used
     policies: list[PolicyView] = field(default_factory=list)  # the enterprise's own region first
     left_out_groups: list[LeftOutGroup] = field(default_factory=list)
+    left_out_shown: int = 0  # names each group lists (LEFT_OUT_SHOWN); the rest are counted
     policy_note: str = ""
 
     @property
@@ -373,18 +374,21 @@ def _range_text(r: Range, unit: str) -> str:
 
 
 _LEFT_OUT_GROUP = {
-    "budget": "超出本次预算，预算增加后可优先考虑",
-    "prerequisite": "所需的前置方案本次未排入路线图，须先实施前置方案",
-    "requires": "在路线图各阶段开始时仍不具备实施条件",
-    "covered": "路线图中已安排的其他方案已包含其改进内容",
+    "budget": "超出本次预算（按优先顺序，括号内为参考费用）：",  # with the budget and what is spent, below
+    "prerequisite": "前置方案未排入路线图，暂不能实施：",
+    "requires": "路线图各阶段开始时仍不具备实施条件：",
+    "covered": "路线图中已安排的其他方案已包含其改进内容：",
 }
+LEFT_OUT_SHOWN = (
+    6  # names a group of left-out solutions lists in the owner's report (all are in the appendix)
+)
 
 
 def _capacity_reason(reason: str) -> str:
     m = re.search(r"最多\s*([\d/]+)\s*项", reason)
     caps = "、".join(m.group(1).split("/")) if m else ""
     limit = f"（三个阶段分别最多安排{caps}项）" if caps.count("、") == 2 else ""
-    return f"两年路线图已排满{limit}或部署周期放不下，建议完成前几阶段后重新评估再安排"
+    return f"两年路线图已排满{limit}或部署周期放不下，建议完成前几阶段后重新评估再安排："
 
 
 def _policy_views(plan: Plan, enterprise_region: str) -> list[PolicyView]:
@@ -500,9 +504,16 @@ def _plan_model_view(
         reason = (
             _capacity_reason(x.reason) if x.kind == "capacity" else _LEFT_OUT_GROUP.get(x.kind, "其他原因")
         )
+        if x.kind == "budget" and plan.budget is not None:
+            reason = (
+                f"超出本次预算（预算{num(plan.budget)}万元，按参考费用上限已安排{num(plan.total_cost_max)}万元；"
+                "以下按优先顺序，括号内为参考费用）："
+            )
         title = zh(x.title)
         if x.kind == "prerequisite":
             title += f"（需先实施：{'、'.join(missing_prereqs(x))}）"
+        elif x.kind == "budget":
+            title += f"（{_range_text(x.cost, '万元')}）"
         elif x.kind == "requires":
             title += f"（{zh(plain(x.reason.split('：', 1)[-1]))}）"
         groups.setdefault(reason, LeftOutGroup(reason, [])).titles.append(title)
@@ -517,6 +528,7 @@ def _plan_model_view(
         total_cost=f"{num(plan.total_cost_min)}–{num(plan.total_cost_max)}万元",
         policies=_policy_views(plan, enterprise_region),
         left_out_groups=list(groups.values()),
+        left_out_shown=LEFT_OUT_SHOWN,
     )
 
 
