@@ -305,7 +305,18 @@ def test_a_plan_item_speaks_the_firms_own_trade(name, own, foreign):
     sub = ev.answers.enterprise.sub_sector
     for it in ev.plan.items:
         assert it.changes == sols[it.id].changes_in(sub)
-    variants = [it for it in ev.plan.items if sub in sols[it.id].changes_for]
-    assert variants, "the example's plan has an item with a text for its trade"
-    for it in variants:
-        assert own in it.changes and foreign not in it.changes, it.changes
+    variants = [s for s in sols.values() if sub in s.changes_for]
+    assert variants, "the catalog has a text in this trade's words"
+    for s in variants:
+        assert own in s.changes_in(sub) and foreign not in s.changes_in(sub), s.id
+        assert s.changes_in("furniture") == s.changes
+
+
+def test_the_shampoo_makers_plan_starts_where_its_own_trade_module_and_note_do():
+    """The daily-chemical module asks how weighing is checked (DC-01); the owner wrote 先把称量扫码和批记录上系统
+    and put traceability first: the first step is scan-checked weighing with an electronic batch record."""
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example_path().with_name("personal-care-example.yaml"))
+    assert ev.answers.answers["DC-01"].value in ("paper", "print")
+    assert ev.plan.items[0].id == "weighing-scan" and ev.next_steps[0].title == ev.plan.items[0].title
