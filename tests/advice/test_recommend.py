@@ -320,3 +320,15 @@ def test_the_shampoo_makers_plan_starts_where_its_own_trade_module_and_note_do()
     ev = pipeline.evaluate_file(example_path().with_name("personal-care-example.yaml"))
     assert ev.answers.answers["DC-01"].value in ("paper", "print")
     assert ev.plan.items[0].id == "weighing-scan" and ev.next_steps[0].title == ev.plan.items[0].title
+
+
+def test_a_reason_for_something_missing_names_what_is_missing():
+    """A policy recommended because the firm has security products but no written rule says so: "…：“使用数据加密、
+    备份…”，其中没有“制定了数据安全管理制度”" — not only the measures it has, which read like the reason."""
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example_path().with_name("personal-care-example.yaml"))
+    q = ev.scheme.questionnaire
+    it = next(i for i in ev.plan.items if i.id == "data-policy")
+    labels = {o.value: o.label for o in q.options_of(q.question_map["DB-12"])}
+    assert any("其中没有" in r.text and labels["policy"][:10] in r.text for r in it.reasons), it.reasons

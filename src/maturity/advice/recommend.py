@@ -309,7 +309,16 @@ def _collect(cond: Any, state: State, negated: bool, out: list[Reason]) -> None:
         return
     if isinstance(cond, QuestionCond):
         if state.status.get(cond.question) == "answered":
-            out.append(Reason(question=cond.question, text=_answer_reason(state, cond.question)))
+            text = _answer_reason(state, cond.question)
+            if (
+                negated and cond.includes
+            ):  # what is missing, not only what is there ("…：“用了加密产品”（未选：成文制度）")
+                x = state.questionnaire.question_map[cond.question]
+                labels = {o.value: o.label for o in state.questionnaire.options_of(x)}
+                text = text.removesuffix(f"（{cond.question}）") + (
+                    f"，其中没有“{'”“'.join(short(labels.get(v, v), 24) for v in cond.includes)}”（{cond.question}）"
+                )
+            out.append(Reason(question=cond.question, text=text))
         return
     if isinstance(cond, DimensionCond):
         d = state.questionnaire.dimension_map[cond.dimension]
