@@ -82,3 +82,21 @@ def test_not_in_a_gate_is_refused_for_monotonicity(tmp_path):
     p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     _, issues = loader.check_rules(load(p), loader.load_questionnaire(FIX / "mini.yaml"))
     assert any("单调性" in i.message for i in issues)
+
+
+def test_a_check_naming_an_unknown_question_or_twice_the_same_id_is_an_error_at_its_line(tmp_path):
+    doc = yaml.safe_load((FIX / "mini.yaml").read_text(encoding="utf-8"))
+    doc["checks"] = [
+        {
+            "id": "c1",
+            "when": {"all": [{"question": "A-03", "answered": True}, {"question": "Z-99", "answered": True}]},
+            "message": "甲",
+        },
+        {"id": "c1", "when": {"question": "B-01", "answered": True}, "message": "乙"},
+    ]
+    p = tmp_path / "q.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _, issues = loader.check_questionnaire(load(p))
+    messages = [i.message for i in issues if i.severity == "error"]
+    assert any("Z-99" in m for m in messages) and any("核实项编号重复" in m for m in messages), messages
+    assert all(i.line is not None for i in issues)

@@ -369,3 +369,39 @@ def test_left_out_solutions_are_a_short_ranked_list_with_the_budget_they_missed(
     shown = [zh(x.title) for x in over[:LEFT_OUT_SHOWN]]
     assert [line.index(t) for t in shown] == sorted(line.index(t) for t in shown)
     assert zh(over[LEFT_OUT_SHOWN].title) not in line and f"等{len(over)}项" in line
+
+
+def test_contradictory_answers_are_named_for_an_on_site_check(tmp_path):
+    """Automatic sub-meters, yet the energy read by hand: `validate` names it at the answer's line and the
+    report's 下次评估前请准备 lists it; answers that do not apply (扫码报工 in a process plant) contradict nothing."""
+    from maturity import api
+
+    data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+    data["answers"]["GS-03"] = "yes"
+    data["answers"]["GS-02"] = "1"
+    p = tmp_path / "clash.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    q = api.scheme("light-industry").questionnaire
+    check = next(c for c in q.checks if c.id == "meters-read-by-hand")
+    issues, _ = api.validate_paths([p])
+    hit = [i for i in issues if i.value == check.id]
+    assert hit and hit[0].severity == "warning" and hit[0].line is not None
+    ev = pipeline.evaluate_file(p)
+    prepare = build_html(ev).split('id="prepare"', 1)[1]
+    assert "相互矛盾的作答" in prepare and zh_text(check.message) in prepare
+
+    process = yaml.safe_load((data_dir("examples") / "paper-example.yaml").read_text(encoding="utf-8"))
+    process["answers"]["MF-08"] = "yes"  # MES in use; 扫码报工 (MF-05) is not asked of a paper mill
+    process["answers"]["MF-05"] = "paper"
+    p2 = tmp_path / "process.yaml"
+    p2.write_text(yaml.safe_dump(process, allow_unicode=True), encoding="utf-8")
+    ev2 = pipeline.evaluate_file(p2)
+    assert "mes-paper-tickets" not in {
+        c.id for c in ev2.scheme.contradictions(ev2.scheme.state_of(ev2.assessment))
+    }
+
+
+def zh_text(text: str) -> str:
+    from maturity.report.context import zh
+
+    return zh(text)

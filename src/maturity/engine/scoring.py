@@ -22,7 +22,8 @@ from maturity.engine.conditions import (
 from maturity.engine.normalize import Normalized, answer_text, mark_not_asked, normalize_answers, option_score
 from maturity.errors import DataValidationError, Issue
 from maturity.models.answers import AnswersFile, Enterprise
-from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, Question, Questionnaire
+from maturity.models.conditions import QuestionCond, walk
+from maturity.models.questionnaire import INDUSTRY_TYPE_NAMES, AnswerCheck, Question, Questionnaire
 from maturity.models.results import (
     Assessment,
     Blocker,
@@ -261,6 +262,25 @@ class Scheme:
     def statuses_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> dict[str, str]:
         """Each question's status for this firm (answered, not applicable, hidden by its condition ...)."""
         return self._core(enterprise, normalized).state.status
+
+    def contradictions(self, state: State) -> list[AnswerCheck]:
+        """The questionnaire's checks whose answers all hold as given: to verify on site. Every question a check
+        reads must have been answered (a question that does not apply, or N/A, contradicts nothing)."""
+        return [
+            c
+            for c in self.questionnaire.checks
+            if all(
+                state.status.get(n.question) == "answered"
+                for n in walk(c.when)
+                if isinstance(n, QuestionCond)
+            )
+            and holds(c.when, state)
+        ]
+
+    def contradictions_of(
+        self, enterprise: Enterprise, normalized: dict[str, Normalized]
+    ) -> list[AnswerCheck]:
+        return self.contradictions(self._core(enterprise, normalized).state)
 
     def unanswered_required(self, statuses: Mapping[str, str]) -> list[Question]:
         """Required questions the interview would put to this firm that have no answer: in its sub-sector's

@@ -11,6 +11,7 @@ from maturity.errors import DataValidationError, Issue
 from maturity.load import bundled, loader
 from maturity.load.yamlio import Loaded
 from maturity.models.answers import AnswersFile
+from maturity.models.conditions import QuestionCond, walk
 
 
 @dataclass
@@ -64,6 +65,17 @@ def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False
     ]
     if strict and missing:
         raise DataValidationError(issues)
+    for c in sch.contradictions_of(answers.enterprise, normalized):
+        first = next((n.question for n in walk(c.when) if isinstance(n, QuestionCond)), "")
+        issues.append(
+            loader.issue_at(
+                loaded,
+                ("answers", first) if first in answers.answers else ("answers",),
+                f"作答相互矛盾，请核实：{c.message}",
+                c.id,
+                severity="warning",
+            )
+        )
     return LoadedAnswers(Path(loaded.path), answers, normalized, sch, issues)
 
 

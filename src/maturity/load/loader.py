@@ -158,6 +158,13 @@ def check_questionnaire(loaded: Loaded) -> tuple[Questionnaire | None, list[Issu
             ):
                 add(issue_at(loaded, loc, msg, val))
         seen_q.add(x.id)
+    check_ids: set[str] = set()
+    for i, c in enumerate(q.checks):
+        if c.id in check_ids:
+            add(issue_at(loaded, ("checks", i, "id"), f"核实项编号重复：{c.id}", c.id))
+        check_ids.add(c.id)
+        for loc, msg, val in check_condition(c.when, q, ("checks", i, "when"), questions_only=True):
+            add(issue_at(loaded, loc, msg, val))
     for i, m in enumerate(q.migrations):
         for j, qid in enumerate(m.added):
             if qid not in q.question_map:

@@ -192,6 +192,15 @@ class Migration(ContentModel):
     note: str = ""
 
 
+class AnswerCheck(ContentModel):
+    """Two answers that cannot both be true as written (automatic sub-meters, yet the energy is read by hand):
+    said before the result, for the assessor to verify on site."""
+
+    id: Id
+    when: Condition = Field(description="两项作答同时成立时即自相矛盾（只引用题目）")
+    message: Text = Field(description="请现场核实的内容（给评估人和企业看）")
+
+
 class Questionnaire(ContentModel):
     id: Id
     version: SemVer
@@ -207,6 +216,9 @@ class Questionnaire(ContentModel):
     scales: dict[Id, list[Option]] = Field(default_factory=empty_dict)
     questions: list[Question] = Field(min_length=1)
     migrations: list[Migration] = Field(default_factory=empty_list)
+    checks: list[AnswerCheck] = Field(
+        default_factory=empty_list, description="相互矛盾的作答组合，请现场核实"
+    )
 
     # ---- lookups (built once; the model is frozen) ----------------------------------------
     def question(self, qid: str) -> Question:

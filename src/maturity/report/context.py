@@ -654,6 +654,14 @@ def _prepare(ev: Evaluation, plan_v: PlanView | None) -> list[tuple[str, list[st
     unanswered = [zh(x.text) for x in a.questions if x.status == "unanswered"]
     if unanswered:
         out.append((f"补答尚未作答的{len(unanswered)}道题（未作答按0分计）", _few(unanswered)))
+    clash = ev.scheme.contradictions(ev.scheme.state_of(a))
+    if clash:
+        out.append(
+            (
+                f"现场核实{len(clash)}处相互矛盾的作答（核实后改答，得分和等级会随之变化）",
+                [zh(c.message) for c in clash],
+            )
+        )
     qmap = ev.scheme.questionnaire.question_map
     never = [
         zh(qmap[x.id].short or x.text) if x.id in qmap else zh(x.text)
