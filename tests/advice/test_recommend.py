@@ -308,8 +308,9 @@ def test_a_plan_item_speaks_the_firms_own_trade(name, own, foreign):
     variants = [s for s in sols.values() if sub in s.changes_for]
     assert variants, "the catalog has a text in this trade's words"
     for s in variants:
-        assert own in s.changes_in(sub) and foreign not in s.changes_in(sub), s.id
+        assert foreign not in s.changes_in(sub), s.id
         assert s.changes_in("furniture") == s.changes
+    assert own in sols["lab-data"].changes_in(sub)
 
 
 def test_the_shampoo_makers_plan_starts_where_its_own_trade_module_and_note_do():
@@ -332,3 +333,14 @@ def test_a_reason_for_something_missing_names_what_is_missing():
     it = next(i for i in ev.plan.items if i.id == "data-policy")
     labels = {o.value: o.label for o in q.options_of(q.question_map["DB-12"])}
     assert any("其中没有" in r.text and labels["policy"][:10] in r.text for r in it.reasons), it.reasons
+
+
+@pytest.mark.parametrize("name", ["paper", "personal-care"])
+def test_a_process_plant_is_not_offered_repair_and_installation_service(name):
+    """扫码报修、查看安装说明 is for products that are installed and repaired (furniture, appliances), not tissue or
+    shampoo: it is neither planned nor listed as left out for a process plant."""
+    from maturity import pipeline
+
+    ev = pipeline.evaluate_file(example_path().with_name(f"{name}-example.yaml"))
+    offered = {i.id for i in ev.plan.items} | {x.id for x in ev.plan.left_out}
+    assert "after-sales-service" not in offered and "remote-om" not in offered
