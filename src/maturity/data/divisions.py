@@ -72,6 +72,7 @@ class Divisions:
             c: tuple(sorted(ds, key=lambda d: (d.level != "city", d.code))) for c, ds in children.items()
         }
         self._resolved: dict[tuple[str | None, str | None, str | None], Place] = {}
+        self._in_text: dict[str, Place | None] = {}
 
     def parent_code(self, code: str) -> str | None:
         if code.endswith("0000"):
@@ -151,6 +152,11 @@ class Divisions:
         """The place a free-text address starts with when written out in full ("江西省赣州市南康区龙岭镇…" ->
         江西省 / 赣州市 / 南康区), as deep as it goes; None unless at least the province is written in full. Short
         or partial names ("赣州南康") are not guessed at."""
+        if text not in self._in_text:  # a campaign's rows name a few dozen places between them
+            self._in_text[text] = self._place_in_text(text)
+        return self._in_text[text]
+
+    def _place_in_text(self, text: str) -> Place | None:
         rest = _key(text)
         node = next((d for d in self._provinces if rest.startswith(d.name)), None)
         if node is None:
