@@ -405,3 +405,18 @@ def zh_text(text: str) -> str:
     from maturity.report.context import zh
 
     return zh(text)
+
+
+@pytest.mark.parametrize("name", ["paper", "furniture"])
+def test_a_borderline_national_estimate_after_a_stage_says_so(name):
+    """The roadmap's stage tag carries 临界 exactly when the projected national grade is borderline (plan JSON
+    ``projected_grade.borderline``): a paper mill at 二级 by a hair is told it may not hold on an on-site rating."""
+    from maturity.report.context import build_context
+
+    ev = pipeline.evaluate_file(data_dir("examples") / f"{name}-example.yaml")
+    ctx = build_context(ev)
+    staged = [h for h in ev.plan.horizons if h.items]
+    for hp, hv in zip(ev.plan.horizons, ctx.plan.horizons, strict=True):
+        assert ("临界" in hv.target_level) == hp.projected_grade.borderline, hv.target_level
+    if name == "paper":
+        assert any(h.projected_grade.borderline for h in staged)

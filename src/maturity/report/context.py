@@ -483,7 +483,16 @@ def _plan_model_view(
                 items=items,
                 cost=f"{num(h.cost_min)}–{num(h.cost_max)}万元",
                 target_level=f"{h.projected_level.label}{h.projected_level.name}（{num(h.projected_score)}分）"
-                + (f"，全国评测估算{h.projected_grade.label}" if h.projected_grade is not None else ""),
+                + (
+                    f"，全国评测估算{h.projected_grade.label}"
+                    + (
+                        f"（临界：离{h.projected_grade.label}的门槛很近，现场评测可能评不上）"
+                        if h.projected_grade.borderline
+                        else ""
+                    )
+                    if h.projected_grade is not None
+                    else ""
+                ),
             )
         )
     if not any(h.items for h in horizons):
