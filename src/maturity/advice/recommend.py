@@ -310,9 +310,8 @@ def _collect(cond: Any, state: State, negated: bool, out: list[Reason]) -> None:
     if isinstance(cond, QuestionCond):
         if state.status.get(cond.question) == "answered":
             text = _answer_reason(state, cond.question)
-            if (
-                negated and cond.includes
-            ):  # what is missing, not only what is there ("…：“用了加密产品”（未选：成文制度）")
+            # a practice missing: say so, not only what is there ("…：“用了加密产品”，其中没有“成文制度”")
+            if negated and cond.includes:
                 x = state.questionnaire.question_map[cond.question]
                 labels = {o.value: o.label for o in state.questionnaire.options_of(x)}
                 text = text.removesuffix(f"（{cond.question}）") + (

@@ -379,9 +379,8 @@ _LEFT_OUT_GROUP = {
     "requires": "路线图各阶段开始时仍不具备实施条件：",
     "covered": "路线图中已安排的其他方案已包含其改进内容：",
 }
-LEFT_OUT_SHOWN = (
-    6  # names a group of left-out solutions lists in the owner's report (all are in the appendix)
-)
+# names a group of left-out solutions lists in the owner's report (all of them are in the appendix)
+LEFT_OUT_SHOWN = 6
 
 
 def _capacity_reason(reason: str) -> str:
