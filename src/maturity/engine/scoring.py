@@ -259,9 +259,9 @@ class Scheme:
             normalized = self.normalize(answers)
         return self.summary_of(answers.enterprise, normalized)
 
-    def statuses_of(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> dict[str, str]:
-        """Each question's status for this firm (answered, not applicable, hidden by its condition ...)."""
-        return self._core(enterprise, normalized).state.status
+    def state_for(self, enterprise: Enterprise, normalized: dict[str, Normalized]) -> State:
+        """The condition-evaluation state of these answers (statuses, values, scores), without explanations."""
+        return self._core(enterprise, normalized).state
 
     def contradictions(self, state: State) -> list[AnswerCheck]:
         """The questionnaire's checks whose answers all hold as given: to verify on site. Every question a check
@@ -276,11 +276,6 @@ class Scheme:
             )
             and holds(c.when, state)
         ]
-
-    def contradictions_of(
-        self, enterprise: Enterprise, normalized: dict[str, Normalized]
-    ) -> list[AnswerCheck]:
-        return self.contradictions(self._core(enterprise, normalized).state)
 
     def unanswered_required(self, statuses: Mapping[str, str]) -> list[Question]:
         """Required questions the interview would put to this firm that have no answer: in its sub-sector's

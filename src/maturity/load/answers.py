@@ -52,7 +52,8 @@ def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False
         raise DataValidationError(issues)
     normalized = sch.normalize(answers)
     # the same rule as a batch row's: what the interview would have asked this firm and was not answered
-    missing = sch.unanswered_required(sch.statuses_of(answers.enterprise, normalized))
+    state = sch.state_for(answers.enterprise, normalized)  # one scoring pass for both checks below
+    missing = sch.unanswered_required(state.status)
     issues += [
         loader.issue_at(
             loaded,
@@ -65,7 +66,7 @@ def answers_from_model(loaded: Loaded, raw: AnswersFile, *, strict: bool = False
     ]
     if strict and missing:
         raise DataValidationError(issues)
-    for c in sch.contradictions_of(answers.enterprise, normalized):
+    for c in sch.contradictions(state):
         first = next((n.question for n in walk(c.when) if isinstance(n, QuestionCond)), "")
         issues.append(
             loader.issue_at(
