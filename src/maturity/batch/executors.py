@@ -491,12 +491,23 @@ class DaskCluster:
         )
 
     def close(self) -> None:
+        if self._local is not None:
+            # Our own workers are about to lose their scheduler: a heartbeat caught mid-shutdown is logged by
+            # distributed as an ERROR with a traceback, after a run that went well. Not news to the user.
+            with contextlib.suppress(Exception):
+                self.client.run(_quiet_distributed_logs)
+            _quiet_distributed_logs()
         with contextlib.suppress(Exception):
             self.client.close(timeout=10)
         if self._local is not None:
             with contextlib.suppress(Exception):
                 self._local.close(timeout=10)
             self._local = None
+
+
+def _quiet_distributed_logs() -> None:
+    """In a worker (or here) at the end of a local cluster's run: distributed's shutdown races stay silent."""
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 _UNREACHABLE_HINT = "请确认 dask scheduler 已启动、地址和端口正确、防火墙放行该端口（默认 8786）。"
